@@ -1,0 +1,26 @@
+# fentflow: the two commands a newcomer runs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test venv bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## make demo: install, run the default world 2015-2030 and write results and report to out/
+demo: $(STAMP)
+	$(BIN)/fentflow run --out out
+
+## make test: the whole test suite (slow tests only with FENTFLOW_SLOW=1)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,118 @@
+"""The `fentflow` command line (Typer + Rich). Exit codes: 0 success, 2 bad input."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from fentflow.clikit import user_errors
+from fentflow.observed.cli import convert_command, data_app
+from fentflow.world.cli import app as world_app
+from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
+
+app = typer.Typer(help="fentflow: simulate, calibrate and map the illicit fentanyl supply chain feeding the "
+                       "U.S. market.", no_args_is_help=True, add_completion=False)
+console = Console(highlight=False)
+
+app.add_typer(world_app, name="world", help="Validate and show world directories.")
+app.add_typer(data_app, name="data", help="The public series fentflow compares with (with sources).")
+app.command("convert")(convert_command)
+
+
+@app.command()
+def run(
+    world: Path | None = typer.Option(None, "--world", help="World directory (default: the bundled world)."),
+    start: str = typer.Option(DEFAULT_START, help="First simulated date (YYYY-MM-DD)."),
+    end: str = typer.Option(DEFAULT_END, help="Last simulated date (YYYY-MM-DD)."),
+    seed: int = typer.Option(0, help="Base random seed; same inputs and seed give identical results."),
+    out: Path = typer.Option(Path("out"), "--out", help="Output directory for Parquet tables and summary.json."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress bar and no summary table."),
+    profile: bool = typer.Option(False, "--profile", help="Print the time spent in each step of the step order."),
+) -> None:
+    """Run the simulation on a world and write its results (Parquet + summary.json)."""
+    from fentflow.sim.engine import Sim
+    from fentflow.sim.output import write_outputs
+    from fentflow.world import World
+
+    with user_errors():
+        sim = Sim(World.load(world), start=start, end=end, seed=seed)
+        began = time.perf_counter()
+        _run_with_progress(sim, quiet)
+        wall = time.perf_counter() - began
+        summary = write_outputs(sim, out)
+    if not quiet:
+        _print_summary(summary, out, wall)
+    if profile:
+        _print_profile(sim.timings, wall)
+
+
+@app.command()
+def params() -> None:
+    """List every model parameter: default, unit, prior and source."""
+    from fentflow.sim.pars import PARAMETERS
+
+    table = Table(title="fentflow parameters")
+    for column in ("name", "default", "unit", "prior", "source"):
+        table.add_column(column, overflow="fold")
+    for p in PARAMETERS:
+        prior = "fixed" if p.prior[0] == "fixed" else f"{p.prior[0]}({p.prior[1]:g}, {p.prior[2]:g})"
+        table.add_row(p.name, f"{p.default:g}", p.unit, prior, p.source)
+    console.print(table)
+
+
+@app.command()
+def steps() -> None:
+    """Print the documented step order of one simulated week."""
+    from fentflow.sim.engine import Sim
+
+    for line in Sim.describe_steps():
+        console.print(line)
+
+
+def _run_with_progress(sim, quiet: bool) -> None:
+    if quiet:
+        sim.run()
+        return
+    columns = (TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TextColumn("weeks"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("run", total=sim.calendar.n_weeks)
+        sim.run(progress=lambda week: progress.update(task, completed=week + 1))
+
+
+def _print_summary(summary: dict, out: Path, wall: float) -> None:
+    table = Table(title=f"fentflow run: world '{summary['world']}', seed {summary['seed']}, "
+                        f"{summary['start']} to {summary['end']}")
+    for column in ("year", "deaths", "consumed (pure t)", "border seized (lb)", "seized at border (pure %)",
+                   "attempted crossings", "homicides (MX)"):
+        table.add_column(column, justify="right")
+    shares = summary["seizure_share_at_border"]
+    for year, row in summary["calendar_years"].items():
+        share = shares.get(year, {}).get("all", {}).get("share_pure")
+        table.add_row(year, f"{row['deaths']:,.0f}", f"{row['consumed_pure_kg'] / 1000:.2f}",
+                      f"{row['border_seized_gross_kg'] / 0.45359237:,.0f}",
+                      "-" if share is None else f"{100 * share:.1f}",
+                      f"{row['attempted_crossings']:,.0f}", f"{row['homicides']:,.0f}")
+    console.print(table)
+    console.print(f"Simulated in {wall:.2f} s. Results written to [bold]{out}/[/] "
+                  "(Parquet tables, observables/, summary.json).")
+
+
+def _print_profile(timings: dict[str, float], wall: float) -> None:
+    table = Table(title="Time per step (step order)")
+    table.add_column("#", justify="right")
+    table.add_column("step")
+    table.add_column("seconds", justify="right")
+    table.add_column("share", justify="right")
+    total = sum(timings.values()) or 1.0
+    for i, (name, seconds) in enumerate(timings.items(), 1):
+        table.add_row(str(i), name, f"{seconds:.4f}", f"{100 * seconds / total:.1f}%")
+    table.add_row("", "total (all steps)", f"{total:.4f}", f"of {wall:.4f} s wall")
+    console.print(table)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,110 @@
+"""Interventions: scenario levers with a time window, a strength and optional places.
+
+Each lever turns into a weekly multiplier (or additive share) that one process module reads.
+Strength semantics, per kind:
+
+| kind | effect while active | strength range | places |
+|---|---|---|---|
+| port_inspection | port-of-entry detection x (1 + s) | 0-10 | crossing ids or CBP units (default: all ports) |
+| between_enforcement | between-ports detection x (1 + s) | 0-10 | crossing ids or sector names (default: all sectors) |
+| precursor_control | precursor inflow x (1 - s), eroding as supply substitutes | 0-1 | - |
+| raids | raid rate x (1 + s) | 0-20 | - |
+| domestic_enforcement | domestic seizure rate x (1 + s) | 0-10 | - |
+| treatment | treatment entry rate x (1 + s) | 0-20 | - |
+| naloxone | share of fatal overdoses reversed + s x (what is left) | 0-1 | - |
+| potency_shock | mg per pill and powder purity x (1 + s) | -0.9-5 | - |
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from fentflow.errors import InputError
+from fentflow.sim.calendar import Calendar
+
+STRENGTH_RANGE = {
+    "port_inspection": (0.0, 10.0),
+    "between_enforcement": (0.0, 10.0),
+    "precursor_control": (0.0, 1.0),
+    "raids": (0.0, 20.0),
+    "domestic_enforcement": (0.0, 10.0),
+    "treatment": (0.0, 20.0),
+    "naloxone": (0.0, 1.0),
+    "potency_shock": (-0.9, 5.0),
+}
+PLACED_KINDS = ("port_inspection", "between_enforcement")
+
+
+@dataclass(frozen=True)
+class Intervention:
+    kind: str
+    start: str
+    end: str
+    strength: float
+    places: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self):
+        if self.kind not in STRENGTH_RANGE:
+            raise InputError(f"unknown intervention '{self.kind}' (known: {', '.join(STRENGTH_RANGE)})",
+                             field="kind")
+        lo, hi = STRENGTH_RANGE[self.kind]
+        if not lo <= self.strength <= hi:
+            raise InputError(f"strength {self.strength:g} outside [{lo:g}, {hi:g}] for {self.kind}",
+                             field="strength")
+        if self.places and self.kind not in PLACED_KINDS:
+            raise InputError(f"{self.kind} takes no places", field="places")
+
+
+class Levers:
+    """Weekly lever values for a simulation: `levers[kind]` is (week,) or (week, crossing)."""
+
+    def __init__(self, calendar: Calendar, crossings: list[str], units: list[str], is_port: np.ndarray,
+                 interventions: tuple[Intervention, ...] = ()):
+        self._calendar = calendar
+        self._crossings, self._units, self._is_port = crossings, units, is_port
+        weeks = calendar.n_weeks
+        self._values = {kind: np.zeros((weeks, len(crossings))) if kind in PLACED_KINDS else np.zeros(weeks)
+                        for kind in STRENGTH_RANGE}
+        for intervention in interventions:
+            self._apply(intervention)
+
+    def __getitem__(self, kind: str) -> np.ndarray:
+        return self._values[kind]
+
+    def _apply(self, iv: Intervention) -> None:
+        window = self._window(iv)
+        if iv.kind in PLACED_KINDS:
+            columns = self._places(iv)
+            self._values[iv.kind][np.ix_(window, columns)] += iv.strength
+        else:
+            self._values[iv.kind][window] += iv.strength
+
+    def _window(self, iv: Intervention) -> np.ndarray:
+        starts = self._calendar.week_start
+        begin, end = _date(iv.start, "start"), _date(iv.end, "end")
+        if end < begin:
+            raise InputError(f"window ends ({iv.end}) before it starts ({iv.start})", field="end")
+        return np.flatnonzero((starts >= begin) & (starts <= end))
+
+    def _places(self, iv: Intervention) -> np.ndarray:
+        wanted_port = iv.kind == "port_inspection"
+        default = np.flatnonzero(self._is_port == wanted_port)
+        if not iv.places:
+            return default
+        chosen = set()
+        for place in iv.places:
+            hits = [i for i, (c, u) in enumerate(zip(self._crossings, self._units)) if place in (c, u)]
+            if not hits:
+                raise InputError(f"unknown place '{place}' (use a crossing id or a CBP unit name)",
+                                 field="places")
+            chosen.update(hits)
+        return np.array(sorted(chosen & set(default.tolist())), dtype=int)
+
+
+def _date(text: str, field_name: str) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(str(text))
+    except (ValueError, TypeError):
+        raise InputError(f"'{text}' is not a date", field=field_name) from None

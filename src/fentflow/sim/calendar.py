@@ -1,0 +1,73 @@
+"""The weekly calendar: week index <-> dates, calendar months and U.S. fiscal years.
+
+A week belongs to the month (and year) of its Thursday, as ISO weeks do, so every week
+falls in exactly one month, one calendar year and one CBP fiscal year (October-September).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from fentflow.errors import InputError
+
+DEFAULT_START = "2015-01-01"
+DEFAULT_END = "2030-12-31"
+
+
+@dataclass(frozen=True)
+class Calendar:
+    week_start: pd.DatetimeIndex  # Monday of each simulated week
+
+    @classmethod
+    def between(cls, start: str = DEFAULT_START, end: str = DEFAULT_END) -> "Calendar":
+        first, last = _parse(start, "start"), _parse(end, "end")
+        if last < first:
+            raise InputError(f"end {end} is before start {start}", field="end")
+        monday = first - pd.Timedelta(days=first.weekday())
+        weeks = pd.date_range(monday, last, freq="7D")
+        thursday = weeks + pd.Timedelta(days=3)
+        weeks = weeks[(thursday >= first) & (thursday <= last)]
+        if len(weeks) == 0:
+            raise InputError(f"no whole week between {start} and {end}", field="end")
+        return cls(weeks)
+
+    @property
+    def n_weeks(self) -> int:
+        return len(self.week_start)
+
+    @property
+    def thursday(self) -> pd.DatetimeIndex:
+        return self.week_start + pd.Timedelta(days=3)
+
+    @property
+    def year(self) -> np.ndarray:
+        return self.thursday.year.to_numpy()
+
+    @property
+    def month(self) -> np.ndarray:
+        return self.thursday.month.to_numpy()
+
+    @property
+    def fiscal_year(self) -> np.ndarray:
+        """CBP fiscal year: October-December count toward the next year."""
+        return self.year + (self.month >= 10)
+
+    @property
+    def decimal_year(self) -> np.ndarray:
+        """Mid-week date as a decimal year, for smooth trajectories."""
+        t = self.thursday
+        return (t.year + (t.day_of_year - 0.5) / np.where(t.is_leap_year, 366, 365)).to_numpy()
+
+    def week_of(self, date: str) -> int:
+        """Index of the week containing `date` (clipped to the simulated span)."""
+        when = _parse(date, "date")
+        return int(np.clip(np.searchsorted(self.week_start, when, side="right") - 1, 0, self.n_weeks - 1))
+
+
+def _parse(text: str, field: str) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(str(text))
+    except (ValueError, TypeError):
+        raise InputError(f"'{text}' is not a date (use YYYY-MM-DD or YYYY)", field=field) from None

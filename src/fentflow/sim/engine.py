@@ -1,0 +1,99 @@
+"""The simulation engine: an explicit, numbered step order over weekly time steps.
+
+    for each week:  1 precursors  2 production  3 transport  4 crossing  5 distribution
+                    6 market  7 demand  8 adaptation  9 violence  -> ledger check
+
+The order is data (`STEP_ORDER`): print `ff.Sim.describe_steps()` to read it, pass
+`steps=` to insert or replace a module. Each step is timed (`sim.timings`).
+"""
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+
+from fentflow.policy.interventions import Intervention, Levers
+from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START, Calendar
+from fentflow.sim.ledger import Ledger
+from fentflow.sim.loads import LoadPool
+from fentflow.sim.modules.adaptation import Adaptation
+from fentflow.sim.modules.base import Module
+from fentflow.sim.modules.crossing import Crossing
+from fentflow.sim.modules.demand import Demand
+from fentflow.sim.modules.distribution import Distribution
+from fentflow.sim.modules.market import Market
+from fentflow.sim.modules.precursors import Precursors
+from fentflow.sim.modules.production import Production
+from fentflow.sim.modules.transport import Transport
+from fentflow.sim.modules.violence import Violence
+from fentflow.sim.network import build_network
+from fentflow.sim.pars import Pars
+from fentflow.sim.results import Results
+from fentflow.sim.rng import Streams
+
+log = logging.getLogger(__name__)
+
+STEP_ORDER: tuple[type[Module], ...] = (
+    Precursors, Production, Transport, Crossing, Distribution, Market, Demand, Adaptation, Violence,
+)
+
+
+class Sim:
+    def __init__(self, world=None, pars: Pars | Mapping | None = None, *, start: str = DEFAULT_START,
+                 end: str = DEFAULT_END, seed: int = 0, interventions: Sequence[Intervention] = (),
+                 resolution: str = "week", steps: Sequence[type[Module]] = STEP_ORDER):
+        if world is None:
+            from fentflow.world import World  # the world package imports nothing from sim
+            world = World.load()
+        self.world = world
+        self.pars = pars if isinstance(pars, Pars) else Pars(pars)
+        self.n_reps = self.pars.n_reps
+        self.seed = int(seed)
+        self.calendar = Calendar.between(start, end)
+        self.interventions = tuple(interventions)
+        self.streams = Streams(self.seed)
+        self.net = build_network(self.world)
+        self.levers = Levers(self.calendar, self.net.crossings, self.net.crossing_unit,
+                             self.net.crossing_is_port, self.interventions)
+        self.loads = LoadPool()
+        self.ledger = Ledger(self.n_reps)
+        self.results = Results(self.calendar, self.n_reps, resolution)
+        self.modules: dict[str, Module] = {}
+        for cls in steps:
+            module = cls(self)
+            self.modules[module.name] = module
+        for module in self.modules.values():
+            module.declare_results()
+        self.timings = {name: 0.0 for name in [*self.modules, "ledger"]}
+        self.week = 0
+
+    @staticmethod
+    def describe_steps(steps: Sequence[type[Module]] = STEP_ORDER) -> list[str]:
+        """The step order, numbered, with the first line of each module's documentation."""
+        return [f"{i}. {cls.name}: {_summary_line(cls)}" for i, cls in enumerate(steps, 1)]
+
+    def run(self, progress: Callable[[int], None] | None = None) -> Results:
+        log.info("running %d weeks x %d replicates (seed %d)", self.calendar.n_weeks, self.n_reps, self.seed)
+        for week in range(self.calendar.n_weeks):
+            self.step(week)
+            if progress:
+                progress(week)
+        return self.results
+
+    def step(self, week: int) -> None:
+        self.week = week
+        for name, module in self.modules.items():
+            began = time.perf_counter()
+            module.step(week)
+            self.timings[name] += time.perf_counter() - began
+        began = time.perf_counter()
+        self.ledger.check(week, str(self.calendar.week_start[week].date()))
+        self.timings["ledger"] += time.perf_counter() - began
+
+
+def _summary_line(cls: type[Module]) -> str:
+    doc = (sys.modules[cls.__module__].__doc__ or "").strip()
+    first = doc.splitlines()[0] if doc else ""
+    return re.sub(r"^Step \d+\.\s*", "", first)

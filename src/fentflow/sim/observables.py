@@ -1,0 +1,155 @@
+"""Simulated counterparts of the public series, in their units and periods, plus the hidden quantities.
+
+Each function takes `Results` and returns a tidy table with a `replicate` column. Table and
+column names follow `fentflow.observed` (e.g. `cbp_sw_component`: fy, component, lb), so
+model and data can be put side by side. CBP speaks in fiscal years (October-September) and
+pounds; CDC, DEA and SESNSP in calendar years.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from fentflow.sim.results import Results
+from fentflow.units import KG_PER_LB
+
+COMPONENT = {True: "port", False: "between"}
+
+
+def _periods(results: Results) -> pd.DataFrame:
+    year, month = results.period_year_month()
+    return pd.DataFrame({"period": np.arange(results.n_periods), "year": year, "month": month,
+                         "fy": year + (month >= 10)})
+
+
+def _long(results: Results, *names: str) -> pd.DataFrame:
+    """(period, replicate, place) arrays of the same places -> one long table with year, month, fy."""
+    places = results.quantities[names[0]].places
+    periods, reps = results.n_periods, results.n_reps
+    frame = pd.DataFrame({
+        "period": np.repeat(np.arange(periods), reps * len(places)),
+        "replicate": np.tile(np.repeat(np.arange(reps), len(places)), periods),
+        "place": np.tile(np.array(places, dtype=object), periods * reps),
+        **{name: results[name].reshape(-1) for name in names},
+    })
+    return frame.merge(_periods(results), on="period")
+
+
+def _crossing_table(results: Results, net) -> pd.DataFrame:
+    table = _long(results, "seized_gross_kg", "seizure_events", "seized_pure_kg", "attempted_gross_kg",
+                  "attempted_pure_kg", "attempts", "seized_pills")
+    info = pd.DataFrame({"place": net.crossings, "unit": net.crossing_unit,
+                         "component": [COMPONENT[bool(p)] for p in net.crossing_is_port]})
+    return table.merge(info, on="place")
+
+
+def cbp_sw_component(results: Results, net) -> pd.DataFrame:
+    table = _crossing_table(results, net)
+    out = table.groupby(["replicate", "fy", "component"], as_index=False)[["seized_gross_kg", "seizure_events"]].sum()
+    out["lb"] = out.pop("seized_gross_kg") / KG_PER_LB
+    return out.rename(columns={"seizure_events": "events"})
+
+
+def cbp_sw_unit(results: Results, net) -> pd.DataFrame:
+    table = _crossing_table(results, net)
+    out = table.groupby(["replicate", "fy", "unit", "component"], as_index=False)["seized_gross_kg"].sum()
+    out["lb"] = out.pop("seized_gross_kg") / KG_PER_LB
+    return out
+
+
+def cbp_sw_monthly(results: Results, net) -> pd.DataFrame:
+    table = _crossing_table(results, net)
+    out = table.groupby(["replicate", "fy", "year", "month"], as_index=False)["seized_gross_kg"].sum()
+    out["lb"] = out.pop("seized_gross_kg") / KG_PER_LB
+    return out
+
+
+def cdc_deaths(results: Results) -> pd.DataFrame:
+    table = _long(results, "deaths")
+    return table.groupby(["replicate", "year"], as_index=False)["deaths"].sum().rename(
+        columns={"deaths": "synthetic"})
+
+
+def dea_seizures(results: Results) -> pd.DataFrame:
+    table = _long(results, "domestic_seized_pills", "domestic_seized_powder_gross_kg")
+    out = table.groupby(["replicate", "year"], as_index=False)[
+        ["domestic_seized_pills", "domestic_seized_powder_gross_kg"]].sum()
+    out["powder_lb"] = out.pop("domestic_seized_powder_gross_kg") / KG_PER_LB
+    return out.rename(columns={"domestic_seized_pills": "pills"})
+
+
+def dea_share_2mg(results: Results) -> pd.DataFrame:
+    """Share of domestically seized pills carrying >= 2 mg (DEA laboratory testing)."""
+    table = _long(results, "domestic_seized_pills", "domestic_seized_pills_ge2mg")
+    out = table.groupby(["replicate", "year"], as_index=False)[
+        ["domestic_seized_pills", "domestic_seized_pills_ge2mg"]].sum()
+    pills = out["domestic_seized_pills"]
+    out["share"] = out["domestic_seized_pills_ge2mg"] / pills.where(pills > 0)
+    return out[["replicate", "year", "share"]]
+
+
+def sesnsp_homicides(results: Results) -> pd.DataFrame:
+    table = _long(results, "homicides")
+    out = table.groupby(["replicate", "year", "place"], as_index=False)["homicides"].sum()
+    return out.rename(columns={"place": "abbr", "homicides": "victims"})
+
+
+def seizure_share(results: Results, net) -> pd.DataFrame:
+    """Hidden: share of what reached the border that was seized, by pure and gross weight, per calendar year."""
+    table = _crossing_table(results, net)
+    sums = ["seized_pure_kg", "attempted_pure_kg", "seized_gross_kg", "attempted_gross_kg"]
+    by_component = table.groupby(["replicate", "year", "component"], as_index=False)[sums].sum()
+    overall = table.groupby(["replicate", "year"], as_index=False)[sums].sum().assign(component="all")
+    out = pd.concat([by_component, overall], ignore_index=True)
+    out["share_pure"] = out["seized_pure_kg"] / out["attempted_pure_kg"].where(out["attempted_pure_kg"] > 0)
+    out["share_gross"] = out["seized_gross_kg"] / out["attempted_gross_kg"].where(out["attempted_gross_kg"] > 0)
+    return out[["replicate", "year", "component", "share_pure", "share_gross"]]
+
+
+NATIONAL = {
+    "precursor_inflow_kg": "precursor_inflow_kg", "produced_kg": "produced_kg", "attempts": "attempted_crossings",
+    "attempted_pure_kg": "attempted_pure_kg", "seized_pure_kg": "border_seized_pure_kg",
+    "seized_gross_kg": "border_seized_gross_kg", "mexico_seized_kg": "mexico_seized_pure_kg",
+    "destroyed_kg": "destroyed_pure_kg", "domestic_seized_pure_kg": "domestic_seized_pure_kg",
+    "consumed_pure_kg": "consumed_pure_kg", "deaths": "deaths", "homicides": "homicides",
+}
+
+
+def national_annual(results: Results) -> pd.DataFrame:
+    """Calendar-year national totals of the main flows, hidden ones included."""
+    frames = []
+    year, _ = results.period_year_month()
+    for name, label in NATIONAL.items():
+        per_period = results[name].sum(axis=2)                      # (period, rep)
+        frame = pd.DataFrame(per_period, columns=range(results.n_reps))
+        frame["year"] = year
+        annual = frame.groupby("year").sum().stack().rename(label)
+        frames.append(annual)
+    out = pd.concat(frames, axis=1).reset_index().rename(columns={"level_1": "replicate"})
+    return out[["replicate", "year", *NATIONAL.values()]]
+
+
+def all_observables(results: Results, net) -> dict[str, pd.DataFrame]:
+    return {
+        "cbp_sw_component": cbp_sw_component(results, net), "cbp_sw_unit": cbp_sw_unit(results, net),
+        "cbp_sw_monthly": cbp_sw_monthly(results, net), "cdc_deaths": cdc_deaths(results),
+        "dea_seizures": dea_seizures(results), "dea_share_2mg": dea_share_2mg(results),
+        "sesnsp_homicides": sesnsp_homicides(results), "seizure_share": seizure_share(results, net),
+        "national_annual": national_annual(results),
+    }
+
+
+PERIOD_KEYS = {"year": ["year"], "fiscal_year": ["fy"], "month": ["year", "month"]}
+
+
+def aggregate(results: Results, name: str, period: str = "year", by_place: bool = True) -> pd.DataFrame:
+    """Any result summed (flows) or taken at period end (stocks) by calendar year, CBP fiscal year or month."""
+    if period not in PERIOD_KEYS:
+        raise ValueError(f"period must be one of {sorted(PERIOD_KEYS)}, not {period!r}")
+    keys = ["replicate", *PERIOD_KEYS[period], *(["place"] if by_place else [])]
+    table = _long(results, name)
+    if results.quantities[name].kind == "stock":
+        last = table.groupby(["replicate", *PERIOD_KEYS[period]])["period"].transform("max")
+        table = table[table["period"] == last]
+    out = table.groupby(keys, as_index=False)[name].sum()
+    return out.rename(columns={"place": results.quantities[name].place_kind})

@@ -1,0 +1,195 @@
+"""Every model parameter, declared once: default, unit, bounds, prior and source.
+
+`Pars` holds one value per parameter, or one array of values per parameter for a batch
+of replicates (leading replicate axis). Unknown names are rejected; values outside
+their bounds are rejected. Priors are read by the calibration layer.
+
+Sources: `public-figures.md` tables are cited by their table id (T2a, T2c, ...); anything
+we chose ourselves says `assumption` and why.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from fentflow.errors import InputError
+
+
+@dataclass(frozen=True)
+class Par:
+    name: str
+    default: float
+    unit: str
+    bounds: tuple[float, float]
+    prior: tuple  # ("uniform", lo, hi) | ("loguniform", lo, hi) | ("fixed",)
+    source: str
+    doc: str
+
+
+def _p(name, default, unit, lo, hi, prior, source, doc) -> Par:
+    return Par(name, float(default), unit, (float(lo), float(hi)), prior, source, doc)
+
+
+PARAMETERS: tuple[Par, ...] = (
+    # 1. Precursor inflow (fentanyl-equivalent kg; no chemistry)
+    _p("supply_kg_week_2023", 190, "fent-eq kg/week", 10, 2000, ("loguniform", 60, 600),
+       "assumption: sized so 2023 U.S. consumption stays within RAND's single-digit pure "
+       "tonnes (public-figures §6)", "precursor inflow reaching Mexican entry points in 2023"),
+    _p("supply_midyear", 2019.75, "year", 2015, 2025, ("uniform", 2017.5, 2021.5),
+       "assumption: CDC T40.4 deaths rise fastest 2019-2021 (T3a)", "midpoint of the logistic supply growth"),
+    _p("supply_growth_rate", 0.9, "1/year", 0.05, 4, ("uniform", 0.3, 1.8),
+       "assumption: CDC T40.4 deaths x7.7 from 2015 to 2022 (T3a)", "logistic growth rate of supply"),
+    _p("supply_price_elasticity", 0.3, "-", 0, 2, ("uniform", 0, 1),
+       "assumption: production follows profit (DESIGN §1 step 8)", "response of inflow to the retail price index"),
+    _p("precursor_port_seizure_rate", 0.02, "share", 0, 1, ("uniform", 0, 0.1),
+       "assumption; Manzanillo precursor seizures began 2022 (public-figures §7)",
+       "share of precursor inflow seized at Mexican ports from 2022"),
+    _p("substitution_weeks", 52, "weeks", 1, 520, ("uniform", 13, 156),
+       "assumption: China's 2019 controls did not stop supply (article claim C11)",
+       "time constant over which supply routes around a precursor control"),
+    # 2. Production
+    _p("capacity_headroom", 2.0, "x supply", 1, 10, ("fixed",),
+       "assumption", "pressing capacity relative to the supply trajectory"),
+    _p("ship_fraction", 0.5, "share/week", 0.05, 1, ("fixed",),
+       "assumption", "share of finished stock at a site shipped north each week"),
+    _p("raids_per_year", 5.0, "raids/year", 0, 200, ("uniform", 1, 15),
+       "stated: SEDENA fentanyl labs 3-10 per year 2019-2023 (T5d)", "raids on production sites, all sites"),
+    _p("raid_stock_destroyed", 0.5, "share", 0, 1, ("uniform", 0.2, 0.9),
+       "assumption; C9 Culiacán July 2022 raid found 500 kg", "share of a site's stock destroyed in a raid"),
+    _p("raid_capacity_loss", 0.3, "share", 0, 1, ("fixed",), "assumption", "share of a site's capacity lost in a raid"),
+    _p("capacity_recovery_weeks", 26, "weeks", 1, 520, ("fixed",), "assumption", "time for lost capacity to recover"),
+    _p("pill_share_2017", 0.103, "share of loads", 0.001, 0.999, ("uniform", 0.05, 0.2),
+       "stated: pill form 10.3% of fentanyl seizures 2017 (T2a, Palamar et al.)", "share of loads pressed into pills, 2017"),
+    _p("pill_share_2023", 0.49, "share of loads", 0.001, 0.999, ("uniform", 0.35, 0.65),
+       "stated: pill form 49% of fentanyl seizures 2023 (T2a)", "share of loads pressed into pills, 2023"),
+    _p("pill_mg_median_2017", 1.2, "mg/pill", 0.1, 10, ("uniform", 0.8, 1.6),
+       "inference: ~1 in 10 pills >= 2 mg in 2017 (T2a) with a lognormal of sigma 0.4",
+       "median fentanyl per pill, 2017"),
+    _p("pill_mg_median_2023", 2.4, "mg/pill", 0.1, 10, ("uniform", 1.8, 3.0),
+       "inference: mean 2.4 mg (2022) and 6 in 10 >= 2 mg (T2a, T2c)", "median fentanyl per pill, 2023"),
+    _p("pill_mg_sigma", 0.4, "log-sd", 0.05, 2, ("uniform", 0.25, 0.7),
+       "inference: matches DEA's >= 2 mg shares with the medians above", "spread of mg per pill between batches"),
+    _p("pill_mass_mg", 100, "mg/pill", 20, 1000, ("fixed",),
+       "assumption: a typical counterfeit tablet", "gross mass of one pill"),
+    _p("powder_purity_2017", 0.07, "share", 0.001, 1, ("uniform", 0.04, 0.12),
+       "stated: ~7% typical purity c. 2017 (T2c)", "mean purity of trafficked powder, 2017"),
+    _p("powder_purity_2023", 0.19, "share", 0.001, 1, ("uniform", 0.12, 0.3),
+       "stated: 19.2% mean powder purity 2022 (T2c)", "mean purity of trafficked powder, 2023"),
+    _p("retail_dilution", 0.7, "share", 0.05, 1, ("uniform", 0.4, 1.0),
+       "assumption: article claim C10 (cut to 10-15% at retail)", "retail purity relative to border purity"),
+    # 3. Transport
+    _p("load_gross_median_kg", 2.5, "kg", 0.05, 500, ("uniform", 1, 6),
+       "inference: CBP SW FY2022 14,104 lb in 1,212 events, ~5 kg per event (T1b)", "median gross mass of a load"),
+    _p("load_gross_sigma", 1.2, "log-sd", 0.1, 3, ("fixed",), "assumption", "spread of load sizes (lognormal)"),
+    _p("staging_weeks_mean", 1.5, "weeks", 0, 26, ("fixed",), "assumption", "mean wait before a load moves north"),
+    _p("route_hours_scale", 12, "hours", 1, 500, ("uniform", 6, 48),
+       "assumption (calibrated to the CBP field-office split, T1d)", "travel hours that divide a route's appeal by e"),
+    _p("foreign_plaza_access", 0.02, "share", 1e-4, 1, ("loguniform", 0.003, 0.2),
+       "assumption (calibrated to the CBP field-office split, T1d)",
+       "access to a border state for an organisation holding no territory there (its control share otherwise)"),
+    _p("traffic_cover_exponent", 0.5, "-", 0, 2, ("uniform", 0, 1),
+       "assumption: loads hide in traffic (>90% smuggled in vehicles at ports, T1a)", "appeal of a port vs its vehicle traffic"),
+    _p("between_ports_weight", 0.15, "-", 0, 10, ("uniform", 0.05, 0.5),
+       "inference: USBP ~10-20% of SW seizures (T1b)", "appeal of a Border Patrol sector relative to a port"),
+    _p("rival_territory_risk", 0.02, "prob per unit rival share", 0, 1, ("fixed",),
+       "assumption", "extra interception risk per unit of rival control along a leg"),
+    _p("mexico_interdiction_scale", 1.0, "x", 0, 20, ("uniform", 0.3, 3),
+       "assumption", "multiplier on the routes' base interception risk in Mexico"),
+    # 4. Crossing
+    _p("poe_detection_2019", 0.02, "prob/load", 1e-4, 1, ("uniform", 0.01, 0.2),
+       "assumption (calibrated to CBP OFO seizures, T1b)", "detection probability of a 5 kg load at a port of entry, 2019"),
+    _p("poe_detection_2023", 0.12, "prob/load", 1e-4, 1, ("uniform", 0.03, 0.35),
+       "assumption (calibrated to CBP OFO seizures, T1b)", "detection probability of a 5 kg load at a port of entry, 2023"),
+    _p("between_detection", 0.10, "prob/load", 0, 1, ("uniform", 0.02, 0.4),
+       "assumption (calibrated to CBP USBP seizures, T1b)", "detection probability of a 5 kg load between ports"),
+    _p("detection_size_elasticity", 0.3, "-", 0, 2, ("fixed",), "assumption", "larger loads are easier to detect"),
+    # 5. U.S. distribution
+    _p("gravity_distance_km", 1500, "km", 50, 10000, ("fixed",),
+       "assumption: West Coast supplies the West first (world-us §6)", "distance decay of domestic distribution"),
+    _p("domestic_seizure_rate", 0.10, "share", 0, 1, ("uniform", 0.03, 0.3),
+       "assumption (calibrated to DEA seizures, T2a)", "share of arrivals in a market seized by domestic enforcement"),
+    # 6. Retail market
+    _p("market_turnover", 0.5, "share/week", 0.01, 1, ("fixed",), "assumption", "share of retail stock reachable per week"),
+    _p("price_per_pill_ref", 10.0, "USD/pill", 0.1, 100, ("fixed",),
+       "assumption: public points $0.45-$20 per pill (public-figures §4)", "retail pill price at reference supply"),
+    _p("price_cover_elasticity", 0.5, "-", 0, 3, ("fixed",), "assumption", "price response to weeks of supply on hand"),
+    _p("demand_price_elasticity", 0.2, "-", 0, 2, ("fixed",), "assumption: opioid demand is inelastic", "use response to price"),
+    # 7. Demand and mortality
+    _p("need_mg_per_user_week", 30, "pure mg/week", 1, 1000, ("uniform", 10, 80),
+       "assumption: ~6 M people with OUD (W5) and RAND's single-digit tonnes", "fentanyl used by an active user at full supply"),
+    _p("overdose_hazard", 3.8e-4, "deaths/user-week", 1e-6, 1e-2, ("loguniform", 1e-4, 1e-3),
+       "assumption (calibrated to CDC T40.4 deaths, T3a)", "synthetic-opioid death hazard at full exposure"),
+    _p("potency_hazard_exponent", 1.5, "-", 0, 5, ("uniform", 0.5, 3),
+       "assumption", "how hazard rises when potency outruns tolerance"),
+    _p("tolerance_weeks", 26, "weeks", 1, 520, ("fixed",), "assumption", "time for tolerance to follow potency"),
+    _p("moud_hazard_ratio", 0.5, "ratio", 0, 1, ("fixed",), "assumption: MOUD roughly halves overdose mortality",
+       "use and overdose hazard in treatment relative to out of treatment"),
+    _p("treatment_retention_weeks", 52, "weeks", 1, 520, ("fixed",), "assumption", "mean time in treatment"),
+    _p("naloxone_reversal_2015", 0.05, "share", 0.001, 0.99, ("fixed",), "assumption", "share of fatal overdoses reversed, 2015"),
+    _p("naloxone_reversal_2023", 0.20, "share", 0.001, 0.99, ("fixed",),
+       "assumption: retail naloxone x9 in five years to 2021 (W5)", "share of fatal overdoses reversed, 2023"),
+    # 8. Adaptation
+    _p("route_adaptation", 8.0, "-", 0, 100, ("uniform", 0, 20),
+       "assumption: the balloon effect", "shift of loads away from crossings with recent losses"),
+    _p("adaptation_weeks", 13, "weeks", 1, 520, ("fixed",), "assumption", "memory of recent losses"),
+    _p("production_adaptation", 3.0, "-", 0, 100, ("fixed",), "assumption", "shift of production away from sites with losses"),
+    # 9. Violence
+    _p("violence_baseline_share", 0.6, "share", 0, 1, ("uniform", 0.3, 0.9),
+       "assumption: violence not driven by fentanyl flows, as a share of SESNSP 2022 (T5a)",
+       "baseline homicides as a share of the observed 2022 level"),
+    _p("violence_per_tonne", 500, "homicides/(pure t/yr)", 0, 1e5, ("loguniform", 50, 5000),
+       "assumption (calibrated to SESNSP by state, T5a)", "homicides per pure tonne-year of flow per unit of rivalry"),
+)
+
+PAR_BY_NAME: dict[str, Par] = {p.name: p for p in PARAMETERS}
+
+
+class Pars(Mapping[str, np.ndarray]):
+    """Parameter values for `n_reps` replicates (each value an array of shape (n_reps,))."""
+
+    def __init__(self, values: Mapping[str, float | np.ndarray] | None = None, n_reps: int | None = None):
+        values = dict(values or {})
+        _reject_unknown(values)
+        self.n_reps = n_reps or _batch_size(values)
+        self._values = {p.name: self._column(p, values.get(p.name, p.default)) for p in PARAMETERS}
+
+    def _column(self, par: Par, value) -> np.ndarray:
+        arr = np.asarray(value, dtype=float)
+        if arr.ndim == 0:
+            arr = np.full(self.n_reps, float(arr))
+        if arr.shape != (self.n_reps,):
+            raise InputError(f"expected a number or {self.n_reps} values, got shape {arr.shape}", field=par.name)
+        lo, hi = par.bounds
+        bad = ~np.isfinite(arr) | (arr < lo) | (arr > hi)
+        if bad.any():
+            raise InputError(f"value {arr[bad][0]:g} is outside its bounds [{lo:g}, {hi:g}] ({par.unit})",
+                             field=par.name)
+        return arr
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def replicate(self, r: int) -> dict[str, float]:
+        """The values of replicate `r` as plain floats."""
+        return {k: float(v[r]) for k, v in self._values.items()}
+
+
+def _reject_unknown(values: Mapping) -> None:
+    unknown = sorted(set(values) - set(PAR_BY_NAME))
+    if unknown:
+        raise InputError(f"unknown parameter (valid names: fentflow.sim.pars.PAR_BY_NAME)", field=unknown[0])
+
+
+def _batch_size(values: Mapping) -> int:
+    sizes = {np.asarray(v).shape[0] for v in values.values() if np.ndim(v) == 1}
+    if len(sizes) > 1:
+        raise InputError(f"parameter arrays disagree on the number of replicates: {sorted(sizes)}")
+    return sizes.pop() if sizes else 1

@@ -1,0 +1,95 @@
+"""Preallocated results: one array per quantity, shaped (period, replicate, place).
+
+Each quantity is declared once by the module that produces it, with its unit, its places
+(crossings, markets, states, ...) and whether it is a *flow* (summed over a period) or a
+*stock* (the value at the end of the period). Periods are weeks by default; `resolution=
+"month"` keeps months only, which is what batched calibration needs.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from fentflow.sim.calendar import Calendar
+
+FLOW, STOCK = "flow", "stock"
+
+
+@dataclass(frozen=True)
+class Quantity:
+    name: str
+    unit: str
+    kind: str              # FLOW or STOCK
+    place_kind: str        # "crossing", "market", "state", "site", "entry", "national"
+    places: tuple[str, ...]
+    doc: str
+
+
+class Results:
+    def __init__(self, calendar: Calendar, n_reps: int, resolution: str = "week"):
+        if resolution not in ("week", "month"):
+            raise ValueError(f"resolution must be 'week' or 'month', not {resolution!r}")
+        self.calendar = calendar
+        self.n_reps = n_reps
+        self.resolution = resolution
+        self.period_of_week, self.period_start = _periods(calendar, resolution)
+        self.quantities: dict[str, Quantity] = {}
+        self.data: dict[str, np.ndarray] = {}
+
+    @property
+    def n_periods(self) -> int:
+        return len(self.period_start)
+
+    def declare(self, name: str, unit: str, kind: str, place_kind: str,
+                places: Sequence[str] = ("all",), doc: str = "") -> None:
+        if name in self.quantities:
+            raise ValueError(f"result {name!r} declared twice")
+        self.quantities[name] = Quantity(name, unit, kind, place_kind, tuple(places), doc)
+        self.data[name] = np.zeros((self.n_periods, self.n_reps, len(places)))
+
+    def record(self, name: str, week: int, values: np.ndarray) -> None:
+        """Add a flow to its period, or set a stock's end-of-period value."""
+        period = self.period_of_week[week]
+        values = np.asarray(values, dtype=float).reshape(self.n_reps, -1)
+        if self.quantities[name].kind == FLOW:
+            self.data[name][period] += values
+        else:
+            self.data[name][period] = values
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.data[name]
+
+    def frame(self, place_kind: str) -> pd.DataFrame:
+        """All quantities of one place kind as a tidy table: period, replicate, place, one column each."""
+        names = [q.name for q in self.quantities.values() if q.place_kind == place_kind]
+        if not names:
+            raise KeyError(f"no results for place kind {place_kind!r}")
+        places = self.quantities[names[0]].places
+        index = pd.MultiIndex.from_product(
+            [self.period_start, np.arange(self.n_reps), places], names=["period", "replicate", place_kind])
+        columns = {name: self.data[name].reshape(-1) for name in names}
+        return pd.DataFrame(columns, index=index).reset_index()
+
+    def period_year_month(self) -> tuple[np.ndarray, np.ndarray]:
+        """Calendar year and month of each period (a week counts in the month of its Thursday)."""
+        if self.resolution == "week":
+            return self.calendar.year, self.calendar.month
+        return self.period_start.year.to_numpy(), self.period_start.month.to_numpy()
+
+    def place_kinds(self) -> list[str]:
+        return sorted({q.place_kind for q in self.quantities.values()})
+
+    def units(self) -> dict[str, str]:
+        return {q.name: q.unit for q in self.quantities.values()}
+
+
+def _periods(calendar: Calendar, resolution: str) -> tuple[np.ndarray, pd.DatetimeIndex]:
+    if resolution == "week":
+        return np.arange(calendar.n_weeks), calendar.week_start
+    month_key = calendar.year * 12 + calendar.month - 1
+    keys, period_of_week = np.unique(month_key, return_inverse=True)
+    starts = pd.to_datetime({"year": keys // 12, "month": keys % 12 + 1, "day": 1})
+    return period_of_week, pd.DatetimeIndex(starts)

@@ -1,0 +1,24 @@
+"""Common random numbers: one named stream per decision, seeded from the base seed and the name.
+
+Streams never share state, so adding a draw to one decision leaves every other decision's
+numbers unchanged, and two scenario arms with the same seed see the same dice wherever
+their histories agree. Never use the global `np.random`.
+"""
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+
+class Streams:
+    def __init__(self, seed: int):
+        self.seed = int(seed)
+        self._streams: dict[str, np.random.Generator] = {}
+
+    def __call__(self, name: str) -> np.random.Generator:
+        """The generator of decision `name` (created on first use)."""
+        if name not in self._streams:
+            key = zlib.crc32(name.encode("utf-8"))
+            self._streams[name] = np.random.default_rng([self.seed, key])
+        return self._streams[name]

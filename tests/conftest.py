@@ -1,0 +1,7 @@
+import pytest
+
+
+@pytest.fixture(scope="session")
+def world():
+    from fentflow.world import World
+    return World.load()

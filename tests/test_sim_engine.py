@@ -1,0 +1,180 @@
+"""The simulator end to end on the bundled world: step order, reproducibility, invariants, levers."""
+import numpy as np
+import pytest
+
+from fentflow.errors import InputError, LedgerError
+from fentflow.policy.interventions import Intervention
+from fentflow.sim.engine import STEP_ORDER, Sim
+from fentflow.sim.observables import all_observables
+
+
+def short_sim(**kwargs) -> Sim:
+    kwargs.setdefault("start", "2019-01-01")
+    kwargs.setdefault("end", "2020-06-30")
+    kwargs.setdefault("seed", 3)
+    return Sim(**kwargs)
+
+
+@pytest.fixture(scope="module")
+def finished():
+    sim = short_sim()
+    sim.run()
+    return sim
+
+
+def test_step_order_is_the_documented_nine_processes():
+    names = [cls.name for cls in STEP_ORDER]
+    assert names == ["precursors", "production", "transport", "crossing", "distribution",
+                     "market", "demand", "adaptation", "violence"]
+    lines = Sim.describe_steps()
+    assert lines[0].startswith("1. precursors: Precursor inflow") and len(lines) == 9
+
+
+def test_every_step_is_timed(finished):
+    assert set(finished.timings) == {*[cls.name for cls in STEP_ORDER], "ledger"}
+    assert all(seconds > 0 for seconds in finished.timings.values())
+
+
+def test_results_are_non_negative_and_finite(finished):
+    for name, data in finished.results.data.items():
+        assert np.isfinite(data).all(), name
+        assert (data >= 0).all(), name
+
+
+def test_same_seed_same_results_different_seed_different():
+    a, b, c = short_sim(seed=11), short_sim(seed=11), short_sim(seed=12)
+    for sim in (a, b, c):
+        sim.run()
+    for name in a.results.data:
+        assert np.array_equal(a.results[name], b.results[name]), name
+    assert not np.array_equal(a.results["seizure_events"], c.results["seizure_events"])
+
+
+def test_mass_balance_breach_names_the_week():
+    sim = short_sim()
+    market = sim.modules["market"]
+    original = market.step
+
+    def leaky(week):
+        original(week)
+        if week == 5:
+            market.stock *= 0.5  # mass vanishes without being booked
+
+    market.step = leaky
+    with pytest.raises(LedgerError, match="week 5 .*replicate 0"):
+        sim.run()
+
+
+def test_seizures_are_shares_of_attempts(finished):
+    r = finished.results
+    assert (r["seizure_events"] <= r["attempts"]).all()
+    assert (r["seized_pure_kg"] <= r["attempted_pure_kg"] + 1e-12).all()
+    shares = all_observables(r, finished.net)["seizure_share"]
+    assert shares[["share_pure", "share_gross"]].dropna().stack().between(0, 1).all()
+
+
+def test_batched_replicates_run_together():
+    sim = short_sim(pars={"poe_detection_2023": [0.05, 0.3]})
+    sim.run()
+    seized = sim.results["seized_gross_kg"].sum(axis=(0, 2))
+    assert sim.n_reps == 2 and seized[1] > seized[0]
+
+
+# Processes one by one -----------------------------------------------------------------
+def test_loads_carry_exactly_what_sites_ship():
+    sim = short_sim()
+    for week in range(30):
+        production = sim.modules["production"]
+        before = production.product_stock.copy()
+        sim.modules["precursors"].step(week)
+        production.step(week)
+        produced, destroyed = production.produced, production.destroyed
+        shipped = before + produced - destroyed - production.product_stock
+        loads = production.new_loads
+        per_site = np.bincount(loads["site"], loads["pure_kg"], minlength=sim.net.n_sites)
+        np.testing.assert_allclose(per_site, shipped[0], rtol=1e-9, atol=1e-9)
+        assert np.all(loads["pure_kg"] <= loads["gross_kg"])
+
+
+def test_routes_chosen_belong_to_the_loads_site(finished):
+    sim = short_sim()
+    for week in range(10):
+        sim.step(week)
+    pool = sim.loads
+    assert pool.n > 0
+    assert np.array_equal(sim.net.route_site[pool.route], pool.site)
+    assert np.array_equal(sim.net.route_crossing[pool.route], pool.crossing)
+
+
+def test_distribution_shares_sum_to_one(finished):
+    np.testing.assert_allclose(finished.modules["distribution"].shares.sum(axis=2), 1.0)
+
+
+def test_no_supply_means_no_deaths_and_baseline_violence():
+    sim = short_sim(pars={"supply_kg_week_2023": 10.0, "overdose_hazard": 1e-6})
+    sim.run()
+    assert sim.results["deaths"].sum() < 50
+    homicides = sim.results["homicides"].sum(axis=(0, 1))
+    baseline = sim.pars["violence_baseline_share"][0] * sim.net.state_homicides_2022 * 1.5
+    assert homicides.sum() == pytest.approx(baseline.sum(), rel=0.1)
+
+
+# Levers -----------------------------------------------------------------------------
+def _attempt_share(sim, unit):
+    attempts = sim.results["attempts"][:, 0, :]
+    mask = np.array([u == unit for u in sim.net.crossing_unit])
+    late = attempts[-26:]
+    return late[:, mask].sum() / late.sum()
+
+
+def test_port_inspection_surge_displaces_loads_the_balloon_effect():
+    surge = Intervention("port_inspection", "2019-01-01", "2020-12-31", 3.0, ("San Diego Field Office",))
+    base, pushed = short_sim(seed=5), short_sim(seed=5, interventions=[surge])
+    base.run()
+    pushed.run()
+    assert _attempt_share(pushed, "San Diego Field Office") < 0.8 * _attempt_share(base, "San Diego Field Office")
+    assert _attempt_share(pushed, "Tucson Field Office") > _attempt_share(base, "Tucson Field Office")
+
+
+def test_precursor_control_bites_then_erodes():
+    control = Intervention("precursor_control", "2019-06-01", "2020-06-30", 0.5)
+    base, cut = short_sim(seed=2), short_sim(seed=2, interventions=[control])
+    base.run()
+    cut.run()
+    ratio = cut.results["precursor_inflow_kg"].sum(axis=(1, 2)) / base.results["precursor_inflow_kg"].sum(axis=(1, 2))
+    week = cut.calendar.week_of
+    assert ratio[week("2019-06-10")] == pytest.approx(0.5, abs=0.08)
+    assert ratio[week("2020-06-01")] > ratio[week("2019-06-10")] + 0.1
+
+
+@pytest.mark.parametrize("kind,strength,result,direction", [
+    ("raids", 10.0, "destroyed_kg", +1),
+    ("domestic_enforcement", 2.0, "domestic_seized_pure_kg", +1),
+    ("treatment", 5.0, "deaths", -1),
+    ("naloxone", 0.8, "deaths", -1),
+    ("potency_shock", 1.0, "deaths", +1),
+])
+def test_each_lever_moves_its_outcome(kind, strength, result, direction):
+    lever = Intervention(kind, "2019-01-01", "2020-06-30", strength)
+    base, treated = short_sim(seed=9), short_sim(seed=9, interventions=[lever])
+    base.run()
+    treated.run()
+    change = treated.results[result].sum() - base.results[result].sum()
+    assert np.sign(change) == direction
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(kind="bombing", start="2020", end="2021", strength=1), "unknown intervention"),
+    (dict(kind="raids", start="2020", end="2021", strength=-1), "strength"),
+    (dict(kind="naloxone", start="2020", end="2021", strength=0.5, places=("CA",)), "takes no places"),
+])
+def test_bad_interventions_are_input_errors(kwargs, message):
+    with pytest.raises(InputError, match=message):
+        Intervention(**kwargs)
+
+
+def test_unknown_place_and_bad_window_are_input_errors():
+    with pytest.raises(InputError, match="unknown place 'Atlantis'"):
+        short_sim(interventions=[Intervention("port_inspection", "2019", "2020", 1.0, ("Atlantis",))])
+    with pytest.raises(InputError, match="before it starts"):
+        short_sim(interventions=[Intervention("raids", "2020-05-01", "2019-01-01", 1.0)])

@@ -1,0 +1,134 @@
+"""Unit tests of the simulator's building blocks: parameters, calendar, streams, loads, ledger, curves."""
+import numpy as np
+import pytest
+
+from fentflow.errors import InputError, LedgerError
+from fentflow.sim.calendar import Calendar
+from fentflow.sim.curves import log_path, logit_path
+from fentflow.sim.ledger import Ledger
+from fentflow.sim.loads import COLUMNS, LoadPool
+from fentflow.sim.pars import PARAMETERS, Pars
+from fentflow.sim.rng import Streams
+from fentflow import units
+
+
+# Parameters ------------------------------------------------------------------------
+def test_every_parameter_declares_unit_bounds_prior_and_source():
+    for par in PARAMETERS:
+        lo, hi = par.bounds
+        assert lo <= par.default <= hi, par.name
+        assert par.unit and par.source and par.doc, par.name
+        assert par.prior[0] in ("uniform", "loguniform", "fixed"), par.name
+        if par.prior[0] != "fixed":
+            assert lo <= par.prior[1] < par.prior[2] <= hi, par.name
+
+
+def test_unknown_parameter_is_rejected_with_its_name():
+    with pytest.raises(InputError, match="field 'supply_kg_wek'"):
+        Pars({"supply_kg_wek": 3})
+
+
+def test_out_of_bounds_value_is_rejected():
+    with pytest.raises(InputError, match="poe_detection_2023.*outside its bounds"):
+        Pars({"poe_detection_2023": 1.5})
+
+
+def test_batch_of_parameters_gives_one_column_per_replicate():
+    pars = Pars({"raids_per_year": [1.0, 2.0, 3.0]})
+    assert pars.n_reps == 3
+    assert pars["raids_per_year"].tolist() == [1.0, 2.0, 3.0]
+    assert pars["supply_midyear"].shape == (3,)
+    assert pars.replicate(1)["raids_per_year"] == 2.0
+
+
+def test_batch_sizes_must_agree():
+    with pytest.raises(InputError, match="disagree"):
+        Pars({"raids_per_year": [1.0, 2.0], "supply_midyear": [2019.0, 2019.5, 2020.0]})
+
+
+# Units -----------------------------------------------------------------------------
+def test_unit_constants_are_exact():
+    assert units.lb_to_kg(1.0) == 0.45359237
+    assert units.kg_to_lb(units.lb_to_kg(13000.0)) == pytest.approx(13000.0, rel=1e-15)
+    assert units.DOSES_PER_PURE_KG == 500_000  # DEA: 1 kg of pure fentanyl = 500,000 doses of 2 mg
+
+
+# Calendar --------------------------------------------------------------------------
+def test_default_span_is_weekly_2015_to_2030():
+    cal = Calendar.between()
+    assert cal.year[0] == 2015 and cal.year[-1] == 2030
+    assert cal.n_weeks in (834, 835)
+    assert (np.diff(cal.week_start.to_numpy()) == np.timedelta64(7, 'D')).all()
+
+
+def test_fiscal_year_starts_in_october():
+    cal = Calendar.between("2022-09-20", "2022-10-20")
+    assert list(zip(cal.month, cal.fiscal_year)) [0] == (9, 2022)
+    assert (cal.fiscal_year[cal.month == 10] == 2023).all()
+
+
+def test_every_week_falls_in_the_month_of_its_thursday():
+    cal = Calendar.between("2020-01-01", "2020-12-31")
+    assert (cal.thursday.month == cal.month).all()
+    assert (cal.year == 2020).all()
+
+
+def test_bad_dates_are_input_errors():
+    with pytest.raises(InputError, match="field 'start'"):
+        Calendar.between("not-a-date", "2020-01-01")
+    with pytest.raises(InputError, match="before start"):
+        Calendar.between("2021-01-01", "2020-01-01")
+
+
+# Random streams --------------------------------------------------------------------
+def test_streams_are_named_and_independent():
+    a, b = Streams(7), Streams(7)
+    first = a("inspection").random(3)
+    b("route").random(100)  # drawing from another decision does not shift this one
+    assert np.array_equal(first, b("inspection").random(3))
+    assert not np.array_equal(Streams(8)("inspection").random(3), first)
+    assert not np.array_equal(Streams(7)("route").random(3), first)
+
+
+# Loads -----------------------------------------------------------------------------
+def _columns(n, **overrides):
+    cols = {name: np.zeros(n, dtype) for name, dtype in COLUMNS.items()}
+    cols.update(overrides)
+    return cols
+
+
+def test_pool_grows_and_takes_arrivals():
+    pool = LoadPool(capacity=2)
+    pool.add(**_columns(5, t_arrive=np.array([1, 2, 3, 1, 5]), pure_kg=np.arange(5.0)))
+    assert pool.n == 5 and pool.capacity >= 5
+    arrived = pool.take(pool.t_arrive <= 1)
+    assert arrived["pure_kg"].tolist() == [0.0, 3.0]
+    assert pool.pure_kg.tolist() == [1.0, 2.0, 4.0]
+
+
+def test_pool_rejects_incomplete_loads():
+    with pytest.raises(ValueError, match="missing"):
+        LoadPool().add(rep=np.zeros(1, int))
+
+
+# Ledger ----------------------------------------------------------------------------
+def test_ledger_closes_and_reports_a_breach_with_its_week():
+    ledger = Ledger(2)
+    stock = np.array([3.0, 3.0])
+    ledger.register_stock("stock", lambda: stock)
+    ledger.enter(np.array([10.0, 10.0]))
+    ledger.book("seized", np.array([2.0, 2.0]))
+    ledger.book("consumed", np.array([5.0, 5.0]))
+    ledger.check(0, "2015-01-05")
+    stock[1] = 2.0
+    with pytest.raises(LedgerError, match="week 4 .*replicate 1.*gap 1"):
+        ledger.check(4, "2015-02-02")
+
+
+# Curves ----------------------------------------------------------------------------
+def test_paths_hit_their_anchors_and_hold_outside():
+    assert log_path(2010, 2017.5, 1.2, 2023.5, 2.4) == pytest.approx(1.2)
+    assert log_path(2023.5, 2017.5, 1.2, 2023.5, 2.4) == pytest.approx(2.4)
+    assert log_path(2020.5, 2017.5, 1.2, 2023.5, 2.4) == pytest.approx(np.sqrt(1.2 * 2.4))
+    assert logit_path(2030, 2017.5, 0.1, 2023.5, 0.5) == pytest.approx(0.5)
+    assert 0.1 < logit_path(2020, 2017.5, 0.1, 2023.5, 0.5) < 0.5
