@@ -34,6 +34,7 @@ class Network:
     crossing_unit: list[str]
     crossing_is_port: np.ndarray
     crossing_state: np.ndarray
+    crossing_control: np.ndarray   # (crossing, org) control of the border city it faces
     crossing_vehicles: np.ndarray
     route_site: np.ndarray         # site -> crossing legs
     route_crossing: np.ndarray
@@ -84,6 +85,7 @@ def build_network(world) -> Network:
         crossing_unit=crossings["unit"].tolist(),
         crossing_is_port=(crossings["kind"] == "port").to_numpy(),
         crossing_state=crossing_state,
+        crossing_control=_crossing_control(world, orgs, control[crossing_state]),
         crossing_vehicles=crossings["vehicles"].to_numpy(float),
         route_site=route_site, route_crossing=route_crossing,
         route_hours=product["hours"].to_numpy(float),
@@ -107,9 +109,9 @@ def route_appeal(net: Network, pars: Pars) -> np.ndarray:
                      pars["between_ports_weight"][:, None] * typical_port)
     org = net.site_org[net.route_site]
     # An organisation can still buy passage where it holds no territory.
-    access = np.maximum(net.control[net.crossing_state[net.route_crossing], org][None, :],
+    access = np.maximum(net.crossing_control[net.route_crossing, org][None, :],
                         pars["foreign_plaza_access"][:, None])
-    return hours * cover[:, net.route_crossing] * access
+    return hours * cover[:, net.route_crossing] * access ** pars["plaza_access_exponent"][:, None]
 
 
 def distribution_shares(net: Network, pars: Pars) -> np.ndarray:
@@ -121,7 +123,8 @@ def distribution_shares(net: Network, pars: Pars) -> np.ndarray:
 
 def _control_matrix(world, state_ix: dict[str, int]) -> tuple[list[str], np.ndarray]:
     control = world.control
-    orgs = sorted(control["org"].unique(), key=lambda o: (o == "OTHER", o))
+    named = set(control["org"]) | set(world.plazas["org"])
+    orgs = sorted(named, key=lambda o: (o == "OTHER", o))
     if "OTHER" not in orgs:
         orgs.append("OTHER")
     matrix = np.zeros((len(state_ix), len(orgs)))
@@ -129,6 +132,17 @@ def _control_matrix(world, state_ix: dict[str, int]) -> tuple[list[str], np.ndar
     for state, org, share in control[["state", "org", "share"]].itertuples(index=False):
         matrix[state_ix[state], org_ix[org]] += share
     return orgs, matrix
+
+
+def _crossing_control(world, orgs: list[str], state_control: np.ndarray) -> np.ndarray:
+    """Plaza control where plazas.csv gives it, else the control of the crossing's state."""
+    matrix = state_control.copy()
+    crossing_ix = {c: i for i, c in enumerate(world.crossings["id"])}
+    listed = world.plazas["crossing"].map(crossing_ix).to_numpy()
+    matrix[np.unique(listed)] = 0.0
+    for c, org, share in zip(listed, world.plazas["org"], world.plazas["share"]):
+        matrix[c, orgs.index(org)] += share
+    return matrix
 
 
 def _entry_to_site(world, site_ix: dict[str, int]) -> np.ndarray:

@@ -20,6 +20,7 @@ DESCRIPTIONS = {
     "states": "Mexican states: population, homicides",
     "organisations": "organisations and factions",
     "control": "territorial control shares per state",
+    "plazas": "control of the border city facing each crossing",
     "entry_points": "precursor entry points",
     "production": "production sites (state x organisation)",
     "crossings": "U.S. land ports of entry and Border Patrol sectors",

@@ -60,6 +60,7 @@ SPECS: tuple[TableSpec, ...] = (
     TableSpec("states", schema.StateRow, ("abbr",)),
     TableSpec("organisations", schema.OrganisationRow, ("id",), frozenset({"parent"})),
     TableSpec("control", schema.ControlRow, ("state", "org")),
+    TableSpec("plazas", schema.PlazaRow, ("crossing", "org")),
     TableSpec("entry_points", schema.EntryPointRow, ("id",)),
     TableSpec("production", schema.ProductionRow, ("id",)),
     TableSpec("crossings", schema.CrossingRow, ("id",)),
@@ -91,6 +92,7 @@ class World:
     states: pd.DataFrame
     organisations: pd.DataFrame
     control: pd.DataFrame
+    plazas: pd.DataFrame
     entry_points: pd.DataFrame
     production: pd.DataFrame
     crossings: pd.DataFrame

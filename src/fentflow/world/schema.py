@@ -127,6 +127,14 @@ class ControlRow(Row):
     confidence: Confidence
 
 
+class PlazaRow(Row):
+    crossing: Id
+    org: Id
+    share: Share
+    source: Text
+    confidence: Confidence
+
+
 class EntryPointRow(Row):
     id: Id
     name: Text
@@ -203,7 +211,7 @@ class RouteRow(Row):
 
 
 class SourceRow(Row):
-    file: Literal["states.csv", "organisations.csv", "control.csv", "entry_points.csv",
+    file: Literal["states.csv", "organisations.csv", "control.csv", "plazas.csv", "entry_points.csv",
                   "production.csv", "crossings.csv", "markets.csv", "routes.csv"]
     column: Text
     source: Text

@@ -83,17 +83,26 @@ def check_state_references(tables: Tables) -> None:
 def check_organisation_references(tables: Tables) -> None:
     orgs = tables["organisations"].frame
     parent_of = dict(zip(orgs["id"], orgs["parent"]))
-    for name in ("control", "production"):
+    for name in ("control", "plazas", "production"):
         table = tables[name]
         for row, org in table.rows("org"):
             if org not in parent_of:
                 raise table.error(f"unknown organisation {org!r} (not in organisations.csv)", row, "org")
-    control = tables["control"]
-    for row, org in control.rows("org"):
-        # Control shares are between top-level organisations, so factions cannot double-count.
-        if parent_of[org]:
-            raise control.error(f"{org!r} is a faction of {parent_of[org]!r}; control.csv lists "
-                                "top-level organisations only", row, "org")
+    for name in ("control", "plazas"):
+        table = tables[name]
+        for row, org in table.rows("org"):
+            # Control shares are between top-level organisations, so factions cannot double-count.
+            if parent_of[org]:
+                raise table.error(f"{org!r} is a faction of {parent_of[org]!r}; {table.file} lists "
+                                  "top-level organisations only", row, "org")
+
+
+def check_plaza_crossings(tables: Tables) -> None:
+    crossings = set(tables["crossings"].frame["id"])
+    plazas = tables["plazas"]
+    for row, crossing in plazas.rows("crossing"):
+        if crossing not in crossings:
+            raise plazas.error(f"unknown crossing {crossing!r} (not in crossings.csv)", row, "crossing")
 
 
 def check_us_states(tables: Tables) -> None:
@@ -139,6 +148,17 @@ def check_control_shares(tables: Tables) -> None:
         if abs(total - 1) > SHARE_TOLERANCE:
             raise control.error(f"shares of state {state!r} sum to {total:.6g}, not 1 "
                                 f"(tolerance {SHARE_TOLERANCE:g})", row, "share")
+
+
+def check_plaza_shares(tables: Tables) -> None:
+    """A crossing listed in plazas.csv needs shares summing to 1; unlisted ones use state control."""
+    plazas = tables["plazas"]
+    frame = plazas.frame.assign(row=plazas.row_numbers)
+    totals = frame.groupby("crossing", sort=False).agg(total=("share", "sum"), row=("row", "first"))
+    for crossing, (total, row) in totals.iterrows():
+        if abs(total - 1) > SHARE_TOLERANCE:
+            raise plazas.error(f"shares of crossing {crossing!r} sum to {total:.6g}, not 1 "
+                               f"(tolerance {SHARE_TOLERANCE:g})", int(row), "share")
 
 
 def check_column_sums_to_one(tables: Tables) -> None:
@@ -221,10 +241,12 @@ CHECKS: tuple[Callable[[Tables], None], ...] = (
     check_organisation_parents,
     check_state_references,
     check_organisation_references,
+    check_plaza_crossings,
     check_us_states,
     check_node_ids_unique,
     check_source_columns,
     check_control_shares,
+    check_plaza_shares,
     check_column_sums_to_one,
     check_route_legs,
     check_route_coverage,
