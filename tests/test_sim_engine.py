@@ -100,10 +100,10 @@ def test_routes_chosen_belong_to_the_loads_site(finished):
     sim = short_sim()
     for week in range(10):
         sim.step(week)
-    pool = sim.loads
-    assert pool.n > 0
-    assert np.array_equal(sim.net.route_site[pool.route], pool.site)
-    assert np.array_equal(sim.net.route_crossing[pool.route], pool.crossing)
+    pending = sim.loads.pending()
+    assert sim.loads.count == len(pending["route"]) > 0
+    assert np.array_equal(sim.net.route_site[pending["route"]], pending["site"])
+    assert np.array_equal(sim.net.route_crossing[pending["route"]], pending["crossing"])
 
 
 def test_distribution_shares_sum_to_one(finished):

@@ -6,7 +6,7 @@ from fentflow.errors import InputError, LedgerError
 from fentflow.sim.calendar import Calendar
 from fentflow.sim.curves import log_path, logit_path
 from fentflow.sim.ledger import Ledger
-from fentflow.sim.loads import COLUMNS, LoadPool
+from fentflow.sim.loads import COLUMNS, LoadQueue
 from fentflow.sim.pars import PARAMETERS, Pars
 from fentflow.sim.rng import Streams
 from fentflow import units
@@ -97,18 +97,22 @@ def _columns(n, **overrides):
     return cols
 
 
-def test_pool_grows_and_takes_arrivals():
-    pool = LoadPool(capacity=2)
-    pool.add(**_columns(5, t_arrive=np.array([1, 2, 3, 1, 5]), pure_kg=np.arange(5.0)))
-    assert pool.n == 5 and pool.capacity >= 5
-    arrived = pool.take(pool.t_arrive <= 1)
-    assert arrived["pure_kg"].tolist() == [0.0, 3.0]
-    assert pool.pure_kg.tolist() == [1.0, 2.0, 4.0]
+def test_queue_delivers_each_load_in_its_arrival_week():
+    queue = LoadQueue(n_reps=2)
+    queue.schedule(**_columns(5, t_arrive=np.array([1, 2, 3, 1, 5]), pure_kg=np.arange(5.0),
+                              rep=np.array([0, 1, 0, 1, 0])))
+    assert queue.count == 5 and queue.pure_in_transit.tolist() == [6.0, 4.0]
+    assert sorted(queue.arrivals(1)["pure_kg"].tolist()) == [0.0, 3.0]
+    assert queue.arrivals(1)["pure_kg"].size == 0          # already delivered
+    assert queue.pure_in_transit.tolist() == [6.0, 1.0]
+    assert sorted(queue.pending()["pure_kg"].tolist()) == [1.0, 2.0, 4.0]
+    assert sorted(queue.arrivals(4)["pure_kg"].tolist()) == [1.0, 2.0]  # late weeks are not lost
+    assert queue.count == 1
 
 
-def test_pool_rejects_incomplete_loads():
+def test_queue_rejects_incomplete_loads():
     with pytest.raises(ValueError, match="missing"):
-        LoadPool().add(rep=np.zeros(1, int))
+        LoadQueue(1).schedule(rep=np.zeros(1, int))
 
 
 # Ledger ----------------------------------------------------------------------------

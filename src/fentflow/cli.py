@@ -84,7 +84,7 @@ def _run_with_progress(sim, quiet: bool) -> None:
 
 
 def _print_summary(summary: dict, out: Path, wall: float) -> None:
-    table = Table(title=f"fentflow run: world '{summary['world']}', seed {summary['seed']}, "
+    table = Table(title=f"fentflow run: world '{summary['world']}', seed {summary['seed']}, weeks from "
                         f"{summary['start']} to {summary['end']}")
     for column in ("year", "deaths", "consumed (pure t)", "border seized (lb)", "seized at border (pure %)",
                    "attempted crossings", "homicides (MX)"):

@@ -5,7 +5,7 @@ falls in exactly one month, one calendar year and one CBP fiscal year (October-S
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -16,9 +16,11 @@ DEFAULT_START = "2015-01-01"
 DEFAULT_END = "2030-12-31"
 
 
-@dataclass(frozen=True)
 class Calendar:
-    week_start: pd.DatetimeIndex  # Monday of each simulated week
+    """Weekly calendar; every per-week array is computed once (modules read them every step)."""
+
+    def __init__(self, week_start: pd.DatetimeIndex):
+        self.week_start = week_start  # Monday of each simulated week
 
     @classmethod
     def between(cls, start: str = DEFAULT_START, end: str = DEFAULT_END) -> "Calendar":
@@ -33,28 +35,28 @@ class Calendar:
             raise InputError(f"no whole week between {start} and {end}", field="end")
         return cls(weeks)
 
-    @property
+    @cached_property
     def n_weeks(self) -> int:
         return len(self.week_start)
 
-    @property
+    @cached_property
     def thursday(self) -> pd.DatetimeIndex:
         return self.week_start + pd.Timedelta(days=3)
 
-    @property
+    @cached_property
     def year(self) -> np.ndarray:
         return self.thursday.year.to_numpy()
 
-    @property
+    @cached_property
     def month(self) -> np.ndarray:
         return self.thursday.month.to_numpy()
 
-    @property
+    @cached_property
     def fiscal_year(self) -> np.ndarray:
         """CBP fiscal year: October-December count toward the next year."""
         return self.year + (self.month >= 10)
 
-    @property
+    @cached_property
     def decimal_year(self) -> np.ndarray:
         """Mid-week date as a decimal year, for smooth trajectories."""
         t = self.thursday

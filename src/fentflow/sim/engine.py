@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from fentflow.policy.interventions import Intervention, Levers
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START, Calendar
 from fentflow.sim.ledger import Ledger
-from fentflow.sim.loads import LoadPool
+from fentflow.sim.loads import LoadQueue
 from fentflow.sim.modules.adaptation import Adaptation
 from fentflow.sim.modules.base import Module
 from fentflow.sim.modules.crossing import Crossing
@@ -57,7 +57,7 @@ class Sim:
         self.net = build_network(self.world)
         self.levers = Levers(self.calendar, self.net.crossings, self.net.crossing_unit,
                              self.net.crossing_is_port, self.interventions)
-        self.loads = LoadPool()
+        self.loads = LoadQueue(self.n_reps)
         self.ledger = Ledger(self.n_reps)
         self.results = Results(self.calendar, self.n_reps, resolution)
         self.modules: dict[str, Module] = {}

@@ -53,8 +53,7 @@ class Crossing(Module):
         return base * (1.0 + boost)[None, :]
 
     def step(self, week: int) -> None:
-        pool = self.sim.loads
-        arrived = pool.take(pool.t_arrive <= week)
+        arrived = self.sim.loads.arrivals(week)
         rep, crossing = arrived["rep"], arrived["crossing"]
         size = (arrived["gross_kg"] / REFERENCE_LOAD_KG) ** self.pars["detection_size_elasticity"][rep]
         chance = np.minimum(self.detection(week)[rep, crossing] * size, MAX_DETECTION)

@@ -60,4 +60,4 @@ class Distribution(Module):
         n_cross = len(self.net.crossings)
         at_crossing = np.stack([self.sum_by(loads["rep"], loads["crossing"], per_load[:, k], n_cross)
                                 for k in range(len(FIELDS))], axis=2)        # (rep, crossing, field)
-        return np.einsum("rcf,rcm->rmf", at_crossing, self.shares)
+        return np.matmul(at_crossing.transpose(0, 2, 1), self.shares).transpose(0, 2, 1)  # (rep, market, field)

@@ -105,9 +105,13 @@ class Production(Module):
         n, p = len(reps), self.pars
         is_pill = self.rng("pill or powder").random(n) < potency["pill_share"][reps]
         gross = p["load_gross_median_kg"][reps] * np.exp(p["load_gross_sigma"][reps] * self.rng("load size").standard_normal(n))
-        mg = potency["mg_median"][reps] * np.exp(p["pill_mg_sigma"][reps] * self.rng("mg per pill").standard_normal(n))
-        purity = _beta(self.rng("powder purity"), potency["purity"][reps])
-        content = np.where(is_pill, mg / p["pill_mass_mg"][reps], purity)  # pure kg per gross kg
+        mg = np.zeros(n)
+        pill_reps = reps[is_pill]
+        mg[is_pill] = potency["mg_median"][pill_reps] * np.exp(
+            p["pill_mg_sigma"][pill_reps] * self.rng("mg per pill").standard_normal(len(pill_reps)))
+        content = np.empty(n)                                   # pure kg per gross kg
+        content[is_pill] = mg[is_pill] / p["pill_mass_mg"][pill_reps]
+        content[~is_pill] = _beta(self.rng("powder purity"), potency["purity"][reps[~is_pill]])
         raw_pure = gross * content
         # Scale each (rep, site) batch so that loads carry exactly what was shipped.
         batch_raw = self.sum_by(reps, sites, raw_pure, self.net.n_sites)
@@ -116,7 +120,7 @@ class Production(Module):
         pills = np.where(is_pill, gross * 1e6 / p["pill_mass_mg"][reps], 0.0)
         return {"rep": reps, "site": sites, "form": np.where(is_pill, PILL, POWDER),
                 "gross_kg": gross, "pure_kg": gross * content, "pills": pills,
-                "mg_per_pill": np.where(is_pill, mg, 0.0)}
+                "mg_per_pill": mg}
 
 
 def _beta(rng: np.random.Generator, mean: np.ndarray) -> np.ndarray:

@@ -28,7 +28,7 @@ class Transport(Module):
         self.travel_weeks = np.ceil(net.route_hours / HOURS_PER_WEEK).astype(np.int32)
         self.seized_by_site = np.zeros((self.n_reps, net.n_sites))
         self.transit_by_state = np.zeros((self.n_reps, len(net.states)))
-        sim.ledger.register_stock("in transit", self._in_transit)
+        sim.ledger.register_stock("in transit", lambda: sim.loads.pure_in_transit.copy())
 
     def declare_results(self) -> None:
         declare = self.sim.results.declare
@@ -45,9 +45,9 @@ class Transport(Module):
         self._book_interceptions(week, loads, caught)
         self._book_transit(loads, route, ~caught)
         moving = ~caught
-        self.sim.loads.add(**{k: v[moving] for k, v in loads.items()}, route=route[moving],
-                           crossing=self.net.route_crossing[route[moving]],
-                           t_arrive=week + 1 + self.travel_weeks[route[moving]] + staging[moving])
+        self.sim.loads.schedule(**{k: v[moving] for k, v in loads.items()}, route=route[moving],
+                                crossing=self.net.route_crossing[route[moving]],
+                                t_arrive=week + 1 + self.travel_weeks[route[moving]] + staging[moving])
         self.record("dispatched_kg", week, self.sum_by(loads["rep"], loads["site"], loads["pure_kg"], self.net.n_sites))
 
     def _choose_routes(self, reps: np.ndarray, sites: np.ndarray) -> np.ndarray:
@@ -75,10 +75,6 @@ class Transport(Module):
     def _book_transit(self, loads, route, moving) -> None:
         per_route = self.sum_by(loads["rep"][moving], route[moving], loads["pure_kg"][moving], len(self.net.route_site))
         self.transit_by_state = per_route @ self.net.route_states
-
-    def _in_transit(self) -> np.ndarray:
-        pool = self.sim.loads
-        return np.bincount(pool.rep, weights=pool.pure_kg, minlength=self.n_reps)
 
 
 def _group_offsets(weight: np.ndarray, route_site: np.ndarray, n_sites: int) -> np.ndarray:
