@@ -67,9 +67,26 @@ def test_aggregate_by_period_sums_flows_and_keeps_stock_ends():
     sim = Sim(start="2021-09-01", end="2022-12-31", seed=1)
     results = sim.run()
     by_fy = aggregate(results, "seizure_events", "fiscal_year", by_place=False)
-    assert by_fy["seizure_events"].sum() == results["seizure_events"].sum()
+    assert by_fy["seizure_events"].sum() == pytest.approx(results["seizure_events"].sum(), rel=1e-12)
     assert set(by_fy["fy"]) == {2021, 2022, 2023}
     monthly = aggregate(results, "people_in_treatment", "month")
     december = monthly.query("year == 2022 and month == 12").set_index("market")["people_in_treatment"]
     december = december.reindex(sim.net.markets)
     assert np.allclose(december.to_numpy(), results["people_in_treatment"][-1, 0])
+
+
+def test_monthly_resolution_splits_weeks_over_months_and_keeps_totals():
+    weekly = Sim(start="2022-01-01", end="2022-12-31", seed=2)
+    monthly = Sim(start="2022-01-01", end="2022-12-31", seed=2, resolution="month")
+    weekly.run()
+    monthly.run()
+    # The last week (Mon 26 Dec 2022) ends on Sunday 1 January 2023: one day of January.
+    assert monthly.results.period_start[0].strftime("%Y-%m") == "2022-01"
+    assert monthly.results.period_start[-1].strftime("%Y-%m") == "2023-01"
+    for name in ("seized_gross_kg", "deaths"):
+        assert monthly.results[name].sum() == pytest.approx(weekly.results[name].sum(), rel=1e-12)
+    # A 31-day month gets 31/7 weeks' worth, not 4 or 5 whole weeks.
+    from fentflow.sim.observables import aggregate
+    by_month = aggregate(weekly.results, "seized_gross_kg", "month", by_place=False)
+    np.testing.assert_allclose(by_month["seized_gross_kg"].to_numpy(),
+                               monthly.results["seized_gross_kg"].sum(axis=2)[:, 0], rtol=1e-9)

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from fentflow.clikit import user_errors
+from fentflow.calibrate.fitcheck_cli import fit_check_command
+from fentflow.claims.cli import claims_command
+from fentflow.clikit import run_with_progress, user_errors
 from fentflow.observed.cli import convert_command, data_app
 from fentflow.world.cli import app as world_app
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
@@ -21,6 +22,8 @@ console = Console(highlight=False)
 app.add_typer(world_app, name="world", help="Validate and show world directories.")
 app.add_typer(data_app, name="data", help="The public series fentflow compares with (with sources).")
 app.command("convert")(convert_command)
+app.command("claims")(claims_command)
+app.command("fit-check")(fit_check_command)
 
 
 @app.command()
@@ -41,7 +44,7 @@ def run(
     with user_errors():
         sim = Sim(World.load(world), start=start, end=end, seed=seed)
         began = time.perf_counter()
-        _run_with_progress(sim, quiet)
+        run_with_progress(sim, console, quiet)
         wall = time.perf_counter() - began
         summary = write_outputs(sim, out)
     if not quiet:
@@ -71,16 +74,6 @@ def steps() -> None:
 
     for line in Sim.describe_steps():
         console.print(line)
-
-
-def _run_with_progress(sim, quiet: bool) -> None:
-    if quiet:
-        sim.run()
-        return
-    columns = (TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TextColumn("weeks"), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("run", total=sim.calendar.n_weeks)
-        sim.run(progress=lambda week: progress.update(task, completed=week + 1))
 
 
 def _print_summary(summary: dict, out: Path, wall: float) -> None:
@@ -116,3 +109,4 @@ def _print_profile(timings: dict[str, float], wall: float) -> None:
 
 def main() -> None:
     app()
+

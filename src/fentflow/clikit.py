@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from fentflow.errors import InputError
@@ -23,3 +24,14 @@ def user_errors() -> Iterator[None]:
         # Text, not markup: the message may echo user input containing [brackets].
         err_console.print(Text.assemble(("error:", "bold red"), " ", str(exc)))
         raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def run_with_progress(sim, console: Console, quiet: bool = False) -> None:
+    """Run a simulation under a Rich progress bar over its weeks (none when quiet)."""
+    if quiet:
+        sim.run()
+        return
+    columns = (TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TextColumn("weeks"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("run", total=sim.calendar.n_weeks)
+        sim.run(progress=lambda week: progress.update(task, completed=week + 1))

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import numbers
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +25,7 @@ import numpy as np
 from fentflow.errors import InputError
 from fentflow.observed.amounts import Amount, parse_amount
 from fentflow.observed.assumptions import YearAssumptions, assumptions_for
+from fentflow.sim.rng import named_stream
 from fentflow.units import DOSES_PER_PURE_KG, KG_PER_LB, MG_PER_KG
 
 __all__ = ["Amount", "Conversion", "Estimate", "convert", "parse_amount",
@@ -109,7 +109,7 @@ class _Sampler:
         self.draws = draws
 
     def _stream(self, name: str) -> np.random.Generator:
-        return np.random.default_rng([self.seed, zlib.crc32(name.encode())])
+        return named_stream(self.seed, name)
 
     def pill_mass_mg(self) -> np.ndarray:
         return self.assumed.pill_mass_mg.sample(self._stream("pill_mass"), self.draws)

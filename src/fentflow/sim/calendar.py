@@ -62,6 +62,19 @@ class Calendar:
         t = self.thursday
         return (t.year + (t.day_of_year - 0.5) / np.where(t.is_leap_year, 366, 365)).to_numpy()
 
+    @cached_property
+    def month_shares(self) -> pd.DataFrame:
+        """How each week's seven days split over calendar months: week, year, month, share (1-2 rows a week).
+
+        Flows are spread over the days of their week, so monthly, calendar-year and fiscal-year
+        totals follow the calendar exactly (a month never gains a fifth week's worth)."""
+        days = self.week_start.repeat(7) + pd.to_timedelta(np.tile(np.arange(7), self.n_weeks), unit="D")
+        frame = pd.DataFrame({"week": np.repeat(np.arange(self.n_weeks), 7),
+                              "year": days.year, "month": days.month})
+        shares = frame.groupby(["week", "year", "month"], as_index=False).size()
+        shares["share"] = shares.pop("size") / 7.0
+        return shares
+
     def week_of(self, date: str) -> int:
         """Index of the week containing `date` (clipped to the simulated span)."""
         when = _parse(date, "date")

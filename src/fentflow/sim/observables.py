@@ -16,14 +16,25 @@ from fentflow.units import KG_PER_LB
 COMPONENT = {True: "port", False: "between"}
 
 
-def _periods(results: Results) -> pd.DataFrame:
-    year, month = results.period_year_month()
-    return pd.DataFrame({"period": np.arange(results.n_periods), "year": year, "month": month,
-                         "fy": year + (month >= 10)})
+def _periods(results: Results, flows: bool) -> pd.DataFrame:
+    """Calendar month of each period, with the share of the period's flow that falls in it."""
+    if flows and results.resolution == "week":
+        periods = results.calendar.month_shares.rename(columns={"week": "period"})
+    else:  # months, or stocks: a week's stock is its Thursday's
+        year, month = results.period_year_month()
+        periods = pd.DataFrame({"period": np.arange(results.n_periods), "year": year, "month": month,
+                                "share": 1.0})
+    return periods.assign(fy=periods["year"] + (periods["month"] >= 10))
 
 
 def _long(results: Results, *names: str) -> pd.DataFrame:
-    """(period, replicate, place) arrays of the same places -> one long table with year, month, fy."""
+    """(period, replicate, place) arrays of the same places -> one long table with year, month, fy.
+
+    Flows are split over the calendar months their week touches; stocks keep their value."""
+    kinds = {results.quantities[name].kind for name in names}
+    if len(kinds) > 1:
+        raise ValueError(f"mix of flows and stocks in one table: {names}")
+    flows = kinds == {"flow"}
     places = results.quantities[names[0]].places
     periods, reps = results.n_periods, results.n_reps
     frame = pd.DataFrame({
@@ -32,7 +43,9 @@ def _long(results: Results, *names: str) -> pd.DataFrame:
         "place": np.tile(np.array(places, dtype=object), periods * reps),
         **{name: results[name].reshape(-1) for name in names},
     })
-    return frame.merge(_periods(results), on="period")
+    frame = frame.merge(_periods(results, flows), on="period")
+    frame[list(names)] = frame[list(names)].mul(frame.pop("share"), axis=0)
+    return frame
 
 
 def _crossing_table(results: Results, net) -> pd.DataFrame:
@@ -117,16 +130,15 @@ NATIONAL = {
 
 def national_annual(results: Results) -> pd.DataFrame:
     """Calendar-year national totals of the main flows, hidden ones included."""
-    frames = []
-    year, _ = results.period_year_month()
-    for name, label in NATIONAL.items():
-        per_period = results[name].sum(axis=2)                      # (period, rep)
-        frame = pd.DataFrame(per_period, columns=range(results.n_reps))
-        frame["year"] = year
-        annual = frame.groupby("year").sum().stack().rename(label)
-        frames.append(annual)
-    out = pd.concat(frames, axis=1).reset_index().rename(columns={"level_1": "replicate"})
-    return out[["replicate", "year", *NATIONAL.values()]]
+    shares = _periods(results, flows=True)
+    years = np.sort(shares["year"].unique())
+    to_year = np.zeros((len(years), results.n_periods))          # (year, period) day shares
+    np.add.at(to_year, (np.searchsorted(years, shares["year"]), shares["period"]), shares["share"])
+    columns = {label: (to_year @ results[name].sum(axis=2)).reshape(-1)  # (year, rep) flattened
+               for name, label in NATIONAL.items()}
+    index = {"replicate": np.tile(np.arange(results.n_reps), len(years)),
+             "year": np.repeat(years, results.n_reps)}
+    return pd.DataFrame({**index, **columns}).sort_values(["replicate", "year"], ignore_index=True)
 
 
 def all_observables(results: Results, net) -> dict[str, pd.DataFrame]:

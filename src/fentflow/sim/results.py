@@ -3,7 +3,8 @@
 Each quantity is declared once by the module that produces it, with its unit, its places
 (crossings, markets, states, ...) and whether it is a *flow* (summed over a period) or a
 *stock* (the value at the end of the period). Periods are weeks by default; `resolution=
-"month"` keeps months only, which is what batched calibration needs.
+"month"` keeps calendar months only, which is what batched calibration needs: a week's flow
+is split over the months its days fall in, a stock counts in its Thursday's month.
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ class Results:
         self.n_reps = n_reps
         self.resolution = resolution
         self.period_of_week, self.period_start = _periods(calendar, resolution)
+        self._flow_split = _flow_split(calendar, resolution, self.period_start)
         self.quantities: dict[str, Quantity] = {}
         self.data: dict[str, np.ndarray] = {}
 
@@ -52,12 +54,12 @@ class Results:
 
     def record(self, name: str, week: int, values: np.ndarray) -> None:
         """Add a flow to its period, or set a stock's end-of-period value."""
-        period = self.period_of_week[week]
         values = np.asarray(values, dtype=float).reshape(self.n_reps, -1)
         if self.quantities[name].kind == FLOW:
-            self.data[name][period] += values
+            for period, share in self._flow_split[week]:
+                self.data[name][period] += values * share if share != 1.0 else values
         else:
-            self.data[name][period] = values
+            self.data[name][self.period_of_week[week]] = values
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.data[name]
@@ -86,10 +88,23 @@ class Results:
         return {q.name: q.unit for q in self.quantities.values()}
 
 
+def _flow_split(calendar: Calendar, resolution: str, period_start: pd.DatetimeIndex) -> list[list[tuple[int, float]]]:
+    """For each week, the (period, share) pairs its flow is split into."""
+    if resolution == "week":
+        return [[(week, 1.0)] for week in range(calendar.n_weeks)]
+    shares = calendar.month_shares
+    month_index = {(d.year, d.month): i for i, d in enumerate(period_start)}
+    split: list[list[tuple[int, float]]] = [[] for _ in range(calendar.n_weeks)]
+    for week, year, month, share in shares.itertuples(index=False):
+        split[week].append((month_index[(year, month)], float(share)))
+    return split
+
+
 def _periods(calendar: Calendar, resolution: str) -> tuple[np.ndarray, pd.DatetimeIndex]:
     if resolution == "week":
         return np.arange(calendar.n_weeks), calendar.week_start
-    month_key = calendar.year * 12 + calendar.month - 1
-    keys, period_of_week = np.unique(month_key, return_inverse=True)
+    shares = calendar.month_shares  # every month a simulated day falls in
+    keys = np.unique(shares["year"].to_numpy() * 12 + shares["month"].to_numpy() - 1)
+    period_of_week = np.searchsorted(keys, calendar.year * 12 + calendar.month - 1)
     starts = pd.to_datetime({"year": keys // 12, "month": keys % 12 + 1, "day": 1})
     return period_of_week, pd.DatetimeIndex(starts)

@@ -11,6 +11,11 @@ import zlib
 import numpy as np
 
 
+def named_stream(seed: int, name: str) -> np.random.Generator:
+    """A fresh generator for decision `name` under `seed` (the same numbers every time)."""
+    return np.random.default_rng([int(seed), zlib.crc32(name.encode("utf-8"))])
+
+
 class Streams:
     def __init__(self, seed: int):
         self.seed = int(seed)
@@ -19,6 +24,5 @@ class Streams:
     def __call__(self, name: str) -> np.random.Generator:
         """The generator of decision `name` (created on first use)."""
         if name not in self._streams:
-            key = zlib.crc32(name.encode("utf-8"))
-            self._streams[name] = np.random.default_rng([self.seed, key])
+            self._streams[name] = named_stream(self.seed, name)
         return self._streams[name]

@@ -1,0 +1,35 @@
+"""The claims check: each claim of the January 2023 news report (reference/article-claims.md) set
+beside the public figure and fentflow's computed counterpart, with a verdict from an explicit rule.
+
+    from fentflow.claims import claims_table, ClaimContext
+    claims_table(seed=0)                       # DataFrame: id, check, claim, public_figure, ...
+    claims_table(ClaimContext(replicates=10))  # model figures with 5-95% bands
+
+Verdicts are `consistent`, `inconsistent` or `not checkable`, each computed by a rule of
+`fentflow.claims.rules` that the row states in its `rule` column.
+
+Adding a claim (C8, C11, C12, ...) is adding one module, `cNN_<topic>.py`, in this package:
+
+    from fentflow.claims.context import ClaimContext
+    from fentflow.claims.registry import register
+    from fentflow.claims.row import ClaimRow
+    from fentflow.claims.rules import verdict, inside
+
+    @register("C8", "seizure share")
+    def check(context: ClaimContext) -> list[ClaimRow]:
+        share = context.observables["seizure_share"]       # the baseline run, made on first use
+        ...
+        return [ClaimRow(id="C8", check="fentflow model", ..., verdict=verdict(inside(...)))]
+
+Modules named `cNN_*` are imported automatically; rows come out in claim order. A check needing
+a scenario run can build its own `Sim` with `context.world` and `context.seed` (scenario arms
+share seeds with the baseline) and should cache it on the context if other checks reuse it.
+"""
+from __future__ import annotations
+
+from fentflow.claims.context import ClaimContext
+from fentflow.claims.registry import claim_rows, claims_table, register, registered
+from fentflow.claims.row import CONSISTENT, INCONSISTENT, NOT_CHECKABLE, VERDICTS, ClaimRow
+
+__all__ = ["CONSISTENT", "INCONSISTENT", "NOT_CHECKABLE", "VERDICTS", "ClaimContext", "ClaimRow",
+           "claim_rows", "claims_table", "register", "registered"]

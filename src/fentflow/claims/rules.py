@@ -1,0 +1,96 @@
+"""The rules that turn numbers into verdicts, each a small pure function with known-value tests.
+
+Every claim check states which rule it used (the `rule` text of its row) and with which
+tolerance. The rules:
+
+- `inside`: a figure inside an interval (e.g. DEA's lethal doses inside the conversion's 90%
+  interval). A claim of "more than X" is a lower bound: it is consistent when X does not exceed
+  the interval's top; "less than X" when X is not below its bottom.
+- `within_factor`: two figures within a factor of each other (ratio in [1/f, f]).
+- `band_contains`: a public figure inside the model's 5-95% band over replicates, widened by
+  a factor (counts, masses) or by plus/minus an absolute amount (shares). With one replicate
+  the band is the single value, so the widening is the whole tolerance.
+- `ranges_overlap`: a claimed range (e.g. "10-15%") overlapping a reference range.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from fentflow.claims.row import CONSISTENT, INCONSISTENT
+
+# The default model has not been calibrated yet: within a factor of 1.5 separates "the right
+# size" from "off". Calibration will tighten this; a check may state its own tolerance.
+MODEL_FACTOR = 1.5
+# Shares (e.g. of pills >= 2 mg): DEA's own two published 2021 values differ by 0.02.
+SHARE_TOLERANCE = 0.05
+
+BOUNDS = ("exact", "lower", "upper")
+
+
+@dataclass(frozen=True)
+class Band:
+    """A model quantity over replicates: median and 5%-95% band (all equal for one replicate)."""
+
+    median: float
+    p05: float
+    p95: float
+    n: int
+
+    @classmethod
+    def of(cls, values: Iterable[float]) -> Band:
+        array = np.asarray(list(values), dtype=float)
+        array = array[np.isfinite(array)]
+        if array.size == 0:
+            return cls(math.nan, math.nan, math.nan, 0)
+        p05, p50, p95 = np.percentile(array, [5, 50, 95])
+        return cls(float(p50), float(p05), float(p95), int(array.size))
+
+    def widened_by_factor(self, factor: float) -> tuple[float, float]:
+        return self.p05 / factor, self.p95 * factor
+
+    def widened_by(self, amount: float) -> tuple[float, float]:
+        return self.p05 - amount, self.p95 + amount
+
+
+def verdict(ok: bool) -> str:
+    return CONSISTENT if ok else INCONSISTENT
+
+
+def inside(value: float, low: float, high: float, bound: str = "exact") -> bool:
+    """Is `value` compatible with [low, high]? bound says how the claim states it:
+    "exact" (about X), "lower" (more than X) or "upper" (less than X)."""
+    if bound not in BOUNDS:
+        raise ValueError(f"bound must be one of {BOUNDS}, not {bound!r}")
+    if not all(math.isfinite(x) for x in (value, low, high)):
+        return False
+    if bound == "lower":
+        return value <= high
+    if bound == "upper":
+        return value >= low
+    return low <= value <= high
+
+
+def within_factor(value: float, reference: float, factor: float) -> bool:
+    """Is value / reference within [1/factor, factor]? Both must be positive."""
+    if factor < 1:
+        raise ValueError(f"factor must be >= 1, not {factor}")
+    if not (value > 0 and reference > 0):
+        return False
+    return 1 / factor <= value / reference <= factor
+
+
+def band_contains(band: Band, value: float, *, factor: float | None = None, plus_minus: float | None = None) -> bool:
+    """Is the public `value` inside the model band widened by a factor or by +/- an amount?"""
+    if (factor is None) == (plus_minus is None):
+        raise ValueError("give exactly one of factor and plus_minus")
+    low, high = band.widened_by_factor(factor) if factor is not None else band.widened_by(plus_minus)
+    return inside(value, low, high)
+
+
+def ranges_overlap(low: float, high: float, other_low: float, other_high: float) -> bool:
+    """Do the closed ranges [low, high] and [other_low, other_high] share a point?"""
+    return max(low, other_low) <= min(high, other_high)
