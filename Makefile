@@ -17,10 +17,15 @@ venv: $(STAMP)
 ## make demo: install, run the default world 2015-2030 and write results and report to out/
 demo: $(STAMP)
 	$(BIN)/fentflow run --out out
+	$(BIN)/fentflow report --out out
 
 ## make test: the whole test suite (slow tests only with FENTFLOW_SLOW=1)
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## make bench: the benchmark suite against the performance targets (make bench QUICK=1: a smoke run)
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run_all $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

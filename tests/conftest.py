@@ -5,3 +5,15 @@ import pytest
 def world():
     from fentflow.world import World
     return World.load()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `slow` (long validation suites) run only with FENTFLOW_SLOW=1."""
+    import os
+
+    if os.environ.get("FENTFLOW_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow suite: set FENTFLOW_SLOW=1 to run it")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

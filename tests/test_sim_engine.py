@@ -176,5 +176,7 @@ def test_bad_interventions_are_input_errors(kwargs, message):
 def test_unknown_place_and_bad_window_are_input_errors():
     with pytest.raises(InputError, match="unknown place 'Atlantis'"):
         short_sim(interventions=[Intervention("port_inspection", "2019", "2020", 1.0, ("Atlantis",))])
+    with pytest.raises(InputError, match="'Tucson Sector' is not among the ports of entry"):
+        short_sim(interventions=[Intervention("port_inspection", "2019", "2020", 1.0, ("Tucson Sector",))])
     with pytest.raises(InputError, match="before it starts"):
         short_sim(interventions=[Intervention("raids", "2020-05-01", "2019-01-01", 1.0)])

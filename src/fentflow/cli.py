@@ -11,7 +11,10 @@ from rich.table import Table
 from fentflow.calibrate.fitcheck_cli import fit_check_command
 from fentflow.claims.cli import claims_command
 from fentflow.clikit import run_with_progress, user_errors
+from fentflow.ensemble.cli import compare_command, query_command, scenarios_command
 from fentflow.observed.cli import convert_command, data_app
+from fentflow.report.cli import report_command
+from fentflow.risk.cli import map_command
 from fentflow.world.cli import app as world_app
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
 
@@ -24,6 +27,11 @@ app.add_typer(data_app, name="data", help="The public series fentflow compares w
 app.command("convert")(convert_command)
 app.command("claims")(claims_command)
 app.command("fit-check")(fit_check_command)
+app.command("map")(map_command)
+app.command("report")(report_command)
+app.command("compare")(compare_command)
+app.command("query")(query_command)
+app.command("scenarios")(scenarios_command)
 
 
 @app.command()

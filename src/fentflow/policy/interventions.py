@@ -93,14 +93,18 @@ class Levers:
         default = np.flatnonzero(self._is_port == wanted_port)
         if not iv.places:
             return default
+        allowed = set(default.tolist())
         chosen = set()
         for place in iv.places:
-            hits = [i for i, (c, u) in enumerate(zip(self._crossings, self._units)) if place in (c, u)]
+            hits = {i for i, (c, u) in enumerate(zip(self._crossings, self._units)) if place in (c, u)}
             if not hits:
                 raise InputError(f"unknown place '{place}' (use a crossing id or a CBP unit name)",
                                  field="places")
-            chosen.update(hits)
-        return np.array(sorted(chosen & set(default.tolist())), dtype=int)
+            if not hits & allowed:
+                wanted = "ports of entry" if wanted_port else "Border Patrol sectors (between ports)"
+                raise InputError(f"'{place}' is not among the {wanted} that {iv.kind} acts on", field="places")
+            chosen.update(hits & allowed)
+        return np.array(sorted(chosen), dtype=int)
 
 
 def _date(text: str, field_name: str) -> pd.Timestamp:

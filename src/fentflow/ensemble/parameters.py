@@ -1,0 +1,132 @@
+"""Where each run's parameters come from: the defaults now, a posterior table once calibration exists.
+
+A source answers two questions for run k: which draw it uses (`draw_of`) and the parameter
+values of a set of runs (`values`). Every arm of a comparison asks the same source with the
+same runs, so arms share draws as they share seeds (common random numbers).
+
+- `DefaultParameters`: every run uses the default parameters (draw -1); runs differ by seed only.
+- `PosteriorDraws`: a Parquet table, one row per draw, one column per parameter (any subset of
+  `fentflow params`; the rest keep their defaults), optionally a `weight` column (ABC-SMC
+  populations are weighted). Unweighted: run k uses row k mod n. Weighted: run k draws a row
+  with probability proportional to its weight, from a generator seeded by the base seed and k,
+  so a run's draw does not depend on how many runs are asked for.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from fentflow.errors import InputError
+from fentflow.sim.pars import PAR_BY_NAME, Pars
+
+log = logging.getLogger(__name__)
+
+WEIGHT_COLUMN = "weight"
+IGNORED_COLUMNS = {"draw", "id", "generation", "distance"}   # bookkeeping a posterior file may carry
+DRAW_STREAM = 0x5EED_D4A7                                       # keeps draw choice apart from sim seeds
+
+
+@dataclass(frozen=True)
+class DefaultParameters:
+    """Every run at the default parameters."""
+
+    def draw_of(self, run: int, seed: int) -> int:
+        return -1
+
+    def values(self, runs: Sequence[int], seed: int) -> dict[str, list[float]]:
+        return {}
+
+    def fingerprint(self) -> str:
+        return "defaults"
+
+    def describe(self) -> str:
+        return "default parameters (each run differs by seed only)"
+
+
+@dataclass(frozen=True)
+class PosteriorDraws:
+    """Parameter draws from a Parquet table (see the module docstring)."""
+
+    path: str
+    columns: tuple[str, ...]
+    table: tuple[tuple[float, ...], ...]     # rows of draws, in `columns` order
+    weights: tuple[float, ...] | None
+    digest: str
+
+    @classmethod
+    def load(cls, path: str | Path) -> PosteriorDraws:
+        path = Path(path)
+        frame = _read(path)
+        columns = tuple(c for c in frame.columns if c not in IGNORED_COLUMNS | {WEIGHT_COLUMN})
+        _check_columns(columns, path)
+        weights = _weights(frame, path)
+        values = frame[list(columns)].to_numpy(float)
+        _check_bounds(columns, values, path)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        log.info("posterior %s: %d draws of %d parameters", path, len(frame), len(columns))
+        return cls(str(path), columns, tuple(map(tuple, values)), weights, digest)
+
+    def draw_of(self, run: int, seed: int) -> int:
+        n = len(self.table)
+        if self.weights is None:
+            return run % n
+        rng = np.random.default_rng([int(seed), int(run), DRAW_STREAM])
+        return int(rng.choice(n, p=np.asarray(self.weights)))
+
+    def values(self, runs: Sequence[int], seed: int) -> dict[str, list[float]]:
+        rows = [self.table[self.draw_of(run, seed)] for run in runs]
+        return {name: [row[i] for row in rows] for i, name in enumerate(self.columns)}
+
+    def fingerprint(self) -> str:
+        return f"posterior-{self.digest}"
+
+    def describe(self) -> str:
+        weighted = "weighted" if self.weights is not None else "unweighted"
+        return f"{len(self.table)} {weighted} posterior draws from {self.path}"
+
+
+ParameterSource = DefaultParameters | PosteriorDraws
+
+
+def _read(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise InputError("posterior file not found", file=str(path))
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
+        raise InputError(f"cannot read as Parquet ({exc})", file=str(path)) from None
+    if frame.empty:
+        raise InputError("the posterior has no draws", file=str(path))
+    return frame.reset_index(drop=True)
+
+
+def _check_columns(columns: tuple[str, ...], path: Path) -> None:
+    unknown = [c for c in columns if c not in PAR_BY_NAME]
+    if unknown:
+        raise InputError(f"unknown parameter column '{unknown[0]}' (see `fentflow params`)", file=str(path),
+                         field=unknown[0])
+    if not columns:
+        raise InputError("no parameter columns", file=str(path))
+
+
+def _weights(frame: pd.DataFrame, path: Path) -> tuple[float, ...] | None:
+    if WEIGHT_COLUMN not in frame:
+        return None
+    weights = frame[WEIGHT_COLUMN].to_numpy(float)
+    if not np.all(np.isfinite(weights)) or (weights < 0).any() or weights.sum() <= 0:
+        raise InputError("weights must be finite, non-negative and not all zero", file=str(path),
+                         field=WEIGHT_COLUMN)
+    return tuple((weights / weights.sum()).tolist())
+
+
+def _check_bounds(columns: tuple[str, ...], values: np.ndarray, path: Path) -> None:
+    try:
+        Pars(dict(zip(columns, values.T)), n_reps=len(values))
+    except InputError as exc:
+        raise InputError(exc.problem, file=str(path), field=exc.field) from None

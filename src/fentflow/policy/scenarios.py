@@ -1,0 +1,167 @@
+"""Scenarios: named sets of interventions read from TOML files, validated with clear errors.
+
+A scenario file switches levers on for a time window with a strength (see
+`fentflow.policy.interventions` for what each strength means)::
+
+    name = "port_surge"
+    title = "Inspection surge at San Diego ports of entry"
+    description = "..."
+    assumptions = ["...", "..."]
+
+    [[interventions]]
+    kind = "port_inspection"
+    start = "2025-01-01"
+    end = "2030-12-31"
+    strength = 1.0                         # detection x 2
+    places = ["San Diego Field Office"]    # crossing ids or CBP unit names
+    why = "..."                            # optional note
+
+Bundled scenarios live in `policy/scenarios/*.toml`; `load_scenario` takes a bundled name or a
+path. Every problem raises `InputError` naming the file and the field, e.g.
+`port_surge.toml, field 'interventions[1].strength': strength 12 outside [0, 10]`.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from fentflow.errors import InputError
+from fentflow.policy.interventions import Intervention
+
+BUNDLED_DIR = Path(__file__).with_suffix("")          # policy/scenarios/
+SCENARIO_KEYS = {"name", "title", "description", "assumptions", "interventions"}
+INTERVENTION_KEYS = {"kind", "start", "end", "strength", "places", "why"}
+NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
+PLACE_COMPONENT = {"port_inspection": "ports of entry", "between_enforcement": "Border Patrol sectors"}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    title: str = ""
+    description: str = ""
+    assumptions: tuple[str, ...] = ()
+    interventions: tuple[Intervention, ...] = ()
+    notes: tuple[str, ...] = ()          # the `why` of each intervention ("" where none)
+    source: str = ""                     # the file it came from
+
+    def fingerprint(self) -> str:
+        """A hash of what changes results (the interventions), not of names or prose."""
+        levers = [{"kind": i.kind, "start": i.start, "end": i.end, "strength": i.strength,
+                   "places": list(i.places)} for i in self.interventions]
+        return hashlib.sha256(json.dumps(levers, sort_keys=True).encode()).hexdigest()[:16]
+
+    def first_start(self) -> pd.Timestamp | None:
+        starts = [pd.Timestamp(i.start) for i in self.interventions]
+        return min(starts) if starts else None
+
+
+def bundled_names() -> list[str]:
+    return sorted(path.stem for path in BUNDLED_DIR.glob("*.toml"))
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """A bundled scenario by name (`port_surge`) or a scenario file by path."""
+    path = Path(name_or_path)
+    if path.suffix != ".toml" and not path.exists():
+        path = BUNDLED_DIR / f"{name_or_path}.toml"
+        if not path.exists():
+            raise InputError(f"no scenario '{name_or_path}': give a .toml file or one of "
+                             f"{', '.join(bundled_names())}", field="scenario")
+    if not path.is_file():
+        raise InputError("scenario file not found", file=str(path))
+    return parse_scenario(path.read_text(encoding="utf-8"), source=str(path), default_name=path.stem)
+
+
+def parse_scenario(text: str, source: str = "<scenario>", default_name: str = "scenario") -> Scenario:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", file=source) from None
+    _reject_unknown(data, SCENARIO_KEYS, source, "")
+    name = str(data.get("name", default_name))
+    if not NAME_PATTERN.fullmatch(name):
+        raise InputError(f"name '{name}' must be lower-case letters, digits, '_' or '-'", file=source, field="name")
+    entries = data.get("interventions", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise InputError("interventions must be a list of [[interventions]] tables", file=source,
+                         field="interventions")
+    interventions = tuple(_intervention(entry, source, i) for i, entry in enumerate(entries, 1))
+    return Scenario(name=name, title=str(data.get("title", "")), description=str(data.get("description", "")).strip(),
+                    assumptions=tuple(str(a) for a in _as_list(data.get("assumptions", []), source, "assumptions")),
+                    interventions=interventions, notes=tuple(str(e.get("why", "")) for e in entries), source=source)
+
+
+def check_scenario(scenario: Scenario, net, start: str, end: str) -> None:
+    """Check places against the world's crossings and windows against the simulated span."""
+    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    for i, iv in enumerate(scenario.interventions, 1):
+        where = f"interventions[{i}]"
+        if pd.Timestamp(iv.end) < first or pd.Timestamp(iv.start) > last:
+            raise InputError(f"window {iv.start} to {iv.end} lies outside the simulated span {start} to {end}",
+                             file=scenario.source, field=f"{where}.start")
+        for place in iv.places:
+            _check_place(iv.kind, place, net, scenario.source, f"{where}.places")
+
+
+def _intervention(entry: dict, source: str, index: int) -> Intervention:
+    where = f"interventions[{index}]"
+    _reject_unknown(entry, INTERVENTION_KEYS, source, f"{where}.")
+    for key in ("kind", "start", "end", "strength"):
+        if key not in entry:
+            raise InputError(f"missing '{key}'", file=source, field=f"{where}.{key}")
+    start, end = _date(entry["start"], source, f"{where}.start"), _date(entry["end"], source, f"{where}.end")
+    if end < start:
+        raise InputError(f"window ends ({entry['end']}) before it starts ({entry['start']})",
+                         file=source, field=f"{where}.end")
+    strength = entry["strength"]
+    if isinstance(strength, bool) or not isinstance(strength, (int, float)):
+        raise InputError(f"strength must be a number, not {strength!r}", file=source, field=f"{where}.strength")
+    places = tuple(str(p) for p in _as_list(entry.get("places", []), source, f"{where}.places"))
+    try:
+        return Intervention(str(entry["kind"]), str(start.date()), str(end.date()), float(strength), places)
+    except InputError as exc:
+        raise InputError(exc.problem, file=source, field=f"{where}.{exc.field}") from None
+
+
+def _check_place(kind: str, place: str, net, source: str, field_name: str) -> None:
+    hits = [i for i, (c, u) in enumerate(zip(net.crossings, net.crossing_unit)) if place in (c, u)]
+    if not hits:
+        units = sorted(set(net.crossing_unit))
+        raise InputError(f"unknown place '{place}' (use a crossing id or one of: {', '.join(units)})",
+                         file=source, field=field_name)
+    wanted_port = kind == "port_inspection"
+    if not any(bool(net.crossing_is_port[i]) == wanted_port for i in hits):
+        raise InputError(f"'{place}' is not among the {PLACE_COMPONENT[kind]} that {kind} acts on",
+                         file=source, field=field_name)
+
+
+def _reject_unknown(data: dict, known: set[str], source: str, prefix: str) -> None:
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise InputError(f"unknown key '{unknown[0]}' (known: {', '.join(sorted(known))})", file=source,
+                         field=f"{prefix}{unknown[0]}")
+
+
+def _as_list(value, source: str, field_name: str) -> list:
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        raise InputError(f"expected a list, not {value!r}", file=source, field=field_name)
+    return value
+
+
+def _date(value, source: str, field_name: str) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(str(value))
+    except (ValueError, TypeError):
+        raise InputError(f"'{value}' is not a date (use YYYY-MM-DD)", file=source, field=field_name) from None
+
+
+__all__ = ["Scenario", "bundled_names", "load_scenario", "parse_scenario", "check_scenario"]

@@ -1,0 +1,45 @@
+"""The `fentflow report` command; the main Typer app mounts it:
+
+    app.command("report")(report_command)   # fentflow report [--out DIR]
+
+Bad input (a broken run directory, a year the run does not cover, a world that does not load)
+prints one `error: ...` line and exits 2.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from fentflow.clikit import user_errors
+from fentflow.errors import InputError
+
+
+def report_command(
+    out: Path = typer.Option(Path("out"), "--out", help="A `fentflow run --out` directory (the baseline is run "
+                                                        "into it first if it holds none); report.html goes here."),
+    world: Path | None = typer.Option(None, "--world", help="World directory the run used (default: bundled)."),
+    seed: int = typer.Option(0, "--seed", help="Seed for the baseline, if it has to be run."),
+    year: int | None = typer.Option(None, "--year", help="Year of the risk map (default 2023, the last year "
+                                                         "with observed homicides)."),
+    claims: bool = typer.Option(True, "--claims/--no-claims", help="Include the claims check (runs 2015-2023)."),
+    calibration: Path | None = typer.Option(None, "--calibration", help="Calibration results folder "
+                                                                        "(default: OUT/calibration)."),
+    compare: Path | None = typer.Option(None, "--compare", help="`fentflow compare` output folder "
+                                                                "(default: OUT/compare)."),
+) -> None:
+    """Write one self-contained HTML report of a run (opens from disk, no network): run, fit to data,
+    calibration, scenarios, risk map, claims, assumptions and sources."""
+    from fentflow.report.build import build_report
+    from fentflow.world import World
+
+    console = Console(highlight=False)
+    with user_errors():
+        with console.status("building the report"):
+            try:
+                path = build_report(out, world=World.load(world), seed=seed, risk_year=year, claims=claims,
+                                    calibration_dir=calibration, compare_dir=compare)
+            except OSError as exc:
+                raise InputError(f"cannot write the report: {exc.strerror}", file=str(out)) from None
+    console.print(f"Report written: [bold]{path}[/] (self-contained; open it in a browser, no network needed)")
