@@ -1,0 +1,1 @@
+"""fentflow benchmark suite: `python -m benchmarks.run_all` (see README.md)."""
