@@ -8,7 +8,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from fentflow.calibrate.cli import calibrate_command
 from fentflow.calibrate.fitcheck_cli import fit_check_command
+from fentflow.calibrate.validate_cli import validate_app
 from fentflow.claims.cli import claims_command
 from fentflow.clikit import run_with_progress, user_errors
 from fentflow.ensemble.cli import compare_command, query_command, scenarios_command
@@ -27,6 +29,8 @@ app.add_typer(data_app, name="data", help="The public series fentflow compares w
 app.command("convert")(convert_command)
 app.command("claims")(claims_command)
 app.command("fit-check")(fit_check_command)
+app.command("calibrate")(calibrate_command)
+app.add_typer(validate_app, name="validate", help="Validate the calibration: recovery and out-of-sample.")
 app.command("map")(map_command)
 app.command("report")(report_command)
 app.command("compare")(compare_command)

@@ -1,0 +1,89 @@
+"""Worker side: simulate one chunk of parameter sets as the replicates of a single `Sim`.
+
+A `Chunk` is pure data (parameter arrays, a seed, the targets, the world), so any worker,
+local or on a cluster, computes the same result for it. Two outputs:
+
+- `chunk_statistics`: the summary statistics of each replicate (what ABC-SMC needs);
+- `chunk_predictive`: the tables of a posterior-predictive run (model beside every observed
+  series, seizure shares, national flows), replicates renumbered by the chunk's offset.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from fentflow.calibrate.fitcheck import align, covered_months
+from fentflow.calibrate.statistics import TargetSet
+
+RESOLUTION = "month"    # every target is monthly or coarser: monthly results are cheaper to keep
+
+
+@dataclass(frozen=True)
+class Chunk:
+    params: dict[str, np.ndarray]     # natural-scale values, one array per parameter (the replicates)
+    seed: int
+    targets: TargetSet
+    world: str | None = None          # a world directory, None for the bundled world
+    offset: int = 0                   # number of the first replicate in predictive outputs
+    fixed: dict[str, float] = field(default_factory=dict)   # other parameters set for every replicate
+
+    @property
+    def size(self) -> int:
+        return len(next(iter(self.params.values())))
+
+
+@functools.lru_cache(maxsize=4)
+def _world(path: str | None):
+    from fentflow.world import World
+    return World.load(path)
+
+
+def run_chunk(chunk: Chunk):
+    """The finished `Sim` of a chunk."""
+    from fentflow.sim.engine import Sim
+    from fentflow.sim.pars import Pars
+
+    values = {**{name: np.full(chunk.size, value) for name, value in chunk.fixed.items()}, **chunk.params}
+    sim = Sim(_world(chunk.world), Pars(values, n_reps=chunk.size), start=chunk.targets.start,
+              end=chunk.targets.end, seed=chunk.seed, resolution=RESOLUTION)
+    sim.run()
+    return sim
+
+
+def chunk_statistics(chunk: Chunk) -> list[dict[str, float]]:
+    """Summary statistics of each replicate of the chunk, in replicate order."""
+    from fentflow.sim import observables as ob
+
+    sim = run_chunk(chunk)
+    results, net = sim.results, sim.net
+    tables = {"cbp_sw_component": ob.cbp_sw_component(results, net), "cbp_sw_unit": ob.cbp_sw_unit(results, net),
+              "cdc_deaths": ob.cdc_deaths(results), "dea_seizures": ob.dea_seizures(results),
+              "dea_share_2mg": ob.dea_share_2mg(results), "sesnsp_homicides": ob.sesnsp_homicides(results)}
+    stats = chunk.targets.simulated(tables).reindex(range(chunk.size))
+    return [{name: float(value) for name, value in row.items()} for _, row in stats.iterrows()]
+
+
+def chunk_predictive(chunk: Chunk) -> dict[str, pd.DataFrame]:
+    """Posterior-predictive tables of the chunk: aligned points (all fit-check series), hidden quantities."""
+    from fentflow.sim.observables import all_observables
+
+    sim = run_chunk(chunk)
+    tables = all_observables(sim.results, sim.net)
+    years = complete_years(sim.calendar)
+    out = {"aligned": align(tables, sim.calendar),
+           "seizure_share": tables["seizure_share"][tables["seizure_share"]["year"].isin(years)],
+           "national_annual": tables["national_annual"][tables["national_annual"]["year"].isin(years)]}
+    for name, table in out.items():
+        out[name] = table.assign(replicate=table["replicate"].astype(int) + chunk.offset).reset_index(drop=True)
+    return out
+
+
+def complete_years(calendar) -> list[int]:
+    """Calendar years whose twelve months were all simulated (results split weeks across months by day,
+    so the first and last months of a run can hold a few days only)."""
+    months = covered_months(calendar)
+    years = {year for year, _ in months}
+    return sorted(year for year in years if all((year, month) in months for month in range(1, 13)))

@@ -1,0 +1,180 @@
+"""`calibrate()`: ABC-SMC (pyABC) over the declared priors, batched on Dask, resumable from disk.
+
+    from fentflow.calibrate import CalibrationSpec, calibrate, get_budget
+    result = calibrate(CalibrationSpec(get_budget("small"), seed=1), "out/calibration", workers=2)
+    result.posterior            # one row per particle: parameters, weight, distance
+
+The inference history is pyABC's SQLite database `history.db` in the output directory; it
+gains a generation as each one finishes. `calibration.json` beside it records the spec.
+Calling `calibrate()` again on the same directory with the same spec resumes: generations
+already stored are kept and the next one starts from the last (a finished calibration is
+only re-exported). A different spec on a used directory is refused unless `resume=False`,
+which starts afresh.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyabc
+
+from fentflow.calibrate.budget import Budget
+from fentflow.calibrate.distance import make_distance
+from fentflow.calibrate.epsilon import ResumableQuantileEpsilon
+from fentflow.calibrate.executor import Executor, open_executor
+from fentflow.calibrate.posterior import posterior_from_history, write_posterior
+from fentflow.calibrate.priors import FITTED, fitted_parameters, pyabc_prior
+from fentflow.calibrate.sampler import BatchSampler, Progress
+from fentflow.calibrate.seeds import derive_seed
+from fentflow.calibrate.statistics import TargetSet
+from fentflow.calibrate.transition import IndependentTransition
+from fentflow.errors import InputError
+
+log = logging.getLogger(__name__)
+
+HISTORY = "history.db"
+SPEC_FILE = "calibration.json"
+POSTERIOR = "posterior.parquet"
+EPSILON_QUANTILE = 0.5
+RUN_ID = 1
+
+
+@dataclass(frozen=True)
+class CalibrationSpec:
+    """Everything that determines a calibration's result (workers and scheduler do not)."""
+
+    budget: Budget
+    seed: int = 0
+    targets: TargetSet = field(default_factory=TargetSet)
+    fitted: tuple[str, ...] = FITTED
+    world: str | None = None
+    observed: dict[str, float] | None = None     # synthetic statistics (validation); None: the public series
+
+    def record(self) -> dict:
+        """The spec as JSON, to recognise a directory's calibration when resuming."""
+        return {"budget": asdict(self.budget), "seed": self.seed, "targets": asdict(self.targets),
+                "fitted": list(self.fitted), "world": self.world, "observed": self.observed,
+                "epsilon_quantile": EPSILON_QUANTILE}
+
+
+@dataclass
+class CalibrationResult:
+    out: Path
+    posterior: pd.DataFrame
+    generations: pd.DataFrame      # t, epsilon, simulations, particles, acceptance
+    simulations: int
+    wall_s: float                  # this call's wall time
+    resumed_from: int              # first generation this call ran (0: fresh; > last: nothing to run)
+
+
+def calibrate(spec: CalibrationSpec, out: str | Path, *, workers: int = 2, scheduler: str | None = None,
+              resume: bool = True, progress: Callable[[Progress], None] | None = None,
+              executor: Executor | None = None) -> CalibrationResult:
+    """Run (or resume) a calibration into `out`; export the posterior to `out/posterior.parquet`."""
+    began = time.perf_counter()
+    out = Path(out)
+    _prepare_directory(out, spec, resume)
+    if executor is not None:
+        history, t0 = _run(spec, out, executor, progress)
+    else:
+        with open_executor(workers, scheduler) as opened:
+            history, t0 = _run(spec, out, opened, progress)
+    posterior = posterior_from_history(history, fitted_parameters(spec.fitted))
+    write_posterior(posterior, out / POSTERIOR)
+    generations = generations_table(history)
+    generations.to_csv(out / "generations.csv", index=False)
+    wall = time.perf_counter() - began
+    log.info("calibration in %s: %d generations, %d simulations, %.0f s", out, len(generations),
+             history.total_nr_simulations, wall)
+    return CalibrationResult(out, posterior, generations, int(history.total_nr_simulations), wall, t0)
+
+
+def _run(spec: CalibrationSpec, out: Path, executor: Executor, progress) -> tuple[pyabc.History, int]:
+    np.random.seed(derive_seed(spec.seed, "pyabc"))
+    abc = _abc(spec, executor, progress)
+    db = f"sqlite:///{(out / HISTORY).resolve()}"
+    if _has_history(out):
+        history = abc.load(db, RUN_ID)
+        log.info("resuming the calibration in %s after generation %d", out, history.max_t)
+    else:
+        observed = spec.observed if spec.observed is not None else spec.targets.observed
+        history = abc.new(db, observed, meta_info={"fentflow": json.dumps(spec.record())})
+    t0 = history.max_t + 1
+    remaining = spec.budget.generations - t0
+    if _finished(out) or remaining <= 0 or history.total_nr_simulations >= spec.budget.max_simulations:
+        log.info("calibration in %s is complete (%d generations)", out, t0)
+        return history, t0
+    log.info("calibrating on %s: generations %d-%d, population %d, chunks of %d", executor.describe(), t0,
+             spec.budget.generations - 1, spec.budget.population, spec.budget.chunk)
+    with np.errstate(invalid="ignore"):     # pyABC compares epsilon inf - inf after generation 0
+        history = abc.run(max_nr_populations=remaining, max_total_nr_simulations=spec.budget.max_simulations,
+                          min_acceptance_rate=spec.budget.min_acceptance)
+    _mark_finished(out)
+    return history, t0
+
+
+def _abc(spec: CalibrationSpec, executor: Executor, progress) -> pyabc.ABCSMC:
+    fitted = fitted_parameters(spec.fitted)
+    sampler = BatchSampler(executor, fitted, spec.targets, spec.budget.chunk, spec.seed, spec.world,
+                           progress=progress)
+    return pyabc.ABCSMC(_simulated_in_batches, pyabc_prior(fitted), make_distance(spec.targets),
+                        population_size=spec.budget.population, eps=ResumableQuantileEpsilon(EPSILON_QUANTILE),
+                        sampler=sampler, transitions=IndependentTransition([p.fit_name for p in fitted]))
+
+
+def _simulated_in_batches(parameters):
+    """pyABC needs a model; BatchSampler simulates whole chunks instead and never calls this."""
+    raise RuntimeError("fentflow simulates in batches through BatchSampler")
+
+
+def generations_table(history: pyabc.History) -> pd.DataFrame:
+    populations = history.get_all_populations()
+    populations = populations[populations["t"] >= 0]
+    table = pd.DataFrame({"generation": populations["t"].astype(int), "epsilon": populations["epsilon"].astype(float),
+                          "simulations": populations["samples"].astype(int),
+                          "particles": populations["particles"].astype(int)})
+    table["acceptance"] = table["particles"] / table["simulations"]
+    return table.reset_index(drop=True)
+
+
+# The output directory ---------------------------------------------------------------------------
+
+def _prepare_directory(out: Path, spec: CalibrationSpec, resume: bool) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the output directory: {exc.strerror}", file=str(out)) from None
+    spec_file = out / SPEC_FILE
+    if _has_history(out) and resume:
+        previous = json.loads(spec_file.read_text()) if spec_file.is_file() else {}
+        if previous.get("spec") != _jsonable(spec.record()):
+            raise InputError("holds a different calibration (budget, seed, targets or data); use another --out, "
+                             "or --fresh to discard it", file=str(out))
+        return
+    for name in (HISTORY, SPEC_FILE, POSTERIOR):
+        (out / name).unlink(missing_ok=True)
+    spec_file.write_text(json.dumps({"spec": spec.record(), "finished": False}, indent=1))
+
+
+def _has_history(out: Path) -> bool:
+    return (out / HISTORY).is_file() and (out / HISTORY).stat().st_size > 0
+
+
+def _finished(out: Path) -> bool:
+    return json.loads((out / SPEC_FILE).read_text()).get("finished", False)
+
+
+def _mark_finished(out: Path) -> None:
+    record = json.loads((out / SPEC_FILE).read_text())
+    record["finished"] = True
+    (out / SPEC_FILE).write_text(json.dumps(record, indent=1))
+
+
+def _jsonable(value):
+    return json.loads(json.dumps(value))

@@ -1,0 +1,93 @@
+"""The posterior as a table: one row per particle of the last generation, natural-scale parameters.
+
+Columns: `draw`, the calibrated parameters (simulator names and units), `weight` (ABC-SMC
+importance weights, summing to 1), `distance` and `generation`. The same layout is what
+`fentflow.ensemble.parameters.PosteriorDraws` reads, so `run` and `compare` can use it.
+
+`load_default_posterior()` returns the posterior shipped with the package (see
+`calibrate/data/README.md` for the command that produced it).
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from fentflow.calibrate.priors import FittedParameter
+from fentflow.errors import InputError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_POSTERIOR = "data/posterior.parquet"
+BOOKKEEPING = ("draw", "weight", "distance", "generation")
+
+
+def posterior_from_history(history, fitted: tuple[FittedParameter, ...], t: int | None = None) -> pd.DataFrame:
+    """Generation `t` (default: the last) of a pyABC history as a posterior table."""
+    t = history.max_t if t is None else t
+    particles = history.get_population(t=t).particles
+    rows = {p.name: [p.to_natural(float(particle.parameter[p.fit_name])) for particle in particles] for p in fitted}
+    weights = np.array([particle.weight for particle in particles], dtype=float)
+    return pd.DataFrame({"draw": np.arange(len(particles)), **rows, "weight": weights / weights.sum(),
+                         "distance": [float(particle.distance) for particle in particles],
+                         "generation": int(t)})
+
+
+def parameter_columns(posterior: pd.DataFrame) -> list[str]:
+    return [column for column in posterior.columns if column not in BOOKKEEPING]
+
+
+def write_posterior(posterior: pd.DataFrame, path: str | Path) -> Path:
+    path = Path(path)
+    posterior.to_parquet(path, index=False)
+    return path
+
+
+def read_posterior(path: str | Path) -> pd.DataFrame:
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("posterior file not found", file=str(path))
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:   # pyarrow raises several types for a file that is not Parquet
+        raise InputError(f"cannot read as Parquet ({exc})", file=str(path)) from None
+
+
+def default_posterior_path() -> Path:
+    """Path of the shipped posterior (a file inside the installed package)."""
+    from fentflow.calibrate.shipped import shipped_path
+    return shipped_path(DEFAULT_POSTERIOR)
+
+
+def load_default_posterior() -> pd.DataFrame:
+    """The shipped posterior draws: parameter columns, `weight` (sums to 1), `distance`, `generation`."""
+    return read_posterior(default_posterior_path())
+
+
+def weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs: list[float]) -> np.ndarray:
+    """Quantiles of a weighted sample (inverse of the weighted empirical distribution, midpoint rule)."""
+    order = np.argsort(values)
+    values, weights = np.asarray(values)[order], np.asarray(weights, dtype=float)[order]
+    cumulative = (np.cumsum(weights) - 0.5 * weights) / weights.sum()
+    return np.interp(qs, cumulative, values)
+
+
+def summarize_posterior(posterior: pd.DataFrame, fitted: tuple[FittedParameter, ...]) -> pd.DataFrame:
+    """Per parameter: prior bounds, weighted posterior median with 50% and 90% intervals."""
+    rows = []
+    weights = posterior["weight"].to_numpy()
+    for p in fitted:
+        q05, q25, q50, q75, q95 = weighted_quantiles(posterior[p.name].to_numpy(), weights,
+                                                     [0.05, 0.25, 0.5, 0.75, 0.95])
+        low, high = p.natural_bounds
+        rows.append({"parameter": p.name, "prior": "loguniform" if p.log_scale else "uniform", "prior_low": low,
+                     "prior_high": high, "p05": q05, "p25": q25, "median": q50, "p75": q75, "p95": q95,
+                     "interval90_share_of_prior": _share_of_prior(p, q05, q95)})
+    return pd.DataFrame(rows)
+
+
+def _share_of_prior(p: FittedParameter, low: float, high: float) -> float:
+    """Width of the 90% interval as a share of the prior's width, on the fitting scale (about 0.9 = nothing learnt)."""
+    return (p.to_fit_scale(high) - p.to_fit_scale(low)) / (p.high - p.low)

@@ -1,0 +1,57 @@
+"""One call for a whole calibration: fit, posterior-predictive draws, and every output written.
+
+    from fentflow.calibrate.run import calibrate_and_report
+    report = calibrate_and_report("default", "out/calibration", workers=2, seed=0)
+
+This is what `fentflow calibrate` runs (the CLI adds a progress display and prints).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from fentflow.calibrate.budget import get_budget
+from fentflow.calibrate.calibration import CalibrationResult, CalibrationSpec, calibrate
+from fentflow.calibrate.executor import open_executor
+from fentflow.calibrate.outputs import write_outputs
+from fentflow.calibrate.predictive import Predictive, posterior_predictive
+from fentflow.calibrate.priors import fitted_parameters
+from fentflow.calibrate.sampler import Progress
+from fentflow.calibrate.statistics import TargetSet
+
+log = logging.getLogger(__name__)
+
+LAST_DATA_YEAR = 2023      # the public series run through 2023
+
+
+@dataclass
+class CalibrationReport:
+    result: CalibrationResult
+    predictive: Predictive
+    paths: dict[str, Path]
+
+    @property
+    def posterior(self) -> pd.DataFrame:
+        return self.result.posterior
+
+
+def calibrate_and_report(budget: str, out: str | Path, *, workers: int = 2, scheduler: str | None = None,
+                         seed: int = 0, resume: bool = True, data_through: int = LAST_DATA_YEAR,
+                         start: str = "2015-01-01", world: str | None = None, draws: int | None = None,
+                         progress: Callable[[Progress], None] | None = None) -> CalibrationReport:
+    """Calibrate on data through `data_through`, then predict every series through 2023 and write outputs."""
+    chosen = get_budget(budget)
+    fit_targets = TargetSet(start=start, end=f"{data_through}-12-31", data_end=data_through)
+    predict_targets = TargetSet(start=start, end=f"{max(data_through, LAST_DATA_YEAR)}-12-31",
+                                data_end=max(data_through, LAST_DATA_YEAR))
+    spec = CalibrationSpec(chosen, seed=seed, targets=fit_targets, world=world)
+    with open_executor(workers, scheduler) as executor:
+        result = calibrate(spec, out, resume=resume, progress=progress, executor=executor)
+        predictive = posterior_predictive(result.posterior, draws or chosen.predictive_draws, seed, predict_targets,
+                                          executor, chosen.chunk, world)
+    paths = write_outputs(Path(out), result.posterior, fitted_parameters(spec.fitted), predictive)
+    return CalibrationReport(result, predictive, paths)

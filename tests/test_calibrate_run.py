@@ -1,0 +1,162 @@
+"""A calibration end to end on a tiny budget and a short span: reproducible, worker-independent,
+resumable after being killed, exported to Parquet; and the `calibrate` command."""
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from fentflow.calibrate.budget import get_budget
+from fentflow.calibrate.calibration import CalibrationSpec, calibrate
+from fentflow.calibrate.cli import calibrate_command
+from fentflow.calibrate.posterior import parameter_columns, read_posterior
+from fentflow.calibrate.priors import FITTED
+from fentflow.calibrate.statistics import TargetSet
+from fentflow.ensemble.parameters import PosteriorDraws
+from fentflow.errors import InputError
+
+SHORT = TargetSet(start="2019-01-01", end="2021-12-31", data_end=2021)
+TINY = get_budget("tiny")
+SPEC = CalibrationSpec(TINY, seed=7, targets=SHORT)
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    return calibrate(SPEC, tmp_path_factory.mktemp("tiny"), workers=0)
+
+
+def test_the_posterior_is_one_weighted_row_per_particle_in_parquet(tiny_run):
+    posterior = read_posterior(tiny_run.out / "posterior.parquet")
+    assert len(posterior) == TINY.population
+    assert parameter_columns(posterior) == list(FITTED)
+    assert posterior["weight"].sum() == pytest.approx(1.0)
+    assert (posterior["generation"] == TINY.generations - 1).all()
+    assert np.isfinite(posterior["distance"]).all()
+    PosteriorDraws.load(tiny_run.out / "posterior.parquet")      # `run`/`compare` can read it
+
+
+def test_generations_tighten_epsilon_and_count_simulations(tiny_run):
+    generations = tiny_run.generations
+    assert list(generations["generation"]) == list(range(TINY.generations))
+    assert generations["epsilon"].iloc[0] == np.inf and np.isfinite(generations["epsilon"].iloc[-1])
+    assert tiny_run.simulations == generations["simulations"].sum()
+    assert (generations["particles"] == TINY.population).all()
+
+
+def test_same_seed_same_posterior_and_the_number_of_workers_does_not_matter(tiny_run, tmp_path):
+    on_dask = calibrate(SPEC, tmp_path / "dask", workers=1)
+    pd.testing.assert_frame_equal(on_dask.posterior, tiny_run.posterior)
+    other_seed = calibrate(replace(SPEC, seed=8), tmp_path / "other", workers=0)
+    assert not other_seed.posterior[list(FITTED)].equals(tiny_run.posterior[list(FITTED)])
+
+
+def test_a_finished_calibration_is_not_rerun_and_a_different_one_is_refused(tiny_run):
+    again = calibrate(SPEC, tiny_run.out, workers=0)
+    assert again.resumed_from == TINY.generations
+    pd.testing.assert_frame_equal(again.posterior, tiny_run.posterior)
+    with pytest.raises(InputError, match="different calibration"):
+        calibrate(replace(SPEC, seed=99), tiny_run.out, workers=0)
+
+
+KILLED_RUN = textwrap.dedent("""
+    import sys
+    from fentflow.calibrate.budget import Budget
+    from fentflow.calibrate.calibration import CalibrationSpec, calibrate
+    from fentflow.calibrate.statistics import TargetSet
+    budget = Budget("tiny", population=16, generations=4, max_simulations=10_000, min_acceptance=0.0, chunk=16,
+                    predictive_draws=16)
+    spec = CalibrationSpec(budget, seed=3, targets=TargetSet(start="2019-01-01", end="2021-12-31", data_end=2021))
+    calibrate(spec, sys.argv[1], workers=0)
+""")
+
+
+def _stored_generations(db) -> int:
+    try:
+        with sqlite3.connect(db) as connection:
+            return connection.execute("select count(*) from populations where t >= 0").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def test_a_calibration_killed_midway_resumes_to_the_same_result(tmp_path):
+    script = tmp_path / "killed_run.py"
+    script.write_text(KILLED_RUN)
+    interrupted, uninterrupted = tmp_path / "interrupted", tmp_path / "uninterrupted"
+    process = subprocess.Popen([sys.executable, str(script), str(interrupted)])
+    deadline = time.time() + 120
+    while _stored_generations(interrupted / "history.db") < 1 and time.time() < deadline and process.poll() is None:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    stored = _stored_generations(interrupted / "history.db")
+    assert 1 <= stored < 4, "the run should have been stopped after its first generation"
+
+    namespace = {}
+    exec(compile(KILLED_RUN.replace("calibrate(spec, sys.argv[1], workers=0)", ""), "spec", "exec"), namespace)
+    spec = namespace["spec"]
+    resumed = calibrate(spec, interrupted, workers=0)
+    assert resumed.resumed_from == stored
+    assert list(resumed.generations["generation"]) == [0, 1, 2, 3]
+    whole = calibrate(spec, uninterrupted, workers=0)
+    pd.testing.assert_frame_equal(resumed.posterior, whole.posterior)
+
+
+def test_fresh_discards_a_stored_calibration(tiny_run, tmp_path):
+    out = tmp_path / "fresh"
+    calibrate(SPEC, out, workers=0)
+    other = calibrate(replace(SPEC, seed=11), out, workers=0, resume=False)
+    assert other.resumed_from == 0
+    assert json.loads((out / "calibration.json").read_text())["spec"]["seed"] == 11
+
+
+# The command ---------------------------------------------------------------------------------------
+
+def _app() -> typer.Typer:
+    app = typer.Typer()
+    app.command("calibrate")(calibrate_command)
+    app.command("noop")(lambda: None)     # two commands, so the command name is required as in fentflow
+    return app
+
+
+def test_the_command_writes_posterior_predictive_bands_and_seizure_shares(tmp_path):
+    out = tmp_path / "cli"
+    result = CliRunner().invoke(_app(), ["calibrate", "--budget", "tiny", "--workers", "0", "--out", str(out),
+                                         "--start", "2019-01-01", "--data-through", "2021", "--draws", "8",
+                                         "--seed", "2", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "Seizure share" in result.output and "RAND" in result.output
+    for name in ("posterior.parquet", "posterior_summary.csv", "marginals.png", "seizure_share.csv",
+                 "seizure_share.png", "national.csv", "summary.json", "history.db", "predictive/errors.csv",
+                 "predictive/cdc_synthetic_deaths.png", "predictive/cbp_sw_component_lb.png"):
+        assert (out / name).is_file(), name
+    shares = pd.read_csv(out / "seizure_share.csv")
+    assert set(shares["component"]) == {"port", "between", "all"} and set(shares["measure"]) == {"pure", "gross"}
+    assert set(shares["year"]) == {2019, 2020, 2021, 2022, 2023}       # predicted through 2023
+    ordered = shares[["p05", "p25", "median", "p75", "p95"]].to_numpy()
+    assert (np.diff(ordered, axis=1) >= -1e-12).all() and ((ordered >= 0) & (ordered <= 1)).all()
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["draws"] == 8 and summary["rand_2021"]["bound_t"] == 10.0
+
+
+def test_the_command_reports_bad_input_in_one_line():
+    result = CliRunner().invoke(_app(), ["calibrate", "--budget", "huge", "--workers", "0"])
+    assert result.exit_code == 2
+    assert "budget" in result.output and "Traceback" not in result.output
+
+
+def test_an_unreachable_scheduler_is_an_input_error(tmp_path, monkeypatch):
+    monkeypatch.setattr("fentflow.calibrate.executor.CONNECT_TIMEOUT", "2s")
+    result = CliRunner().invoke(_app(), ["calibrate", "--budget", "tiny", "--scheduler", "tcp://127.0.0.1:9",
+                                         "--out", str(tmp_path), "--quiet"])
+    assert result.exit_code == 2
+    assert "scheduler" in result.output
