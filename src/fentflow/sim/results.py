@@ -40,6 +40,7 @@ class Results:
         self._flow_split = _flow_split(calendar, resolution, self.period_start)
         self.quantities: dict[str, Quantity] = {}
         self.data: dict[str, np.ndarray] = {}
+        self._stocks: set[str] = set()
 
     @property
     def n_periods(self) -> int:
@@ -51,15 +52,22 @@ class Results:
             raise ValueError(f"result {name!r} declared twice")
         self.quantities[name] = Quantity(name, unit, kind, place_kind, tuple(places), doc)
         self.data[name] = np.zeros((self.n_periods, self.n_reps, len(places)))
+        if kind == STOCK:
+            self._stocks.add(name)
 
     def record(self, name: str, week: int, values: np.ndarray) -> None:
-        """Add a flow to its period, or set a stock's end-of-period value."""
-        values = np.asarray(values, dtype=float).reshape(self.n_reps, -1)
-        if self.quantities[name].kind == FLOW:
-            for period, share in self._flow_split[week]:
-                self.data[name][period] += values * share if share != 1.0 else values
-        else:
-            self.data[name][self.period_of_week[week]] = values
+        """Add a flow to its period, or set a stock's end-of-period value.
+
+        Called some thirty times a week, so it does no more than the arithmetic: (rep, place)
+        arrays go in as they are."""
+        if getattr(values, "ndim", 0) != 2:
+            values = np.asarray(values, dtype=float).reshape(self.n_reps, -1)
+        target = self.data[name]
+        if name in self._stocks:
+            target[self.period_of_week[week]] = values
+            return
+        for period, share in self._flow_split[week]:
+            target[period] += values * share if share != 1.0 else values
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.data[name]

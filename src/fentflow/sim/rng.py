@@ -23,6 +23,7 @@ class Streams:
 
     def __call__(self, name: str) -> np.random.Generator:
         """The generator of decision `name` (created on first use)."""
-        if name not in self._streams:
-            self._streams[name] = named_stream(self.seed, name)
-        return self._streams[name]
+        stream = self._streams.get(name)
+        if stream is None:
+            stream = self._streams[name] = named_stream(self.seed, name)
+        return stream

@@ -23,11 +23,11 @@ class Adaptation(Module):
         self.crossing_loss = expected.copy()                     # (rep, crossing)
         self.site_loss = np.zeros((self.n_reps, self.net.n_sites))
         self.site_appeal = np.ones_like(self.site_loss)
+        self._memory = 1.0 / self.par("adaptation_weeks")
 
     def step(self, week: int) -> None:
-        memory = 1.0 / self.par("adaptation_weeks")
-        self._remember_crossings(memory)
-        self._remember_sites(memory)
+        self._remember_crossings(self._memory)
+        self._remember_sites(self._memory)
         self.site_appeal = np.exp(-self.par("production_adaptation") * self.site_loss)
 
     def _remember_crossings(self, memory: np.ndarray) -> None:

@@ -12,6 +12,7 @@ class Module:
         self.pars = sim.pars
         self.net = sim.net
         self.n_reps = sim.n_reps
+        self._columns: dict[str, np.ndarray] = {}
 
     def declare_results(self) -> None:
         """Declare this module's results on `self.sim.results` (default: none)."""
@@ -21,8 +22,11 @@ class Module:
 
     # Small shared helpers -------------------------------------------------------------
     def par(self, name: str) -> np.ndarray:
-        """A parameter as a (rep, 1) column, ready to broadcast against (rep, place)."""
-        return self.pars[name][:, None]
+        """A parameter as a (rep, 1) column, ready to broadcast against (rep, place) (made once)."""
+        column = self._columns.get(name)
+        if column is None:
+            column = self._columns[name] = self.pars[name][:, None]
+        return column
 
     def rng(self, decision: str) -> np.random.Generator:
         return self.sim.streams(decision)
@@ -32,5 +36,5 @@ class Module:
 
     def sum_by(self, rep: np.ndarray, place: np.ndarray, values: np.ndarray, n_places: int) -> np.ndarray:
         """Sum per-load values into a (rep, place) array."""
-        flat = np.bincount(rep * n_places + place, weights=values, minlength=self.n_reps * n_places).astype(float)
-        return flat.reshape(self.n_reps, n_places)
+        flat = np.bincount(rep * n_places + place, weights=values, minlength=self.n_reps * n_places)
+        return flat.astype(float, copy=False).reshape(self.n_reps, n_places)  # int when there are no loads

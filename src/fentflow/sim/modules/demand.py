@@ -31,6 +31,10 @@ class Demand(Module):
         self.active = np.tile(oud * (1 - self.moud_share), (self.n_reps, 1))
         self.tolerance = np.full_like(self.active, np.nan)
         self.deaths = np.zeros_like(self.active)
+        self._leave = 1.0 / self.par("treatment_retention_weeks")
+        self._enter = self._leave * self.moud_share / (1 - self.moud_share)   # before the treatment lever
+        self._reversal_by_week = self._reversal(np.arange(sim.calendar.n_weeks)[:, None])  # (week, rep, 1)
+        self._overdose = self.rng("overdose")
 
     def declare_results(self) -> None:
         declare, markets = self.sim.results.declare, self.net.markets
@@ -43,8 +47,8 @@ class Demand(Module):
         self._treatment_flows(week)
         exposure = self._exposure(market.consumed)
         hazard = self.par("overdose_hazard") * exposure * self._potency_factor(market.potency)
-        expected = self.users * hazard * (1.0 - self._reversal(week))
-        self.deaths = self.rng("overdose").poisson(expected).astype(float)
+        expected = self.users * hazard * (1.0 - self._reversal_by_week[week])
+        self.deaths = self._overdose.poisson(expected).astype(float)
         self.record("deaths", week, self.deaths)
         self.record("people_active_use", week, self.active)
         self.record("people_in_treatment", week, self.treated)
@@ -55,9 +59,8 @@ class Demand(Module):
         return self.active + self.treated * self.par("moud_hazard_ratio")
 
     def _treatment_flows(self, week: int) -> None:
-        leave = 1.0 / self.par("treatment_retention_weeks")
-        enter = leave * self.moud_share / (1 - self.moud_share) * (1.0 + self.sim.levers["treatment"][week])
-        starting, stopping = self.active * enter, self.treated * leave
+        enter = self._enter * (1.0 + self.sim.levers["treatment"][week])
+        starting, stopping = self.active * enter, self.treated * self._leave
         self.active += stopping - starting
         self.treated += starting - stopping
 
@@ -75,8 +78,9 @@ class Demand(Module):
                                   self.tolerance)
         return ratio ** self.par("potency_hazard_exponent")
 
-    def _reversal(self, week: int) -> np.ndarray:
+    def _reversal(self, week) -> np.ndarray:
+        """Share of fatal overdoses reversed, (rep, 1); (week, rep, 1) for a (week, 1) array of weeks."""
         year = self.sim.calendar.decimal_year[week]
         base = log_path(year, 2015.5, self.pars["naloxone_reversal_2015"], 2023.5, self.pars["naloxone_reversal_2023"])
         boost = self.sim.levers["naloxone"][week]
-        return (base + boost * (1 - base))[:, None]
+        return (base + boost * (1 - base))[..., None]

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from fentflow.sim.loads import PILL, POWDER
+from fentflow.sim import load_kernels as kernels
 from fentflow.sim.modules.base import Module
-from fentflow.sim.modules.crossing import pills_at_or_above_lethal
+from fentflow.sim.modules.crossing import LETHAL_MG
 from fentflow.sim.network import distribution_shares
 
 # What a market holds, per form: the columns of the (rep, market, field) arrays.
@@ -43,21 +43,16 @@ class Distribution(Module):
                           MAX_SEIZURE_RATE)
         seized = arrived * rate[:, None, None]
         self.delivered = arrived - seized
-        self.sim.ledger.book("seized", seized[:, :, PURE].sum(axis=(1, 2)))
+        seized_pure = seized[:, :, PURE].sum(axis=2)
+        self.sim.ledger.book("seized", seized_pure.sum(axis=1))
         self.record("arrived_pure_kg", week, arrived[:, :, PURE].sum(axis=2))
-        self.record("domestic_seized_pure_kg", week, seized[:, :, PURE].sum(axis=2))
+        self.record("domestic_seized_pure_kg", week, seized_pure)
         for field in ("pills", "pills_ge2mg", "powder_gross_kg"):
             self.record(f"domestic_seized_{field}", week, seized[:, :, FIELDS.index(field)])
 
     def _arrivals(self, loads: dict[str, np.ndarray]) -> np.ndarray:
         """(rep, market, field) arriving this week from every crossing."""
-        is_pill = loads["form"] == PILL
-        per_load = np.stack([
-            np.where(is_pill, loads["pure_kg"], 0.0), loads["pills"], pills_at_or_above_lethal(loads),
-            np.where(loads["form"] == POWDER, loads["pure_kg"], 0.0),
-            np.where(is_pill, 0.0, loads["gross_kg"]),
-        ], axis=1)
-        n_cross = len(self.net.crossings)
-        at_crossing = np.stack([self.sum_by(loads["rep"], loads["crossing"], per_load[:, k], n_cross)
-                                for k in range(len(FIELDS))], axis=2)        # (rep, crossing, field)
+        at_crossing = kernels.market_fields(loads["rep"], loads["crossing"], loads["form"], loads["gross_kg"],
+                                            loads["pure_kg"], loads["pills"], loads["mg_per_pill"], LETHAL_MG,
+                                            self.n_reps, len(self.net.crossings))   # (rep, crossing, field)
         return np.matmul(at_crossing.transpose(0, 2, 1), self.shares).transpose(0, 2, 1)  # (rep, market, field)

@@ -25,6 +25,13 @@ class Precursors(Module):
         self._last_control = 0.0
         self.delivered = np.zeros((self.n_reps, self.net.n_sites))
         self.inflow_by_state = np.zeros((self.n_reps, len(self.net.states)))
+        # Per-week inputs, computed once: (week, rep) trajectory, the port-seizure rate in force.
+        year = sim.calendar.decimal_year
+        self.supply_by_week = self.trajectory(year[:, None])
+        self._port_seizure = np.where((year >= PORT_SEIZURES_FROM)[:, None],
+                                      self.pars["precursor_port_seizure_rate"][None, :], 0.0)[:, :, None]
+        self._substitution_decay = np.exp(-1.0 / self.pars["substitution_weeks"])
+        self._entry_state = np.eye(len(self.net.states))[self.net.entry_state]   # (entry, state) 0/1
 
     def declare_results(self) -> None:
         entries = self.net.entries
@@ -39,10 +46,9 @@ class Precursors(Module):
         return self.pars["supply_kg_week_2023"] * logistic(year, mid, rate) / logistic(2023.5, mid, rate)
 
     def step(self, week: int) -> None:
-        year = self.sim.calendar.decimal_year[week]
-        total = self.trajectory(year) * self._price_response() * (1.0 - self._control(week))
+        total = self.supply_by_week[week] * self._price_response() * (1.0 - self._control(week))
         inflow = total[:, None] * self.net.entry_share[None, :]
-        seized = inflow * (self.pars["precursor_port_seizure_rate"][:, None] if year >= PORT_SEIZURES_FROM else 0.0)
+        seized = inflow * self._port_seizure[week]
         self.sim.ledger.enter(inflow.sum(axis=1))
         self.sim.ledger.book("seized", seized.sum(axis=1))
         self.delivered = self._route_to_sites(inflow - seized)
@@ -57,19 +63,19 @@ class Precursors(Module):
     def _control(self, week: int) -> np.ndarray:
         """A new control blocks its full strength at once; the effect then decays as supply substitutes."""
         strength = float(self.sim.levers["precursor_control"][week])
-        decay = np.exp(-1.0 / self.pars["substitution_weeks"])
         rise = max(strength - self._last_control, 0.0)
-        self.control_effect = np.minimum(self.control_effect * decay + rise, strength)
+        self.control_effect = np.minimum(self.control_effect * self._substitution_decay + rise, strength)
         self._last_control = strength
         return self.control_effect
 
     def _route_to_sites(self, arriving: np.ndarray) -> np.ndarray:
-        """(rep, entry) -> (rep, site), weighted toward sites where production pays."""
-        weights = self.net.entry_to_site[None, :, :] * self.sim.modules["adaptation"].site_appeal[:, None, :]
-        weights /= np.maximum(weights.sum(axis=2, keepdims=True), 1e-300)
-        return np.einsum("re,res->rs", arriving, weights)
+        """(rep, entry) -> (rep, site), weighted toward sites where production pays.
+
+        The weights entry_to_site x appeal, normalised per entry, are never formed: each entry's
+        arrivals are divided by its normaliser first, one matrix product does the rest."""
+        appeal = self.sim.modules["adaptation"].site_appeal                          # (rep, site)
+        normaliser = np.maximum(appeal @ self.net.entry_to_site.T, 1e-300)          # (rep, entry)
+        return appeal * ((arriving / normaliser) @ self.net.entry_to_site)
 
     def _by_state(self, inflow: np.ndarray) -> np.ndarray:
-        out = np.zeros((self.n_reps, len(self.net.states)))
-        np.add.at(out.T, self.net.entry_state, inflow.T)
-        return out
+        return inflow @ self._entry_state

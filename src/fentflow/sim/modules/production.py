@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from fentflow.sim import load_kernels as kernels
 from fentflow.sim.curves import log_path, logit_path
-from fentflow.sim.loads import PILL, POWDER
 from fentflow.sim.modules.base import Module
 
 PURITY_CONCENTRATION = 20.0  # beta(a, b) with a + b = 20: sd ~ 0.09 at mean 0.2 (T2c range 0-81%)
@@ -29,6 +29,7 @@ class Production(Module):
         self.produced = np.zeros(shape)
         self.destroyed = np.zeros(shape)
         self.new_loads: dict[str, np.ndarray] = {}
+        self._precompute_weeks()
         sim.ledger.register_stock("site stock", lambda: (self.precursor_stock + self.product_stock).sum(axis=1))
 
     def declare_results(self) -> None:
@@ -38,6 +39,19 @@ class Production(Module):
         declare("raids", "raids", "flow", "site", sites, "raids on production sites")
         declare("destroyed_kg", "pure kg", "flow", "site", sites, "stock destroyed in raids")
         declare("site_stock_kg", "pure kg", "stock", "site", sites, "precursor and product stock at sites")
+
+    def _precompute_weeks(self) -> None:
+        """What depends only on the week and the parameters, as (week, rep[, site]) arrays, made once."""
+        weeks = np.arange(self.sim.calendar.n_weeks)
+        supply = self.sim.modules["precursors"].supply_by_week                          # (week, rep)
+        self._capacity = self.par("capacity_headroom")[None] * supply[:, :, None] * self.net.site_capacity_share
+        self._recovery = np.exp(-1.0 / self.par("capacity_recovery_weeks"))
+        rate = self.par("raids_per_year")[None] / 52.1775 * (1.0 + self.sim.levers["raids"][:, None, None])
+        self._raid_chance = np.clip(rate * self.net.site_capacity_share[None, None, :], 0.0, 1.0)
+        self._potency = self.potency(weeks[:, None])
+        self._mean_pure = self._mean_pure_per_load(self._potency)                        # (week, rep)
+        self._rng = {name: self.rng(name) for name in
+                     ("raid", "load count", "pill or powder", "load size", "mg per pill", "powder purity")}
 
     def step(self, week: int) -> None:
         self.precursor_stock += self.sim.modules["precursors"].delivered
@@ -49,19 +63,14 @@ class Production(Module):
         self.record("site_stock_kg", week, self.precursor_stock + self.product_stock)
 
     def _produce(self, week: int) -> None:
-        year = self.sim.calendar.decimal_year[week]
-        base = self.sim.modules["precursors"].trajectory(year)
-        capacity = (self.par("capacity_headroom") * base[:, None] * self.net.site_capacity_share[None, :]
-                    * (1.0 - self.capacity_lost))
-        self.produced = np.minimum(self.precursor_stock, capacity)
+        self.produced = np.minimum(self.precursor_stock, self._capacity[week] * (1.0 - self.capacity_lost))
         self.precursor_stock -= self.produced
         self.product_stock += self.produced
-        self.capacity_lost *= np.exp(-1.0 / self.par("capacity_recovery_weeks"))
+        self.capacity_lost *= self._recovery
 
     def _raid(self, week: int) -> None:
-        rate = self.par("raids_per_year") / 52.1775 * (1.0 + self.sim.levers["raids"][week])
-        chance = np.clip(rate * self.net.site_capacity_share[None, :], 0.0, 1.0)
-        raided = self.rng("raid").random(chance.shape) < chance
+        chance = self._raid_chance[week]
+        raided = self._rng["raid"].random(chance.shape) < chance
         share = np.where(raided, self.par("raid_stock_destroyed"), 0.0)
         self.destroyed = share * (self.precursor_stock + self.product_stock)
         self.precursor_stock *= 1.0 - share
@@ -72,8 +81,10 @@ class Production(Module):
         self.record("raids", week, raided)
 
     # Shipping: loads of pills or powder ------------------------------------------------
-    def potency(self, week: int) -> dict[str, np.ndarray]:
-        """Median mg per pill, mean powder purity and pill share this week, (rep,) each."""
+    def potency(self, week) -> dict[str, np.ndarray]:
+        """Median mg per pill, mean powder purity and pill share this week, (rep,) each.
+
+        `week` may be an array of weeks, (week, 1): each value then gets a leading week axis."""
         year = self.sim.calendar.decimal_year[week]
         shock = 1.0 + self.sim.levers["potency_shock"][week]
         p = self.pars
@@ -85,14 +96,15 @@ class Production(Module):
         }
 
     def _ship(self, week: int) -> dict[str, np.ndarray]:
-        potency = self.potency(week)
+        potency = {name: value[week] for name, value in self._potency.items()}
         shipped = self.par("ship_fraction") * self.product_stock
-        counts = self.rng("load count").poisson(shipped / self._mean_pure_per_load(potency)[:, None])
+        counts = self._rng["load count"].poisson(shipped / self._mean_pure[week][:, None])
         shipped = np.where(counts > 0, shipped, 0.0)
         self.product_stock -= shipped
-        rep, site = np.nonzero(counts)
-        reps = np.repeat(rep, counts[rep, site])
-        sites = np.repeat(site, counts[rep, site])
+        # Loads in (rep, site) order, as np.nonzero would list the batches.
+        flat = counts.ravel()
+        batch = np.repeat(np.arange(flat.size), flat)
+        reps, sites = np.divmod(batch, self.net.n_sites)
         return self._make_loads(reps, sites, shipped, potency)
 
     def _mean_pure_per_load(self, potency) -> np.ndarray:
@@ -102,25 +114,16 @@ class Production(Module):
         return mean_gross * (potency["pill_share"] * pill_content + (1 - potency["pill_share"]) * potency["purity"])
 
     def _make_loads(self, reps, sites, shipped, potency) -> dict[str, np.ndarray]:
-        n, p = len(reps), self.pars
-        is_pill = self.rng("pill or powder").random(n) < potency["pill_share"][reps]
-        gross = p["load_gross_median_kg"][reps] * np.exp(p["load_gross_sigma"][reps] * self.rng("load size").standard_normal(n))
-        mg = np.zeros(n)
-        pill_reps = reps[is_pill]
-        mg[is_pill] = potency["mg_median"][pill_reps] * np.exp(
-            p["pill_mg_sigma"][pill_reps] * self.rng("mg per pill").standard_normal(len(pill_reps)))
-        content = np.empty(n)                                   # pure kg per gross kg
-        content[is_pill] = mg[is_pill] / p["pill_mass_mg"][pill_reps]
-        content[~is_pill] = _beta(self.rng("powder purity"), potency["purity"][reps[~is_pill]])
-        raw_pure = gross * content
-        # Scale each (rep, site) batch so that loads carry exactly what was shipped.
-        batch_raw = self.sum_by(reps, sites, raw_pure, self.net.n_sites)
-        scale = shipped[reps, sites] / batch_raw[reps, sites] if n else np.zeros(0)
-        gross = gross * scale
-        pills = np.where(is_pill, gross * 1e6 / p["pill_mass_mg"][reps], 0.0)
-        return {"rep": reps, "site": sites, "form": np.where(is_pill, PILL, POWDER),
-                "gross_kg": gross, "pure_kg": gross * content, "pills": pills,
-                "mg_per_pill": mg}
+        """The draws, in their streams' order; then one compiled pass makes the columns."""
+        n, p, rng = len(reps), self.pars, self._rng
+        is_pill = rng["pill or powder"].random(n) < potency["pill_share"][reps]
+        size_z = rng["load size"].standard_normal(n)
+        mg_z = rng["mg per pill"].standard_normal(int(np.count_nonzero(is_pill)))
+        purity = _beta(rng["powder purity"], potency["purity"][reps[~is_pill]])
+        loads = kernels.make_loads(reps, sites, is_pill, size_z, mg_z, purity, shipped, potency["mg_median"],
+                                   p["load_gross_median_kg"], p["load_gross_sigma"], p["pill_mg_sigma"],
+                                   p["pill_mass_mg"])
+        return dict(zip(("rep", "site", "form", "gross_kg", "pure_kg", "pills", "mg_per_pill"), loads))
 
 
 def _beta(rng: np.random.Generator, mean: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from fentflow.sim import load_kernels as kernels
 from fentflow.sim.modules.base import Module
 from fentflow.sim.network import route_appeal
 
@@ -24,10 +25,11 @@ class Transport(Module):
         self.appeal = route_appeal(net, self.pars)                      # (rep, route)
         self.route_risk = np.clip(self.par("mexico_interdiction_scale") * net.route_risk_base[None, :]
                                   + self.par("rival_territory_risk") * net.route_rival_share[None, :], 0.0, 1.0)
-        self._last_route_of_site = np.searchsorted(net.route_site, np.arange(net.n_sites), side="right") - 1
         self.travel_weeks = np.ceil(net.route_hours / HOURS_PER_WEEK).astype(np.int32)
         self.seized_by_site = np.zeros((self.n_reps, net.n_sites))
         self.transit_by_state = np.zeros((self.n_reps, len(net.states)))
+        self._staging_p = 1.0 / (1.0 + self.pars["staging_weeks_mean"])
+        self._rng = {name: self.rng(name) for name in ("route", "mexico interdiction", "staging")}
         sim.ledger.register_stock("in transit", lambda: sim.loads.pure_in_transit.copy())
 
     def declare_results(self) -> None:
@@ -38,33 +40,25 @@ class Transport(Module):
 
     def step(self, week: int) -> None:
         loads = self.sim.modules["production"].new_loads
-        n = len(loads["rep"])
-        route = self._choose_routes(loads["rep"], loads["site"])
-        caught = self.rng("mexico interdiction").random(n) < self.route_risk[loads["rep"], route]
-        staging = self.rng("staging").geometric(1.0 / (1.0 + self.pars["staging_weeks_mean"][loads["rep"]])) - 1
+        n, rep = len(loads["rep"]), loads["rep"]
+        route = self._choose_routes(rep, loads["site"])
+        caught = self._rng["mexico interdiction"].random(n) < self.route_risk[rep, route]
+        staging = self._rng["staging"].geometric(self._staging_p[rep]) - 1
         self._book_interceptions(week, loads, caught)
         self._book_transit(loads, route, ~caught)
         moving = ~caught
         self.sim.loads.schedule(**{k: v[moving] for k, v in loads.items()}, route=route[moving],
                                 crossing=self.net.route_crossing[route[moving]],
                                 t_arrive=week + 1 + self.travel_weeks[route[moving]] + staging[moving])
-        self.record("dispatched_kg", week, self.sum_by(loads["rep"], loads["site"], loads["pure_kg"], self.net.n_sites))
+        self.record("dispatched_kg", week, self.sum_by(rep, loads["site"], loads["pure_kg"], self.net.n_sites))
 
     def _choose_routes(self, reps: np.ndarray, sites: np.ndarray) -> np.ndarray:
-        """Categorical draw among each site's routes, all loads at once (routes grouped by site)."""
+        """Categorical draw among each site's routes, by appeal damped by remembered losses."""
         net = self.net
         losses = self.sim.modules["adaptation"].crossing_loss[:, net.route_crossing]
         weight = self.appeal * np.exp(-self.par("route_adaptation") * losses)
-        group_total = np.zeros((self.n_reps, net.n_sites))
-        np.add.at(group_total.T, net.route_site, weight.T)
-        within = np.cumsum(weight, axis=1) - _group_offsets(weight, net.route_site, net.n_sites)
-        fraction = within / group_total[:, net.route_site]
-        fraction[:, self._last_route_of_site] = 1.0  # no rounding gap at the end of a group
-        key = np.arange(self.n_reps)[:, None] * (net.n_sites + 1) + net.route_site[None, :] + fraction
-        u = self.rng("route").random(len(reps))
-        target = reps * (net.n_sites + 1) + sites + u
-        index = np.searchsorted(key.ravel(), target, side="left")
-        return (index % len(net.route_site)).astype(np.int32)
+        u = self._rng["route"].random(len(reps))
+        return kernels.choose_routes(reps, sites, u, weight, net.route_site, net.n_sites)
 
     def _book_interceptions(self, week, loads, caught) -> None:
         self.seized_by_site = self.sum_by(loads["rep"][caught], loads["site"][caught],
@@ -76,10 +70,3 @@ class Transport(Module):
         per_route = self.sum_by(loads["rep"][moving], route[moving], loads["pure_kg"][moving], len(self.net.route_site))
         self.transit_by_state = per_route @ self.net.route_states
 
-
-def _group_offsets(weight: np.ndarray, route_site: np.ndarray, n_sites: int) -> np.ndarray:
-    """Cumulative weight of the routes of earlier sites, so cumsum restarts at each site."""
-    cumulative = np.cumsum(weight, axis=1)
-    first = np.searchsorted(route_site, np.arange(n_sites))          # first route of each site
-    before = np.where(first > 0, cumulative[:, np.maximum(first - 1, 0)], 0.0)
-    return before[:, route_site]

@@ -21,6 +21,9 @@ class Violence(Module):
     def __init__(self, sim):
         super().__init__(sim)
         self.flow_kg_week = np.zeros((self.n_reps, len(self.net.states)))
+        self._site_state = np.eye(len(self.net.states))[self.net.site_state]   # (site, state) 0/1
+        self._baseline = self.par("violence_baseline_share") * self.net.state_homicides_2022[None, :]
+        self._homicides = self.rng("violence")
 
     def declare_results(self) -> None:
         declare, states = self.sim.results.declare, self.net.states
@@ -33,14 +36,12 @@ class Violence(Module):
         flow = self._flow_this_week()
         self.flow_kg_week += (flow - self.flow_kg_week) / FLOW_MEMORY_WEEKS
         conflict = self.net.rivalry[None, :] * self.flow_kg_week * WEEKS_PER_YEAR / 1000.0
-        expected = (self.par("violence_baseline_share") * self.net.state_homicides_2022[None, :]
-                    + self.par("violence_per_tonne") * conflict) / WEEKS_PER_YEAR
-        self.record("homicides", week, self.rng("violence").poisson(expected))
+        expected = (self._baseline + self.par("violence_per_tonne") * conflict) / WEEKS_PER_YEAR
+        self.record("homicides", week, self._homicides.poisson(expected))
         self.record("fentanyl_flow_kg", week, flow)
         self.record("conflict_index", week, conflict)
 
     def _flow_this_week(self) -> np.ndarray:
-        modules, net = self.sim.modules, self.net
-        produced = np.zeros_like(self.flow_kg_week)
-        np.add.at(produced.T, net.site_state, modules["production"].produced.T)
+        modules = self.sim.modules
+        produced = modules["production"].produced @ self._site_state
         return modules["precursors"].inflow_by_state + produced + modules["transport"].transit_by_state

@@ -1,0 +1,131 @@
+"""Compiled loops over loads: the deterministic arithmetic of production, transport, crossing, distribution.
+
+Random draws never happen here: modules draw from their named NumPy streams (same calls,
+same sizes, same order as ever) and pass the numbers in. Sums run in load order, as
+`np.bincount` does, so totals round as before.
+"""
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from fentflow.sim.loads import PILL, POWDER
+
+
+@numba.njit(cache=True)
+def make_loads(reps, sites, is_pill, size_z, mg_z, purity, shipped, mg_median, gross_median, gross_sigma,
+               mg_sigma, pill_mass_mg):
+    """Columns of this week's new loads, each (rep, site) batch scaled to carry exactly what it shipped.
+
+    `mg_z` holds one normal draw per pill load and `purity` one beta draw per powder load,
+    in load order."""
+    n = reps.size
+    gross = np.empty(n)
+    content = np.empty(n)                     # pure kg per gross kg
+    mg = np.zeros(n)
+    batch_raw = np.zeros(shipped.shape)
+    pill_k = powder_k = 0
+    for i in range(n):
+        r = reps[i]
+        gross[i] = gross_median[r] * np.exp(gross_sigma[r] * size_z[i])
+        if is_pill[i]:
+            mg[i] = mg_median[r] * np.exp(mg_sigma[r] * mg_z[pill_k])
+            content[i] = mg[i] / pill_mass_mg[r]
+            pill_k += 1
+        else:
+            content[i] = purity[powder_k]
+            powder_k += 1
+        batch_raw[r, sites[i]] += gross[i] * content[i]
+    form = np.empty(n, np.int64)
+    pure = np.empty(n)
+    pills = np.zeros(n)
+    for i in range(n):
+        r, s = reps[i], sites[i]
+        gross[i] = gross[i] * (shipped[r, s] / batch_raw[r, s])
+        pure[i] = gross[i] * content[i]
+        form[i] = PILL if is_pill[i] else POWDER
+        if is_pill[i]:
+            pills[i] = gross[i] * 1e6 / pill_mass_mg[r]
+    return reps, sites, form, gross, pure, pills, mg
+
+
+@numba.njit(cache=True)
+def choose_routes(reps, sites, u, weight, route_site, n_sites):
+    """Categorical draw among each site's routes (grouped by site) with probability proportional to `weight`.
+
+    A load takes the first route of its site whose cumulative share reaches its uniform draw
+    `u`. Shares are made as the vectorised version made them (row cumsum less the earlier
+    sites' total, over the site's sequential total; the last route 1 exactly), and compared
+    after the same offset `rep * (n_sites + 1) + site`, so every draw picks the same route."""
+    n_reps, n_routes = weight.shape
+    first = np.searchsorted(route_site, np.arange(n_sites + 1))           # each site's routes: first..first+1
+    fraction = np.empty((n_reps, n_routes))
+    for r in range(n_reps):
+        cumulative = np.cumsum(weight[r])
+        for s in range(n_sites):
+            lo, hi = first[s], first[s + 1]
+            total = 0.0
+            for j in range(lo, hi):
+                total += weight[r, j]
+            before = cumulative[lo - 1] if lo > 0 else 0.0
+            for j in range(lo, hi):
+                fraction[r, j] = (cumulative[j] - before) / total
+            if hi > lo:
+                fraction[r, hi - 1] = 1.0
+    route = np.empty(reps.size, np.int32)
+    for i in range(reps.size):
+        r, s = reps[i], sites[i]
+        offset = float(r * (n_sites + 1) + s)
+        target = offset + u[i]
+        j = first[s]
+        while j < first[s + 1] - 1 and offset + fraction[r, j] < target:
+            j += 1
+        route[i] = j
+    return route
+
+
+# Rows of `crossing_totals`' first result, the crossing step's recorded counts.
+CROSSING_COUNTS = ("attempts", "attempted_gross_kg", "attempted_pure_kg", "seizure_events",
+                   "seized_gross_kg", "seized_pure_kg", "seized_pills", "passed_pure_kg")
+
+
+@numba.njit(cache=True)
+def crossing_totals(reps, crossings, sites, gross, pure, pills, seized, n_reps, n_crossings, n_sites):
+    """(count, rep, crossing) totals in `CROSSING_COUNTS` order, seized pure kg by (rep, site) and by rep."""
+    totals = np.zeros((8, n_reps, n_crossings))
+    by_site = np.zeros((n_reps, n_sites))
+    by_rep = np.zeros(n_reps)
+    for i in range(reps.size):
+        r, c = reps[i], crossings[i]
+        totals[0, r, c] += 1.0
+        totals[1, r, c] += gross[i]
+        totals[2, r, c] += pure[i]
+        if seized[i]:
+            totals[3, r, c] += 1.0
+            totals[4, r, c] += gross[i]
+            totals[5, r, c] += pure[i]
+            totals[6, r, c] += pills[i]
+            by_site[r, sites[i]] += pure[i]
+            by_rep[r] += pure[i]
+        else:
+            totals[7, r, c] += pure[i]
+    return totals, by_site, by_rep
+
+
+@numba.njit(cache=True)
+def market_fields(reps, crossings, form, gross, pure, pills, mg_per_pill, lethal_mg, n_reps, n_crossings):
+    """What passed each crossing, (rep, crossing, field) with the fields of `distribution.FIELDS`:
+    pill pure kg, pills, pills >= `lethal_mg`, powder pure kg, powder gross kg."""
+    out = np.zeros((n_reps, n_crossings, 5))
+    for i in range(reps.size):
+        r, c = reps[i], crossings[i]
+        out[r, c, 1] += pills[i]
+        if form[i] == PILL:
+            out[r, c, 0] += pure[i]
+            if mg_per_pill[i] >= lethal_mg:
+                out[r, c, 2] += pills[i]
+        else:
+            out[r, c, 4] += gross[i]
+            if form[i] == POWDER:
+                out[r, c, 3] += pure[i]
+    return out
