@@ -14,9 +14,9 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-## make demo: install, run the default world 2015-2030 and write results and report to out/
+## make demo: install, run the default world 2015-2030 (20 draws of the shipped calibration) and write results and report to out/
 demo: $(STAMP)
-	$(BIN)/fentflow run --out out
+	$(BIN)/fentflow run --out out --replicates 20
 	$(BIN)/fentflow report --out out
 
 ## make test: the whole test suite (slow tests only with FENTFLOW_SLOW=1)

@@ -116,7 +116,7 @@ def test_budgets_grow_and_an_unknown_budget_is_an_input_error():
         get_budget("huge")
 
 
-def test_the_independent_kernel_draws_a_whole_batch_with_half_the_variance():
+def test_the_independent_kernel_draws_a_whole_batch_with_the_population_variance():
     rng = np.random.default_rng(0)
     population = pd.DataFrame({"a": rng.normal(0, 1, 400), "b": rng.normal(5, 2, 400)})
     transition = IndependentTransition(["a", "b"])
@@ -124,7 +124,7 @@ def test_the_independent_kernel_draws_a_whole_batch_with_half_the_variance():
     np.random.seed(0)
     draws = transition.rvs(size=20_000)
     assert list(draws.columns) == ["a", "b"]
-    assert draws["b"].std() == pytest.approx(2 * math.sqrt(1.5), rel=0.05)   # population var + kernel var
+    assert draws["b"].std() == pytest.approx(2 * math.sqrt(2), rel=0.05)   # population var + kernel var
     assert transition.pdf(draws.iloc[:5]).shape == (5,)
 
 

@@ -9,6 +9,7 @@ import sys
 import textwrap
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -128,11 +129,17 @@ def _app() -> typer.Typer:
     return app
 
 
-def test_the_command_writes_posterior_predictive_bands_and_seizure_shares(tmp_path):
-    out = tmp_path / "cli"
+@pytest.fixture(scope="module")
+def cli_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "calibration"
     result = CliRunner().invoke(_app(), ["calibrate", "--budget", "tiny", "--workers", "0", "--out", str(out),
                                          "--start", "2019-01-01", "--data-through", "2021", "--draws", "8",
                                          "--seed", "2", "--quiet"])
+    return out, result
+
+
+def test_the_command_writes_posterior_predictive_bands_and_seizure_shares(cli_run):
+    out, result = cli_run
     assert result.exit_code == 0, result.output
     assert "Seizure share" in result.output and "RAND" in result.output
     for name in ("posterior.parquet", "posterior_summary.csv", "marginals.png", "seizure_share.csv",
@@ -146,6 +153,31 @@ def test_the_command_writes_posterior_predictive_bands_and_seizure_shares(tmp_pa
     assert (np.diff(ordered, axis=1) >= -1e-12).all() and ((ordered >= 0) & (ordered <= 1)).all()
     summary = json.loads((out / "summary.json").read_text())
     assert summary["draws"] == 8 and summary["rand_2021"]["bound_t"] == 10.0
+
+
+SHIP = [sys.executable, str(Path(__file__).resolve().parents[1] / "scripts" / "ship_calibration.py")]
+
+
+def test_a_finished_calibration_ships_as_package_data_with_its_provenance(cli_run, tmp_path):
+    out, _ = cli_run
+    data, images = tmp_path / "data", tmp_path / "img"
+    done = subprocess.run([*SHIP, str(out), "--data-dir", str(data), "--images-dir", str(images)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    PosteriorDraws.load(data / "posterior.parquet")
+    pd.testing.assert_frame_equal(pd.read_csv(data / "seizure_share.csv"), pd.read_csv(out / "seizure_share.csv"))
+    readme = (data / "README.md").read_text()
+    assert "fentflow calibrate --budget tiny --seed 2" in readme and "--data-through 2021" in readme
+    assert "effective sample size" in readme
+    assert (images / "seizure_share.png").is_file() and (data / "predictive_errors.csv").is_file()
+
+
+def test_an_unfinished_calibration_is_not_shipped(tmp_path):
+    (tmp_path / "calibration.json").write_text(json.dumps({"spec": {}, "finished": False}))
+    done = subprocess.run([*SHIP, str(tmp_path), "--data-dir", str(tmp_path / "d"), "--images-dir",
+                           str(tmp_path / "i")], capture_output=True, text=True)
+    assert done.returncode == 2 and "not finished" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "d").exists()
 
 
 def test_the_command_reports_bad_input_in_one_line():

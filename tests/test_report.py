@@ -76,11 +76,15 @@ def test_baseline_against_public_series(page):
     assert baseline.count("<img") >= 5
 
 
-def test_missing_calibration_and_comparison_say_not_run_yet(page):
-    assert "Calibration has not been run yet" in _section(page, "calibration")
+def test_without_a_calibration_of_its_own_the_report_shows_the_shipped_one(page):
+    from fentflow.calibrate.shipped import shipped_table
+
+    calibration = _section(page, "calibration")
+    assert "calibration shipped with fentflow" in calibration
+    overall = shipped_table("seizure_share").query("component == 'all' and measure == 'pure' and year == 2022")
+    assert f"{100 * overall['median'].iloc[0]:.1f}%" in calibration
+    assert "share_pure" not in calibration   # shares are shown as percentages
     assert "No scenario comparison yet" in _section(page, "scenarios")
-    assert "share_pure" not in _section(page, "calibration")   # shares are shown as percentages
-    assert "%" in _section(page, "calibration")
 
 
 def test_risk_map_section(page):

@@ -13,6 +13,7 @@ from fentflow.calibrate.fitcheck_cli import fit_check_command
 from fentflow.calibrate.validate_cli import validate_app
 from fentflow.claims.cli import claims_command
 from fentflow.clikit import run_with_progress, user_errors
+from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP
 from fentflow.ensemble.cli import compare_command, query_command, scenarios_command
 from fentflow.observed.cli import convert_command, data_app
 from fentflow.report.cli import report_command
@@ -47,18 +48,29 @@ def run(
     out: Path = typer.Option(Path("out"), "--out", help="Output directory for Parquet tables and summary.json."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar and no summary table."),
     profile: bool = typer.Option(False, "--profile", help="Print the time spent in each step of the step order."),
+    parameters: str = typer.Option(CALIBRATED, "--parameters", help=CHOICE_HELP),
+    replicates: int = typer.Option(1, "--replicates", min=1,
+                                   help="Replicates simulated together, each with its own posterior draw; the "
+                                        "summary gives medians over replicates."),
 ) -> None:
     """Run the simulation on a world and write its results (Parquet + summary.json)."""
+    from fentflow.ensemble.parameters import parameter_source
     from fentflow.sim.engine import Sim
     from fentflow.sim.output import write_outputs
+    from fentflow.sim.pars import Pars
     from fentflow.world import World
 
     with user_errors():
-        sim = Sim(World.load(world), start=start, end=end, seed=seed)
+        source = parameter_source(parameters)
+        runs = range(replicates)
+        pars = Pars(source.values(runs, seed), n_reps=replicates)
+        sim = Sim(World.load(world), pars, start=start, end=end, seed=seed)
         began = time.perf_counter()
         run_with_progress(sim, console, quiet)
         wall = time.perf_counter() - began
-        summary = write_outputs(sim, out)
+        provenance = {"parameter_choice": parameters, "parameter_source": source.describe(),
+                      "draws": [source.draw_of(r, seed) for r in runs]}
+        summary = write_outputs(sim, out, provenance)
     if not quiet:
         _print_summary(summary, out, wall)
     if profile:
@@ -102,6 +114,8 @@ def _print_summary(summary: dict, out: Path, wall: float) -> None:
                       "-" if share is None else f"{100 * share:.1f}",
                       f"{row['attempted_crossings']:,.0f}", f"{row['homicides']:,.0f}")
     console.print(table)
+    console.print(f"Parameters: {summary['parameter_source']}" + (f"; medians over {summary['replicates']} replicates"
+                                                                 if summary["replicates"] > 1 else ""))
     console.print(f"Simulated in {wall:.2f} s. Results written to [bold]{out}/[/] "
                   "(Parquet tables, observables/, summary.json).")
 

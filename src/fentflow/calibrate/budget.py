@@ -2,7 +2,9 @@
 
 - `tiny`: the test suite (seconds; short spans only make sense with it).
 - `small`: CI and quick looks, a few minutes on 2 cores.
-- `default`: the shipped posterior; at most 30 minutes on 2 cores (`benchmarks/bench_calibration.py`).
+- `recovery`: one trial of the 20-trial recovery study (`fentflow validate recovery`), about
+  1.5 minutes on 2 cores, so that the study fits in about half an hour.
+- `default`: the shipped posterior; at most 30 minutes on 2 cores (`benchmarks/bench_calibration_full.py`).
 - `large`: a longer run for a cluster (`--scheduler`).
 
 `chunk` is how many proposals are simulated together as the replicates of one `Sim` (the
@@ -32,6 +34,8 @@ BUDGETS: dict[str, Budget] = {
         Budget("tiny", population=16, generations=2, max_simulations=200, min_acceptance=0.01, chunk=16,
                predictive_draws=16),
         Budget("small", population=150, generations=6, max_simulations=1_800, min_acceptance=0.02, chunk=50,
+               predictive_draws=100),
+        Budget("recovery", population=100, generations=5, max_simulations=700, min_acceptance=0.02, chunk=50,
                predictive_draws=100),
         Budget("default", population=400, generations=20, max_simulations=10_000, min_acceptance=0.02, chunk=100,
                predictive_draws=400),

@@ -140,7 +140,15 @@ def generations_table(history: pyabc.History) -> pd.DataFrame:
                           "simulations": populations["samples"].astype(int),
                           "particles": populations["particles"].astype(int)})
     table["acceptance"] = table["particles"] / table["simulations"]
+    table["ess"] = [_effective_sample_size(history, int(t)) for t in table["generation"]]
     return table.reset_index(drop=True)
+
+
+def _effective_sample_size(history: pyabc.History, t: int) -> float:
+    """Kish's effective sample size of generation t's importance weights (the population size if even)."""
+    _, weights = history.get_distribution(m=0, t=t)
+    weights = np.asarray(weights, dtype=float)
+    return float(weights.sum() ** 2 / (weights ** 2).sum())
 
 
 # The output directory ---------------------------------------------------------------------------

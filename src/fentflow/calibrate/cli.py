@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -13,10 +14,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from fentflow.calibrate.budget import BUDGETS
-from fentflow.calibrate.run import LAST_DATA_YEAR, calibrate_and_report
-from fentflow.calibrate.sampler import Progress as GenerationProgress
 from fentflow.clikit import user_errors
 from fentflow.errors import InputError
+from fentflow.observed.series import LAST_DATA_YEAR
+
+if TYPE_CHECKING:
+    from fentflow.calibrate.sampler import Progress as GenerationProgress
 
 console = Console(highlight=False)
 
@@ -44,6 +47,8 @@ def calibrate_command(
     quiet: bool = typer.Option(False, "--quiet", help="No progress display."),
 ) -> None:
     """Calibrate the model to the public series (ABC-SMC) and estimate the seizure share with uncertainty."""
+    from fentflow.calibrate.run import calibrate_and_report   # imports pyABC: seconds, so only when used
+
     with user_errors():
         if budget not in BUDGETS:
             raise InputError(f"unknown budget {budget!r}; choose one of {', '.join(BUDGETS)}", field="budget")

@@ -21,11 +21,9 @@ from fentflow.calibrate.outputs import write_outputs
 from fentflow.calibrate.predictive import Predictive, posterior_predictive
 from fentflow.calibrate.priors import fitted_parameters
 from fentflow.calibrate.sampler import Progress
-from fentflow.calibrate.statistics import TargetSet
+from fentflow.calibrate.statistics import LAST_DATA_YEAR, TargetSet
 
 log = logging.getLogger(__name__)
-
-LAST_DATA_YEAR = 2023      # the public series run through 2023
 
 
 @dataclass

@@ -1,9 +1,10 @@
 """The calibration shipped with the package: posterior draws and the estimates made from them.
 
-Files under `calibrate/data/` (see its README.md for the command that produced them):
-`posterior.parquet` (parameter draws with weights), `seizure_share.csv`, `national.csv`,
-`posterior_summary.csv`, `summary.json`. A missing file reads as None, so callers can say
-"not calibrated" instead of failing.
+Files under `calibrate/data/`, written by `scripts/ship_calibration.py` (its README.md gives
+the command that produced them): `posterior.parquet` (parameter draws with weights),
+`seizure_share.csv`, `national.csv`, `posterior_summary.csv`, `generations.csv`,
+`predictive_errors.csv`, `summary.json`, `calibration.json`. A missing file reads as None, so
+callers can say "not calibrated" instead of failing.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ import pandas as pd
 
 DATA_PACKAGE = "fentflow.calibrate"
 TABLES = {"seizure_share": "data/seizure_share.csv", "national": "data/national.csv",
-          "posterior_summary": "data/posterior_summary.csv"}
+          "posterior_summary": "data/posterior_summary.csv", "generations": "data/generations.csv",
+          "predictive_errors": "data/predictive_errors.csv"}
 
 
 def shipped_path(relative: str) -> Path:

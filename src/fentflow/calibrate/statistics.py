@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from fentflow.calibrate.fitcheck import TARGET_BY_NAME, align
-from fentflow.observed.series import load_series
+from fentflow.observed.series import LAST_DATA_YEAR, load_series
 from fentflow.sim.calendar import Calendar
 
 LN2 = math.log(2)
@@ -175,7 +175,7 @@ class TargetSet:
 
     start: str = "2015-01-01"
     end: str = "2023-12-31"
-    data_end: int = 2023
+    data_end: int = LAST_DATA_YEAR
 
     @cached_property
     def calendar(self) -> Calendar:

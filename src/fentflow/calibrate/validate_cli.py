@@ -13,7 +13,6 @@ from rich.console import Console
 
 from fentflow.calibrate.budget import get_budget
 from fentflow.calibrate.executor import open_executor
-from fentflow.calibrate.validation import out_of_sample, pooled_coverage, recovery
 from fentflow.clikit import user_errors
 
 console = Console(highlight=False)
@@ -24,13 +23,15 @@ validate_app = typer.Typer(help="Validate the calibration: synthetic-data recove
 @validate_app.command("recovery")
 def recovery_command(
     trials: int = typer.Option(20, "--trials", min=1, help="Synthetic data sets (each a full calibration)."),
-    budget: str = typer.Option("small", "--budget", help="Calibration budget of each trial."),
+    budget: str = typer.Option("recovery", "--budget", help="Calibration budget of each trial."),
     workers: int = typer.Option(2, "--workers", min=0, help="Local Dask workers (0: this process)."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Existing Dask scheduler address."),
     seed: int = typer.Option(0, "--seed", help="Master seed of the suite."),
     out: Path = typer.Option(Path("out/validation/recovery"), "--out", help="Directory (one folder per trial)."),
 ) -> None:
     """Calibrate on synthetic data from known parameters; report how often the intervals cover the true share."""
+    from fentflow.calibrate.validation import recovery   # imports pyABC: seconds, so only when used
+
     logging.getLogger("ABC").setLevel(logging.WARNING)
     with user_errors(), open_executor(workers, scheduler) as executor:
         rows, summary = recovery(trials, get_budget(budget), seed, out, executor)
@@ -49,6 +50,8 @@ def out_of_sample_command(
     out: Path = typer.Option(Path("out/validation/out-of-sample"), "--out", help="Output directory."),
 ) -> None:
     """Fit on data through 2021, predict 2022-2023: coverage of the 90% intervals and errors."""
+    from fentflow.calibrate.validation import out_of_sample, pooled_coverage
+
     logging.getLogger("ABC").setLevel(logging.WARNING)
     with user_errors(), open_executor(workers, scheduler) as executor:
         tables = out_of_sample(get_budget(budget), seed, out, executor, fit_through=fit_through)

@@ -19,6 +19,7 @@ from fentflow.claims.context import ClaimContext
 from fentflow.claims.registry import claim_rows
 from fentflow.claims.row import CONSISTENT, INCONSISTENT, VERDICTS, ClaimRow, rows_frame
 from fentflow.clikit import user_errors
+from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP
 
 VERDICT_STYLE = {CONSISTENT: "bold green", INCONSISTENT: "bold red"}   # not checkable: yellow
 
@@ -31,12 +32,15 @@ def claims_command(
     claim: list[str] | None = typer.Option(None, "--claim", help="Check only this claim (e.g. C5); repeatable."),
     as_csv: bool = typer.Option(False, "--csv", help="Print the table as CSV to stdout."),
     as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON, with the numbers behind each verdict."),
+    parameters: str = typer.Option(CALIBRATED, "--parameters", help=CHOICE_HELP),
 ) -> None:
     """Check the news report's claims (C5, C6, C7, C10, ...) against public data and the model."""
+    from fentflow.ensemble.parameters import parameter_source
     from fentflow.world import World
 
     with user_errors():
-        context = ClaimContext(World.load(world), seed=seed, replicates=replicates)
+        context = ClaimContext(World.load(world), seed=seed, replicates=replicates,
+                               parameters=parameter_source(parameters))
         if as_csv or as_json:
             rows = claim_rows(context, claim or None)
         else:

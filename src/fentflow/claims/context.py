@@ -22,16 +22,20 @@ class ClaimContext:
     """Inputs for claim checks. Nothing runs until a check asks: a check that needs only public
     data and conversions costs no simulation, and all checks share one baseline run.
 
-    `replicates` > 1 runs that many replicates of the default parameters with different random
-    draws, so model figures come with a 5-95% band.
+    `replicates` > 1 runs that many replicates with different random draws (and, with a
+    posterior as `parameters`, different parameter draws), so model figures come with a 5-95% band.
+    `parameters` is a `fentflow.ensemble.parameters` source (default: the default parameters).
     """
 
-    def __init__(self, world=None, seed: int = 0, replicates: int = 1) -> None:
+    def __init__(self, world=None, seed: int = 0, replicates: int = 1, parameters=None) -> None:
+        from fentflow.ensemble.parameters import DefaultParameters
+
         if replicates < 1:
             raise InputError(f"replicates must be at least 1, got {replicates}", field="replicates")
         self.world = world
         self.seed = int(seed)
         self.replicates = int(replicates)
+        self.parameters = parameters or DefaultParameters()
 
     @functools.cached_property
     def baseline(self):
@@ -41,7 +45,8 @@ class ClaimContext:
 
         log.info("claims: running the baseline %s to %s (seed %d, %d replicates)",
                  BASELINE_START, BASELINE_END, self.seed, self.replicates)
-        sim = Sim(self.world, Pars(None, n_reps=self.replicates), start=BASELINE_START, end=BASELINE_END,
+        values = self.parameters.values(range(self.replicates), self.seed)
+        sim = Sim(self.world, Pars(values, n_reps=self.replicates), start=BASELINE_START, end=BASELINE_END,
                   seed=self.seed)
         sim.run()
         return sim

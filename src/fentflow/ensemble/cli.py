@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from fentflow.clikit import user_errors
+from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP, parameter_source
 from fentflow.ensemble.spec import DEFAULT_BLOCK_SIZE, DEFAULT_RUNS
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
 
@@ -44,15 +45,13 @@ def compare_command(
                                                            "first lever's year to the end)."),
     block_size: int = typer.Option(DEFAULT_BLOCK_SIZE, "--block-size",
                                    help="Runs simulated together as one vectorised batch (part of the seeds)."),
-    posterior: Path | None = typer.Option(None, "--posterior", help="Parquet table of parameter draws (one row "
-                                                                    "per draw); default: default parameters."),
+    parameters: str = typer.Option(CALIBRATED, "--parameters", "--posterior", help=CHOICE_HELP),
     world: Path | None = typer.Option(None, "--world", help="World directory (default: the bundled world)."),
     charts: bool = typer.Option(True, "--charts/--no-charts", help="Write PNG charts."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar and no tables on screen."),
 ) -> None:
     """Compare policy scenarios run by run (common random numbers): paired differences with 90% intervals."""
     from fentflow.ensemble.compare import compare
-    from fentflow.ensemble.parameters import DefaultParameters, PosteriorDraws
     from fentflow.ensemble.report import write_report
     from fentflow.ensemble.spec import ComparisonSpec, parse_years
     from fentflow.policy.scenarios import load_scenario
@@ -60,7 +59,7 @@ def compare_command(
     with user_errors():
         spec = ComparisonSpec(
             arms=tuple(load_scenario(s) for s in scenarios), runs=runs, seed=seed, start=start, end=end,
-            block_size=block_size, parameters=PosteriorDraws.load(posterior) if posterior else DefaultParameters(),
+            block_size=block_size, parameters=parameter_source(parameters),
             world_dir=str(world) if world else None, years=parse_years(years))
         comparison = _compare_with_progress(compare, spec, out, workers, scheduler, quiet)
         written = write_report(comparison, out, charts=charts)

@@ -85,7 +85,8 @@ def _simulated(context) -> Comparison:
     runs = max(CLAIM_RUNS, context.replicates)
     world_dir = str(context.world.path) if context.world is not None else None
     spec = ComparisonSpec(arms=tuple(load_scenario(name) for name in CLAIM_ARMS), runs=runs, seed=context.seed,
-                          start=CLAIM_SPAN[0], end=CLAIM_SPAN[1], block_size=runs, world_dir=world_dir)
-    folder = cache_dir() / f"claims-comparison-seed{context.seed}-runs{runs}"
+                          start=CLAIM_SPAN[0], end=CLAIM_SPAN[1], block_size=runs, world_dir=world_dir,
+                          parameters=context.parameters)
+    folder = cache_dir() / f"claims-comparison-seed{context.seed}-runs{runs}-{context.parameters.fingerprint()}"
     log.info("claims C11/C12: comparing %s (%d runs) in %s", ", ".join(CLAIM_ARMS), runs, folder)
     return compare(spec, folder, workers=0)

@@ -1,4 +1,4 @@
-"""Where each run's parameters come from: the defaults now, a posterior table once calibration exists.
+"""Where each run's parameters come from: the shipped calibration, the defaults, or a posterior table.
 
 A source answers two questions for run k: which draw it uses (`draw_of`) and the parameter
 values of a set of runs (`values`). Every arm of a comparison asks the same source with the
@@ -10,6 +10,9 @@ same runs, so arms share draws as they share seeds (common random numbers).
   populations are weighted). Unweighted: run k uses row k mod n. Weighted: run k draws a row
   with probability proportional to its weight, from a generator seeded by the base seed and k,
   so a run's draw does not depend on how many runs are asked for.
+
+`parameter_source(choice)` turns the command-line choice into a source: `calibrated` (the
+posterior shipped in `fentflow/calibrate/data/`), `defaults`, or the path of a Parquet table.
 """
 from __future__ import annotations
 
@@ -92,6 +95,24 @@ class PosteriorDraws:
 
 
 ParameterSource = DefaultParameters | PosteriorDraws
+
+CALIBRATED, DEFAULTS = "calibrated", "defaults"
+CHOICE_HELP = ("Parameters: 'calibrated' (the shipped posterior draws, one per run), 'defaults', or a Parquet "
+               "table of draws (e.g. a calibration's posterior.parquet).")
+
+
+def parameter_source(choice: str) -> ParameterSource:
+    """`calibrated`, `defaults` or a Parquet path, as a parameter source."""
+    if choice == DEFAULTS:
+        return DefaultParameters()
+    if choice == CALIBRATED:
+        from fentflow.calibrate.posterior import default_posterior_path
+        path = default_posterior_path()
+        if not path.is_file():
+            raise InputError("no calibrated posterior is shipped with this installation; use --parameters "
+                             "defaults or a posterior file", file=str(path), field="--parameters")
+        return PosteriorDraws.load(path)
+    return PosteriorDraws.load(choice)
 
 
 def _read(path: Path) -> pd.DataFrame:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from fentflow.ensemble.charts import write_charts
 from fentflow.ensemble.comparison import Comparison
 
 log = logging.getLogger(__name__)
@@ -27,6 +26,8 @@ FLOAT_FORMAT = "%.10g"
 def write_report(comparison: Comparison, out_dir: str | Path, charts: bool = True) -> dict[str, list[Path]]:
     out = Path(out_dir)
     written = {"tables": write_tables(comparison, out / TABLES_DIR)}
+    if charts:
+        from fentflow.ensemble.charts import write_charts   # matplotlib: only when charts are drawn
     written["charts"] = write_charts(comparison, out / CHARTS_DIR) if charts else []
     log.info("wrote %d tables and %d charts to %s", len(written["tables"]), len(written["charts"]), out)
     return written

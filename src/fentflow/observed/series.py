@@ -24,6 +24,8 @@ from fentflow.errors import InputError
 
 logger = logging.getLogger(__name__)
 
+LAST_DATA_YEAR = 2023      # the bundled public series run through 2023 (calibration fits up to it)
+
 CONFIDENCE_MARKS = frozenset({"stated", "computed", "inference", "unconfirmed"})
 PROVENANCE_COLUMNS: Mapping[str, str] = {"confidence": "str", "source_url": "str", "note": "str"}
 

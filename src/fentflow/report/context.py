@@ -37,6 +37,12 @@ class ReportContext:
         return read_summary(self.out)
 
     @functools.cached_property
+    def parameters(self):
+        """The parameter source the run used (`fentflow run --parameters`), for checks that simulate again."""
+        from fentflow.ensemble.parameters import parameter_source
+        return parameter_source(self.summary.get("parameter_choice", "defaults"))
+
+    @functools.cached_property
     def observables(self) -> dict[str, pd.DataFrame]:
         folder = self.out / "observables"
         return {path.stem: pd.read_parquet(path) for path in sorted(folder.glob("*.parquet"))}
@@ -47,7 +53,7 @@ class ReportContext:
         from fentflow.risk.assess import assess_frames
         from fentflow.risk.inputs import ActivityFrames
 
-        run = {k: self.summary.get(k) for k in ("seed", "replicates", "start", "end", "world")}
+        run = {k: self.summary.get(k) for k in ("seed", "replicates", "start", "end", "world", "parameter_source")}
         return assess_frames(ActivityFrames.from_output_dir(self.out), self.world, self.risk_year, run=run)
 
     @property

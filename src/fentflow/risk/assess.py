@@ -85,12 +85,14 @@ def default_year(scenario: Scenario | None) -> int:
 
 
 def assess(world=None, year: int | None = None, scenario: str | Scenario | None = None, seed: int = 0,
-           replicates: int = 1, method: IndexMethod = METHOD) -> RiskAssessment:
+           replicates: int = 1, method: IndexMethod = METHOD, parameters=None) -> RiskAssessment:
     """Run the model (and the scenario arm, same seed) through `year` and assess the risk of that year.
 
     `scenario` is a bundled scenario name or a scenario file (`fentflow.policy.scenarios`).
-    `year` defaults to `default_year(scenario)`.
+    `year` defaults to `default_year(scenario)`. `parameters` is a `fentflow.ensemble.parameters`
+    source (default: the default parameters); replicate r uses its draw for run r.
     """
+    from fentflow.ensemble.parameters import DefaultParameters
     from fentflow.sim.engine import Sim
     from fentflow.sim.pars import Pars
     from fentflow.world import World
@@ -102,9 +104,11 @@ def assess(world=None, year: int | None = None, scenario: str | Scenario | None 
         raise InputError(f"replicates must be at least 1, got {replicates}", field="replicates")
 
     end = f"{year}-12-31"
+    parameters = parameters or DefaultParameters()
+    values = parameters.values(range(replicates), seed)
 
     def run(arm: Scenario | None) -> ActivityFrames:
-        sim = Sim(world, Pars(None, n_reps=replicates), start=DEFAULT_START, end=end, seed=seed,
+        sim = Sim(world, Pars(values, n_reps=replicates), start=DEFAULT_START, end=end, seed=seed,
                   interventions=arm.interventions if arm else ())
         if arm:
             check_scenario(arm, sim.net, DEFAULT_START, end)
@@ -114,7 +118,7 @@ def assess(world=None, year: int | None = None, scenario: str | Scenario | None 
     scenario_frames = run(chosen) if chosen else None   # first: a bad scenario fails before any long run
     frames = run(None)
     info = {"seed": seed, "replicates": replicates, "start": DEFAULT_START, "end": end,
-            "world": world.name}
+            "world": world.name, "parameters": parameters.describe()}
     return assess_frames(frames, world, year, scenario_frames, chosen, method=method, run=info)
 
 

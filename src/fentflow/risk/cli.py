@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from fentflow.clikit import user_errors
+from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP
 from fentflow.errors import InputError
 from fentflow.risk.hotspots import COLD, HOT
 from fentflow.risk.levels import score_text
@@ -34,8 +35,10 @@ def map_command(
     world: Path | None = typer.Option(None, "--world", help="World directory (default: the bundled world)."),
     seed: int = typer.Option(0, "--seed", help="Base random seed (the scenario arm uses the same seed)."),
     replicates: int = typer.Option(1, "--replicates", min=1, help="Replicates; inputs are their medians."),
+    parameters: str = typer.Option(CALIBRATED, "--parameters", help=CHOICE_HELP),
 ) -> None:
     """Map the fentanyl supply-chain risk of Mexico's 32 states: levels, drivers, stability, hotspots."""
+    from fentflow.ensemble.parameters import parameter_source
     from fentflow.risk.assess import assess
     from fentflow.risk.writers import write_map_files
     from fentflow.world import World
@@ -43,7 +46,8 @@ def map_command(
     console = Console(highlight=False)
     with user_errors():
         with console.status("simulating and scoring the states"):
-            assessment = assess(World.load(world), year=year, scenario=scenario, seed=seed, replicates=replicates)
+            assessment = assess(World.load(world), year=year, scenario=scenario, seed=seed, replicates=replicates,
+                                parameters=parameter_source(parameters))
         try:
             paths = write_map_files(assessment, out)
         except OSError as exc:

@@ -25,8 +25,10 @@ PLACE_FILES = {"crossing": "crossings", "market": "markets", "state": "states", 
 HEADLINE_YEARS = range(2019, 2031)
 
 
-def write_outputs(sim, out_dir: str | Path) -> dict:
-    """Write every table of `sim` (after `run`) to `out_dir`; return the summary dict."""
+def write_outputs(sim, out_dir: str | Path, provenance: dict | None = None) -> dict:
+    """Write every table of `sim` (after `run`) to `out_dir`; return the summary dict.
+
+    `provenance` (e.g. where the parameters came from) is stored in the summary as it is."""
     out = Path(out_dir)
     (out / "observables").mkdir(parents=True, exist_ok=True)
     results = sim.results
@@ -36,7 +38,7 @@ def write_outputs(sim, out_dir: str | Path) -> dict:
     observables = all_observables(results, sim.net)
     for name, table in observables.items():
         _write(table, out / "observables" / f"{name}.parquet", {})
-    summary = build_summary(sim, observables)
+    summary = build_summary(sim, observables) | (provenance or {})
     (out / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=False) + "\n")
     return summary
 

@@ -21,10 +21,11 @@ def build(context) -> Section:
     except ImportError:
         return Section("claims", TITLE, note("The claims check (<code>fentflow.claims</code>) is not installed."))
     seed = int(context.summary.get("seed", 0))
-    rows = claims_table(ClaimContext(context.world, seed=seed))
-    body = [paragraph(f"From <code>fentflow claims --seed {seed}</code>: a baseline run 2015-2023 beside the public "
-                      "record. Verdicts: consistent, inconsistent or not checkable, each by the rule stated in its "
-                      "row."), _table(rows)]
+    choice = context.summary.get("parameter_choice", "defaults")      # the parameters the run used
+    rows = claims_table(ClaimContext(context.world, seed=seed, parameters=context.parameters))
+    body = [paragraph(f"From <code>fentflow claims --seed {seed} --parameters {esc(choice)}</code>: a baseline run "
+                      "2015-2023 beside the public record. Verdicts: consistent, inconsistent or not checkable, each "
+                      "by the rule stated in its row."), _table(rows)]
     return Section("claims", TITLE, "\n".join(body))
 
 

@@ -21,13 +21,14 @@ def build(context) -> Section:
     facts = {"fentflow version": s.get("fentflow_version"), "world": s.get("world"),
              "simulated": f"{s.get('start')} to {s.get('end')} ({s.get('weeks')} weeks)",
              "replicates": s.get("replicates"), "seed": s.get("seed"),
+             "parameters": s.get("parameter_source", "default parameters"),
              "interventions": "; ".join(_intervention(i) for i in s.get("interventions", [])) or "none (baseline)",
              "results": str(context.out)}
     body = [paragraph("The run this report describes, as <code>fentflow run</code> recorded it in "
                       f"<code>{esc(context.out / 'summary.json')}</code>. Same world, parameters and seed give "
                       "identical results."), key_values(facts),
             "<h3>Headline figures by year (model, median over replicates)</h3>", _headlines(s),
-            "<h3>Parameters</h3>", _parameters(s.get("parameters", {}))]
+            "<h3>Parameters (median over replicates)</h3>", _parameters(s.get("parameters", {}))]
     return Section("run", "What was run", "\n".join(body))
 
 
