@@ -3,7 +3,7 @@
 - `tiny`: the test suite (seconds; short spans only make sense with it).
 - `small`: CI and quick looks, a few minutes on 2 cores.
 - `recovery`: one trial of the 20-trial recovery study (`fentflow validate recovery`), about
-  1.5 minutes on 2 cores, so that the study fits in about half an hour.
+  2 minutes on 2 cores, so that the study fits in under an hour (44 minutes measured).
 - `default`: the shipped posterior; at most 30 minutes on 2 cores (`benchmarks/bench_calibration_full.py`).
 - `large`: a longer run for a cluster (`--scheduler`).
 
