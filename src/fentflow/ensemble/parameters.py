@@ -116,12 +116,9 @@ def parameter_source(choice: str) -> ParameterSource:
 
 
 def _read(path: Path) -> pd.DataFrame:
-    if not path.is_file():
-        raise InputError("posterior file not found", file=str(path))
-    try:
-        frame = pd.read_parquet(path)
-    except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
-        raise InputError(f"cannot read as Parquet ({exc})", file=str(path)) from None
+    from fentflow.calibrate.posterior import read_posterior
+
+    frame = read_posterior(path)
     if frame.empty:
         raise InputError("the posterior has no draws", file=str(path))
     return frame.reset_index(drop=True)

@@ -125,7 +125,6 @@ def market_fields(reps, crossings, form, gross, pure, pills, mg_per_pill, lethal
             if mg_per_pill[i] >= lethal_mg:
                 out[r, c, 2] += pills[i]
         else:
+            out[r, c, 3] += pure[i]
             out[r, c, 4] += gross[i]
-            if form[i] == POWDER:
-                out[r, c, 3] += pure[i]
     return out

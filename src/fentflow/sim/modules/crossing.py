@@ -39,7 +39,6 @@ class Crossing(Module):
         self.attempted_gross = np.zeros_like(self.seized_gross)
         self.seized_pure_by_site = np.zeros((self.n_reps, self.net.n_sites))
         self._detection = self.detection(np.arange(sim.calendar.n_weeks))   # (week, rep, crossing)
-        self._inspection = self.rng("inspection")
 
     def declare_results(self) -> None:
         for name, (unit, doc) in COUNTS.items():
@@ -62,7 +61,7 @@ class Crossing(Module):
         rep, crossing = arrived["rep"], arrived["crossing"]
         size = (arrived["gross_kg"] / REFERENCE_LOAD_KG) ** self.pars["detection_size_elasticity"][rep]
         chance = np.minimum(self._detection[week][rep, crossing] * size, MAX_DETECTION)
-        seized = self._inspection.random(len(rep)) < chance
+        seized = self.rng("inspection").random(len(rep)) < chance
         seized_kg = self._record(week, arrived, seized)
         self.sim.ledger.book("seized", seized_kg)
         self.passed = {k: v[~seized] for k, v in arrived.items()}

@@ -34,7 +34,6 @@ class Demand(Module):
         self._leave = 1.0 / self.par("treatment_retention_weeks")
         self._enter = self._leave * self.moud_share / (1 - self.moud_share)   # before the treatment lever
         self._reversal_by_week = self._reversal(np.arange(sim.calendar.n_weeks)[:, None])  # (week, rep, 1)
-        self._overdose = self.rng("overdose")
 
     def declare_results(self) -> None:
         declare, markets = self.sim.results.declare, self.net.markets
@@ -48,7 +47,7 @@ class Demand(Module):
         exposure = self._exposure(market.consumed)
         hazard = self.par("overdose_hazard") * exposure * self._potency_factor(market.potency)
         expected = self.users * hazard * (1.0 - self._reversal_by_week[week])
-        self.deaths = self._overdose.poisson(expected).astype(float)
+        self.deaths = self.rng("overdose").poisson(expected).astype(float)
         self.record("deaths", week, self.deaths)
         self.record("people_active_use", week, self.active)
         self.record("people_in_treatment", week, self.treated)

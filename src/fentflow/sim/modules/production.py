@@ -50,8 +50,6 @@ class Production(Module):
         self._raid_chance = np.clip(rate * self.net.site_capacity_share[None, None, :], 0.0, 1.0)
         self._potency = self.potency(weeks[:, None])
         self._mean_pure = self._mean_pure_per_load(self._potency)                        # (week, rep)
-        self._rng = {name: self.rng(name) for name in
-                     ("raid", "load count", "pill or powder", "load size", "mg per pill", "powder purity")}
 
     def step(self, week: int) -> None:
         self.precursor_stock += self.sim.modules["precursors"].delivered
@@ -70,7 +68,7 @@ class Production(Module):
 
     def _raid(self, week: int) -> None:
         chance = self._raid_chance[week]
-        raided = self._rng["raid"].random(chance.shape) < chance
+        raided = self.rng("raid").random(chance.shape) < chance
         share = np.where(raided, self.par("raid_stock_destroyed"), 0.0)
         self.destroyed = share * (self.precursor_stock + self.product_stock)
         self.precursor_stock *= 1.0 - share
@@ -98,7 +96,7 @@ class Production(Module):
     def _ship(self, week: int) -> dict[str, np.ndarray]:
         potency = {name: value[week] for name, value in self._potency.items()}
         shipped = self.par("ship_fraction") * self.product_stock
-        counts = self._rng["load count"].poisson(shipped / self._mean_pure[week][:, None])
+        counts = self.rng("load count").poisson(shipped / self._mean_pure[week][:, None])
         shipped = np.where(counts > 0, shipped, 0.0)
         self.product_stock -= shipped
         # Loads in (rep, site) order, as np.nonzero would list the batches.
@@ -115,11 +113,11 @@ class Production(Module):
 
     def _make_loads(self, reps, sites, shipped, potency) -> dict[str, np.ndarray]:
         """The draws, in their streams' order; then one compiled pass makes the columns."""
-        n, p, rng = len(reps), self.pars, self._rng
-        is_pill = rng["pill or powder"].random(n) < potency["pill_share"][reps]
-        size_z = rng["load size"].standard_normal(n)
-        mg_z = rng["mg per pill"].standard_normal(int(np.count_nonzero(is_pill)))
-        purity = _beta(rng["powder purity"], potency["purity"][reps[~is_pill]])
+        n, p, rng = len(reps), self.pars, self.rng
+        is_pill = rng("pill or powder").random(n) < potency["pill_share"][reps]
+        size_z = rng("load size").standard_normal(n)
+        mg_z = rng("mg per pill").standard_normal(int(np.count_nonzero(is_pill)))
+        purity = _beta(rng("powder purity"), potency["purity"][reps[~is_pill]])
         loads = kernels.make_loads(reps, sites, is_pill, size_z, mg_z, purity, shipped, potency["mg_median"],
                                    p["load_gross_median_kg"], p["load_gross_sigma"], p["pill_mg_sigma"],
                                    p["pill_mass_mg"])

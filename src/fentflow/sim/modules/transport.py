@@ -29,7 +29,6 @@ class Transport(Module):
         self.seized_by_site = np.zeros((self.n_reps, net.n_sites))
         self.transit_by_state = np.zeros((self.n_reps, len(net.states)))
         self._staging_p = 1.0 / (1.0 + self.pars["staging_weeks_mean"])
-        self._rng = {name: self.rng(name) for name in ("route", "mexico interdiction", "staging")}
         sim.ledger.register_stock("in transit", lambda: sim.loads.pure_in_transit.copy())
 
     def declare_results(self) -> None:
@@ -42,8 +41,8 @@ class Transport(Module):
         loads = self.sim.modules["production"].new_loads
         n, rep = len(loads["rep"]), loads["rep"]
         route = self._choose_routes(rep, loads["site"])
-        caught = self._rng["mexico interdiction"].random(n) < self.route_risk[rep, route]
-        staging = self._rng["staging"].geometric(self._staging_p[rep]) - 1
+        caught = self.rng("mexico interdiction").random(n) < self.route_risk[rep, route]
+        staging = self.rng("staging").geometric(self._staging_p[rep]) - 1
         self._book_interceptions(week, loads, caught)
         self._book_transit(loads, route, ~caught)
         moving = ~caught
@@ -57,7 +56,7 @@ class Transport(Module):
         net = self.net
         losses = self.sim.modules["adaptation"].crossing_loss[:, net.route_crossing]
         weight = self.appeal * np.exp(-self.par("route_adaptation") * losses)
-        u = self._rng["route"].random(len(reps))
+        u = self.rng("route").random(len(reps))
         return kernels.choose_routes(reps, sites, u, weight, net.route_site, net.n_sites)
 
     def _book_interceptions(self, week, loads, caught) -> None:

@@ -23,7 +23,6 @@ class Violence(Module):
         self.flow_kg_week = np.zeros((self.n_reps, len(self.net.states)))
         self._site_state = np.eye(len(self.net.states))[self.net.site_state]   # (site, state) 0/1
         self._baseline = self.par("violence_baseline_share") * self.net.state_homicides_2022[None, :]
-        self._homicides = self.rng("violence")
 
     def declare_results(self) -> None:
         declare, states = self.sim.results.declare, self.net.states
@@ -37,7 +36,7 @@ class Violence(Module):
         self.flow_kg_week += (flow - self.flow_kg_week) / FLOW_MEMORY_WEEKS
         conflict = self.net.rivalry[None, :] * self.flow_kg_week * WEEKS_PER_YEAR / 1000.0
         expected = (self._baseline + self.par("violence_per_tonne") * conflict) / WEEKS_PER_YEAR
-        self.record("homicides", week, self._homicides.poisson(expected))
+        self.record("homicides", week, self.rng("violence").poisson(expected))
         self.record("fentanyl_flow_kg", week, flow)
         self.record("conflict_index", week, conflict)
 
