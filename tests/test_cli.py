@@ -43,3 +43,13 @@ def test_missing_world_exits_2(tmp_path):
     result = invoke("run", "--world", tmp_path / "nowhere", "--out", tmp_path / "out")
     assert result.exit_code == 2
     assert "error:" in result.output and "Traceback" not in result.output
+
+
+def test_an_out_folder_that_is_a_file_exits_2_before_any_work(tmp_path):
+    taken = tmp_path / "results.txt"
+    taken.write_text("kept")
+    for command in (["run"], ["calibrate", "--budget", "small"], ["compare", "baseline"], ["map"]):
+        result = invoke(*command, "--out", taken / "inner")
+        assert result.exit_code == 2, (command, result.output)
+        assert "is a file, not a folder" in result.output and "Traceback" not in result.output
+    assert taken.read_text() == "kept"

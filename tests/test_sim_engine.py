@@ -91,9 +91,9 @@ def test_loads_carry_exactly_what_sites_ship():
         produced, destroyed = production.produced, production.destroyed
         shipped = before + produced - destroyed - production.product_stock
         loads = production.new_loads
-        per_site = np.bincount(loads["site"], loads["pure_kg"], minlength=sim.net.n_sites)
+        per_site = np.bincount(loads.site, loads.pure_kg, minlength=sim.net.n_sites)
         np.testing.assert_allclose(per_site, shipped[0], rtol=1e-9, atol=1e-9)
-        assert np.all(loads["pure_kg"] <= loads["gross_kg"])
+        assert np.all(loads.pure_kg <= loads.gross_kg)
 
 
 def test_routes_chosen_belong_to_the_loads_site(finished):

@@ -6,7 +6,8 @@ from fentflow.errors import InputError, LedgerError
 from fentflow.sim.calendar import Calendar
 from fentflow.sim.curves import log_path, logit_path
 from fentflow.sim.ledger import Ledger
-from fentflow.sim.loads import COLUMNS, LoadQueue
+from fentflow.sim.loads import COLUMNS
+from fentflow.sim.queue import LoadQueue
 from fentflow.sim.pars import PARAMETERS, Pars
 from fentflow.sim.rng import Streams
 from fentflow import units

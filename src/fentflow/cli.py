@@ -12,7 +12,7 @@ from fentflow.calibrate.cli import calibrate_command
 from fentflow.calibrate.fitcheck_cli import fit_check_command
 from fentflow.calibrate.validate_cli import validate_app
 from fentflow.claims.cli import claims_command
-from fentflow.clikit import run_with_progress, user_errors
+from fentflow.clikit import output_folder, run_with_progress, user_errors
 from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP
 from fentflow.ensemble.cli import compare_command, query_command, scenarios_command
 from fentflow.observed.cli import convert_command, data_app
@@ -61,6 +61,7 @@ def run(
     from fentflow.world import World
 
     with user_errors():
+        output_folder(out)
         source = parameter_source(parameters)
         runs = range(replicates)
         pars = Pars(source.values(runs, seed), n_reps=replicates)

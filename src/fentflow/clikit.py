@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -24,6 +25,17 @@ def user_errors() -> Iterator[None]:
         # Text, not markup: the message may echo user input containing [brackets].
         err_console.print(Text.assemble(("error:", "bold red"), " ", str(exc)))
         raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def output_folder(path: Path, option: str = "--out") -> Path:
+    """`path` if it is, or can become, a folder; checked before any work so a typo costs nothing."""
+    for part in (path, *path.parents):
+        if part.exists():
+            if not part.is_dir():
+                raise InputError(f"{part} is a file, not a folder: choose another {option}", file=str(path),
+                                 field=option)
+            return path
+    return path
 
 
 def run_with_progress(sim, console: Console, quiet: bool = False) -> None:

@@ -1,21 +1,21 @@
 """Compiled loops over loads: the deterministic arithmetic of production, transport, crossing, distribution.
 
-Random draws never happen here: modules draw from their named NumPy streams (same calls,
-same sizes, same order as ever) and pass the numbers in. Sums run in load order, as
-`np.bincount` does, so totals round as before.
+Random draws never happen here: the step kernels draw from their named streams and pass
+the numbers in. Sums run in load order, as `np.bincount` does.
 """
 from __future__ import annotations
 
 import numba
 import numpy as np
 
-from fentflow.sim.loads import PILL, POWDER
+from fentflow.sim.loads import PILL, POWDER, LoadBatch
 
 
 @numba.njit(cache=True)
 def make_loads(reps, sites, is_pill, size_z, mg_z, purity, shipped, mg_median, gross_median, gross_sigma,
                mg_sigma, pill_mass_mg):
-    """Columns of this week's new loads, each (rep, site) batch scaled to carry exactly what it shipped.
+    """This week's new loads (a LoadBatch, not yet routed), each (rep, site) batch scaled to carry exactly
+    what it shipped.
 
     `mg_z` holds one normal draw per pill load and `purity` one beta draw per powder load,
     in load order."""
@@ -46,7 +46,8 @@ def make_loads(reps, sites, is_pill, size_z, mg_z, purity, shipped, mg_median, g
         form[i] = PILL if is_pill[i] else POWDER
         if is_pill[i]:
             pills[i] = gross[i] * 1e6 / pill_mass_mg[r]
-    return reps, sites, form, gross, pure, pills, mg
+    unrouted = np.full(n, -1, np.int64)
+    return LoadBatch(reps, sites, unrouted, unrouted.copy(), form, np.zeros(n, np.int64), gross, pure, pills, mg)
 
 
 @numba.njit(cache=True)
@@ -72,7 +73,7 @@ def choose_routes(reps, sites, u, weight, route_site, n_sites):
                 fraction[r, j] = (cumulative[j] - before) / total
             if hi > lo:
                 fraction[r, hi - 1] = 1.0
-    route = np.empty(reps.size, np.int32)
+    route = np.empty(reps.size, np.int64)
     for i in range(reps.size):
         r, s = reps[i], sites[i]
         offset = float(r * (n_sites + 1) + s)

@@ -5,6 +5,7 @@ parameters, so they carry a leading replicate axis.
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +51,17 @@ class Network:
     @property
     def n_sites(self) -> int:
         return len(self.sites)
+
+
+_NETWORKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def network_of(world) -> Network:
+    """The network of `world`, built once per World object (a World is frozen; treat its tables as read-only)."""
+    network = _NETWORKS.get(world)
+    if network is None:
+        network = _NETWORKS[world] = build_network(world)
+    return network
 
 
 def build_network(world) -> Network:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -150,6 +151,9 @@ PARAMETERS: tuple[Par, ...] = (
 
 PAR_BY_NAME: dict[str, Par] = {p.name: p for p in PARAMETERS}
 
+# Every parameter as a (rep,) column, as the step kernels read them (`pars.columns()`).
+ParColumns = NamedTuple("ParColumns", [(p.name, np.ndarray) for p in PARAMETERS])
+
 
 class Pars(Mapping[str, np.ndarray]):
     """Parameter values for `n_reps` replicates (each value an array of shape (n_reps,))."""
@@ -171,7 +175,7 @@ class Pars(Mapping[str, np.ndarray]):
         if bad.any():
             raise InputError(f"value {arr[bad][0]:g} is outside its bounds [{lo:g}, {hi:g}] ({par.unit})",
                              field=par.name)
-        return arr
+        return np.ascontiguousarray(arr)   # one memory layout, one compiled signature of the kernels
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self._values[name]
@@ -181,6 +185,10 @@ class Pars(Mapping[str, np.ndarray]):
 
     def __len__(self) -> int:
         return len(self._values)
+
+    def columns(self) -> ParColumns:
+        """Every parameter as a (rep,) array, in one tuple for the compiled step kernels."""
+        return ParColumns(**self._values)
 
     def replicate(self, r: int) -> dict[str, float]:
         """The values of replicate `r` as plain floats."""

@@ -1,65 +1,173 @@
-"""Compiled loops of the load queue (`loads.py`): link loads into their arrival week, gather them back.
+"""Compiled loops of the load queue (`queue.py`): link loads into their arrival week, gather them back.
 
-The pool holds one load per slot (a row of `ints` and of `floats`, one column per load column,
-so a load's values sit together in memory); each arrival week
-is a linked list of slots (`head`, `tail`, `next`) in scheduling order, so a week's loads come
-out in the order they went in. Free slots are a stack (`free`, with `n_free[0]` on it).
-Mass in transit is summed per replicate before it is added or taken off, as `np.bincount`
-would, so the running total rounds the same way.
+The pool (`loads.QueueArrays`) holds one load per slot (a row of `ints` and of `floats`,
+one column per load column, so a load's values sit together in memory); each arrival week
+is a linked list of slots (`head`, `tail`, `next_slot`) in scheduling order, so a week's
+loads come out in the order they went in. Free slots are a stack (`free`, with `n_free[0]`
+on it). The pool and the week lists double when full, so a function that may grow them
+returns the queue. Mass in transit is summed per replicate before it is added or taken
+off, as `np.bincount` would, so the running total rounds the same way.
 """
 from __future__ import annotations
 
 import numba
 import numpy as np
 
-REP_ROW, PURE_ROW = 0, 1   # positions of "rep" among the int columns and of "pure_kg" among the floats
+from fentflow.sim.loads import LoadBatch, QueueArrays
+
+N_INTS, N_FLOATS = 6, 4   # LoadBatch's integer columns, then its float columns
 
 
 @numba.njit(cache=True)
-def enqueue(ints_in, floats_in, weeks, ints, floats, next_slot, free, n_free, head, tail, due, pure_in_transit):
-    added = np.zeros(pure_in_transit.size)
-    for i in range(weeks.size):
-        n_free[0] -= 1
-        slot = free[n_free[0]]
-        for k in range(ints.shape[1]):
-            ints[slot, k] = ints_in[k, i]
-        for k in range(floats.shape[1]):
-            floats[slot, k] = floats_in[k, i]
-        next_slot[slot] = -1
-        week = weeks[i]
-        if tail[week] < 0:
-            head[week] = slot
+def empty_batch(n):
+    """A batch of `n` loads, every column allocated (route and crossing -1 until routed)."""
+    return LoadBatch(np.empty(n, np.int64), np.empty(n, np.int64), np.full(n, -1, np.int64),
+                     np.full(n, -1, np.int64), np.empty(n, np.int64), np.zeros(n, np.int64),
+                     np.empty(n), np.empty(n), np.zeros(n), np.zeros(n))
+
+
+@numba.njit(cache=True)
+def select(batch, keep):
+    """The loads of `batch` where `keep` is true, in order."""
+    n = 0
+    for i in range(keep.size):
+        if keep[i]:
+            n += 1
+    out = empty_batch(n)
+    k = 0
+    for i in range(keep.size):
+        if keep[i]:
+            _copy_load(batch, i, out, k)
+            k += 1
+    return out
+
+
+@numba.njit(cache=True)
+def _copy_load(source, i, target, k):
+    target.rep[k], target.site[k], target.route[k] = source.rep[i], source.site[i], source.route[i]
+    target.crossing[k], target.form[k], target.t_arrive[k] = source.crossing[i], source.form[i], source.t_arrive[i]
+    target.gross_kg[k], target.pure_kg[k] = source.gross_kg[i], source.pure_kg[i]
+    target.pills[k], target.mg_per_pill[k] = source.pills[i], source.mg_per_pill[i]
+
+
+@numba.njit(cache=True)
+def schedule(q, batch):
+    """Put `batch` on the road; a load due in a week already delivered waits for the next delivery."""
+    n = batch.rep.size
+    if n == 0:
+        return q
+    first = q.first_week[0]
+    last_week = first
+    for i in range(n):
+        last_week = max(last_week, batch.t_arrive[i])
+    q = _with_room(q, n, last_week)
+    added = np.zeros(q.pure_in_transit.size)
+    for i in range(n):
+        q.n_free[0] -= 1
+        slot = q.free[q.n_free[0]]
+        _store(q, slot, batch, i)
+        week = max(batch.t_arrive[i], first)
+        q.next_slot[slot] = -1
+        if q.tail[week] < 0:
+            q.head[week] = slot
         else:
-            next_slot[tail[week]] = slot
-        tail[week] = slot
-        due[week] += 1
-        added[ints_in[REP_ROW, i]] += floats_in[PURE_ROW, i]
-    pure_in_transit += added
+            q.next_slot[q.tail[week]] = slot
+        q.tail[week] = slot
+        q.due[week] += 1
+        added[batch.rep[i]] += batch.pure_kg[i]
+    q.pure_in_transit[:] += added
+    q.count[0] += n
+    return q
 
 
 @numba.njit(cache=True)
-def gather(first, last, release, ints_out, floats_out, ints, floats, next_slot, free, n_free, head, tail, due,
-           pure_in_transit):
-    """Copy the loads due in weeks first..last, in order; with `release`, take them off the road."""
-    taken = np.zeros(pure_in_transit.size)
+def _store(q, slot, batch, i):
+    q.ints[slot, 0], q.ints[slot, 1], q.ints[slot, 2] = batch.rep[i], batch.site[i], batch.route[i]
+    q.ints[slot, 3], q.ints[slot, 4], q.ints[slot, 5] = batch.crossing[i], batch.form[i], batch.t_arrive[i]
+    q.floats[slot, 0], q.floats[slot, 1] = batch.gross_kg[i], batch.pure_kg[i]
+    q.floats[slot, 2], q.floats[slot, 3] = batch.pills[i], batch.mg_per_pill[i]
+
+
+@numba.njit(cache=True)
+def arrivals(q, week):
+    """Take the loads that reach the border in `week` (and any left from earlier weeks)."""
+    last = min(week, q.head.size - 1)
+    if last < q.first_week[0]:
+        return empty_batch(0)
+    batch = _gather(q, q.first_week[0], last, True)
+    q.first_week[0] = week + 1
+    q.count[0] -= batch.rep.size
+    return batch
+
+
+@numba.njit(cache=True)
+def pending(q):
+    """Every load still on the road (a copy), in arrival-week order."""
+    return _gather(q, q.first_week[0], q.head.size - 1, False)
+
+
+@numba.njit(cache=True)
+def _gather(q, first, last, release):
+    """The loads due in weeks first..last, in order; with `release`, taken off the road."""
+    out = empty_batch(q.due[first:last + 1].sum())
+    taken = np.zeros(q.pure_in_transit.size)
     i = 0
     for week in range(first, last + 1):
-        slot = head[week]
+        slot = q.head[week]
         while slot >= 0:
-            for k in range(ints.shape[1]):
-                ints_out[k, i] = ints[slot, k]
-            for k in range(floats.shape[1]):
-                floats_out[k, i] = floats[slot, k]
-            taken[ints[slot, REP_ROW]] += floats[slot, PURE_ROW]
-            following = next_slot[slot]
+            _load(q, slot, out, i)
+            taken[q.ints[slot, 0]] += q.floats[slot, 1]
+            following = q.next_slot[slot]
             if release:
-                free[n_free[0]] = slot
-                n_free[0] += 1
+                q.free[q.n_free[0]] = slot
+                q.n_free[0] += 1
             slot = following
             i += 1
         if release:
-            head[week] = -1
-            tail[week] = -1
-            due[week] = 0
+            q.head[week] = -1
+            q.tail[week] = -1
+            q.due[week] = 0
     if release:
-        pure_in_transit -= taken
+        q.pure_in_transit[:] -= taken
+    return out
+
+
+@numba.njit(cache=True)
+def _load(q, slot, out, i):
+    out.rep[i], out.site[i], out.route[i] = q.ints[slot, 0], q.ints[slot, 1], q.ints[slot, 2]
+    out.crossing[i], out.form[i], out.t_arrive[i] = q.ints[slot, 3], q.ints[slot, 4], q.ints[slot, 5]
+    out.gross_kg[i], out.pure_kg[i] = q.floats[slot, 0], q.floats[slot, 1]
+    out.pills[i], out.mg_per_pill[i] = q.floats[slot, 2], q.floats[slot, 3]
+
+
+@numba.njit(cache=True)
+def _with_room(q, n, last_week):
+    """`q`, or a copy with the pool and the week lists doubled so `n` more loads fit, due up to `last_week`."""
+    if n <= q.n_free[0] and last_week < q.head.size:
+        return q
+    ints, floats, next_slot, free, n_free = q.ints, q.floats, q.next_slot, q.free, q.n_free
+    if n > q.n_free[0]:
+        old = ints.shape[0]
+        new = max(2 * old, old + n)
+        ints = _grown(ints, new, 0)
+        floats = _grown(floats, new, 0.0)
+        next_slot = _grown(next_slot, new, -1)
+        unused = q.free[:q.n_free[0]]
+        free = np.zeros(new, np.int64)
+        free[:new - old] = np.arange(new - 1, old - 1, -1)
+        free[new - old:new - old + unused.size] = unused
+        n_free = np.array([q.n_free[0] + new - old], np.int64)
+    head, tail, due = q.head, q.tail, q.due
+    if last_week >= head.size:
+        weeks = max(2 * head.size, last_week + 1)
+        head, tail, due = _grown(head, weeks, -1), _grown(tail, weeks, -1), _grown(due, weeks, 0)
+    return QueueArrays(ints, floats, next_slot, free, n_free, head, tail, due, q.pure_in_transit,
+                       q.first_week, q.count)
+
+
+@numba.njit(cache=True)
+def _grown(array, size, fill):
+    """A copy of `array` with its first axis extended to `size`, the new part set to `fill`."""
+    grown = np.full((size,) + array.shape[1:], fill, array.dtype)
+    grown[:array.shape[0]] = array
+    return grown

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from fentflow.sim.calendar import Calendar
+from fentflow.sim.kernels import Periods
 
 FLOW, STOCK = "flow", "stock"
 
@@ -38,6 +39,7 @@ class Results:
         self.resolution = resolution
         self.period_of_week, self.period_start = _periods(calendar, resolution)
         self._flow_split = _flow_split(calendar, resolution, self.period_start)
+        self.periods = _compiled_periods(self._flow_split, self.period_of_week)
         self.quantities: dict[str, Quantity] = {}
         self.data: dict[str, np.ndarray] = {}
         self._stocks: set[str] = set()
@@ -106,6 +108,16 @@ def _flow_split(calendar: Calendar, resolution: str, period_start: pd.DatetimeIn
     for week, year, month, share in shares.itertuples(index=False):
         split[week].append((month_index[(year, month)], float(share)))
     return split
+
+
+def _compiled_periods(split: list[list[tuple[int, float]]], period_of_week: np.ndarray) -> Periods:
+    """The flow split and stock periods as arrays, for the compiled step kernels."""
+    period = np.zeros((len(split), 2), np.int64)
+    share = np.zeros((len(split), 2))
+    for week, parts in enumerate(split):
+        for k, (p, s) in enumerate(parts):
+            period[week, k], share[week, k] = p, s
+    return Periods(period, share, np.asarray(period_of_week, np.int64))
 
 
 def _periods(calendar: Calendar, resolution: str) -> tuple[np.ndarray, pd.DatetimeIndex]:

@@ -8,9 +8,18 @@ moves toward where it pays.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import numba
 import numpy as np
 
 from fentflow.sim.modules.base import Module
+
+
+class AdaptationState(NamedTuple):
+    crossing_loss: np.ndarray   # (rep, crossing) remembered seizure rate by gross weight
+    site_loss: np.ndarray       # (rep, site) remembered share of output lost
+    site_appeal: np.ndarray     # (rep, site) how much precursor routing favours the site
 
 
 class Adaptation(Module):
@@ -20,29 +29,31 @@ class Adaptation(Module):
         super().__init__(sim)
         expected = np.where(self.net.crossing_is_port[None, :], self.par("poe_detection_2019"),
                             self.par("between_detection"))
-        self.crossing_loss = expected.copy()                     # (rep, crossing)
-        self.site_loss = np.zeros((self.n_reps, self.net.n_sites))
-        self.site_appeal = np.ones_like(self.site_loss)
-        self._memory = 1.0 / self.par("adaptation_weeks")
+        shape = (self.n_reps, self.net.n_sites)
+        self.state = AdaptationState(np.ascontiguousarray(expected, float), np.zeros(shape), np.ones(shape))
 
     def step(self, week: int) -> None:
-        self._remember_crossings(self._memory)
-        self._remember_sites(self._memory)
-        self.site_appeal = np.exp(-self.par("production_adaptation") * self.site_loss)
-
-    def _remember_crossings(self, memory: np.ndarray) -> None:
-        crossing = self.sim.modules["crossing"]
-        tried = crossing.attempted_gross > 0
-        rate = np.divide(crossing.seized_gross, crossing.attempted_gross,
-                         out=np.zeros_like(crossing.seized_gross), where=tried)
-        self.crossing_loss = np.where(tried, self.crossing_loss + memory * (rate - self.crossing_loss),
-                                      self.crossing_loss)
-
-    def _remember_sites(self, memory: np.ndarray) -> None:
         modules = self.sim.modules
-        lost = (modules["production"].destroyed + modules["transport"].seized_by_site
-                + modules["crossing"].seized_pure_by_site)
-        output = modules["production"].produced + modules["production"].destroyed
-        active = output > 0
-        rate = np.minimum(np.divide(lost, output, out=np.zeros_like(lost), where=active), 1.0)
-        self.site_loss = np.where(active, self.site_loss + memory * (rate - self.site_loss), self.site_loss)
+        crossing, production = modules["crossing"], modules["production"]
+        adaptation_step(self.sim.par_columns, self.state, crossing.attempted_gross, crossing.seized_gross,
+                        production.produced, production.destroyed, modules["transport"].seized_by_site,
+                        crossing.seized_pure_by_site)
+
+
+@numba.njit(cache=True)
+def adaptation_step(p, st, attempted_gross, seized_gross, produced, destroyed, seized_in_mexico, seized_at_border):
+    """Move each remembered loss rate toward this week's, where there was something to lose."""
+    n_reps, n_crossings = st.crossing_loss.shape
+    for r in range(n_reps):
+        memory = 1.0 / p.adaptation_weeks[r]
+        for c in range(n_crossings):
+            if attempted_gross[r, c] > 0:
+                rate = seized_gross[r, c] / attempted_gross[r, c]
+                st.crossing_loss[r, c] += memory * (rate - st.crossing_loss[r, c])
+        for s in range(st.site_loss.shape[1]):
+            lost = destroyed[r, s] + seized_in_mexico[r, s] + seized_at_border[r, s]
+            output = produced[r, s] + destroyed[r, s]
+            if output > 0:
+                rate = min(lost / output, 1.0)
+                st.site_loss[r, s] += memory * (rate - st.site_loss[r, s])
+            st.site_appeal[r, s] = np.exp(-p.production_adaptation[r] * st.site_loss[r, s])

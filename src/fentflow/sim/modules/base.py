@@ -1,11 +1,21 @@
-"""The module contract: declare results, then `step(week)`; state lives in the module's arrays."""
+"""The module contract: declare results, then `step(week)`.
+
+A module's state lives in the arrays of its `state` (a NamedTuple), which its compiled step
+kernel updates in place; the arrays read as attributes too (`production.produced`). A
+module written in plain Python (inserted with `Sim(steps=...)`) can keep its state however
+it likes and `record` its results.
+"""
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 
 
 class Module:
     name: str = ""
+    state: NamedTuple | None = None
+    outputs: type | None = None     # the NamedTuple of result arrays its kernel writes, if any
 
     def __init__(self, sim):
         self.sim = sim
@@ -13,6 +23,14 @@ class Module:
         self.net = sim.net
         self.n_reps = sim.n_reps
         self._columns: dict[str, np.ndarray] = {}
+        self._results: dict[type, NamedTuple] = {}
+
+    def __getattr__(self, name: str):
+        """The state's arrays read as attributes (only called when normal lookup fails)."""
+        state = self.__dict__.get("state")
+        if state is not None and name in state._fields:
+            return getattr(state, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def declare_results(self) -> None:
         """Declare this module's results on `self.sim.results` (default: none)."""
@@ -29,12 +47,20 @@ class Module:
         return column
 
     def rng(self, decision: str) -> np.random.Generator:
+        """The NumPy generator of a decision, for draws made in Python."""
         return self.sim.streams(decision)
 
-    def record(self, name: str, week: int, values) -> None:
-        self.sim.results.record(name, week, values)
+    def die(self, decision: str) -> np.ndarray:
+        """The die of a decision, for draws made in a compiled kernel (`dice.py`)."""
+        return self.sim.streams.die(decision)
 
-    def sum_by(self, rep: np.ndarray, place: np.ndarray, values: np.ndarray, n_places: int) -> np.ndarray:
-        """Sum per-load values into a (rep, place) array."""
-        flat = np.bincount(rep * n_places + place, weights=values, minlength=self.n_reps * n_places)
-        return flat.astype(float, copy=False).reshape(self.n_reps, n_places)  # int when there are no loads
+    def results(self, fields: type) -> NamedTuple:
+        """This module's declared result arrays as the NamedTuple `fields` (its fields name them), made once."""
+        arrays = self._results.get(fields)
+        if arrays is None:
+            arrays = self._results[fields] = fields(*(self.sim.results[name] for name in fields._fields))
+        return arrays
+
+    def record(self, name: str, week: int, values) -> None:
+        """Add (flow) or set (stock) a result from Python: for modules without a compiled kernel."""
+        self.sim.results.record(name, week, values)

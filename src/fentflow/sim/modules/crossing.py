@@ -6,10 +6,15 @@ office or sector) and component (port of entry vs between ports) come from the w
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import numba
 import numpy as np
 
-from fentflow.sim import load_kernels as kernels
+from fentflow.sim import load_kernels, queue_kernels
 from fentflow.sim.curves import log_path
+from fentflow.sim.dice import uniform
+from fentflow.sim.kernels import add_flow
 from fentflow.sim.modules.base import Module
 
 REFERENCE_LOAD_KG = 5.0
@@ -26,19 +31,41 @@ COUNTS = {
     "seized_pills": ("pills", "pills seized"),
     "passed_pure_kg": ("pure kg", "fentanyl content that crossed"),
 }
-assert tuple(COUNTS) == kernels.CROSSING_COUNTS
+assert tuple(COUNTS) == load_kernels.CROSSING_COUNTS
+ATTEMPTED_GROSS, SEIZED_GROSS = 1, 4   # rows of the week's totals that adaptation reads
+assert (list(COUNTS)[ATTEMPTED_GROSS], list(COUNTS)[SEIZED_GROSS]) == ("attempted_gross_kg", "seized_gross_kg")
+
+
+class CrossingState(NamedTuple):
+    totals: np.ndarray               # (count, rep, crossing) this week, in `COUNTS` order
+    seized_pure_by_site: np.ndarray  # (rep, site) this week
+    detection: np.ndarray            # (week, rep, crossing) for a reference-size load
+    inspection_die: np.ndarray       # the inspection decision's die (`dice.py`)
+
+
+CrossingResults = NamedTuple("CrossingResults", [(name, np.ndarray) for name in COUNTS])
 
 
 class Crossing(Module):
     name = "crossing"
+    outputs = CrossingResults
 
     def __init__(self, sim):
         super().__init__(sim)
-        self.passed: dict[str, np.ndarray] = {}
-        self.seized_gross = np.zeros((self.n_reps, len(self.net.crossings)))
-        self.attempted_gross = np.zeros_like(self.seized_gross)
-        self.seized_pure_by_site = np.zeros((self.n_reps, self.net.n_sites))
-        self._detection = self.detection(np.arange(sim.calendar.n_weeks))   # (week, rep, crossing)
+        n_crossings = len(self.net.crossings)
+        self.state = CrossingState(
+            totals=np.zeros((len(COUNTS), self.n_reps, n_crossings)),
+            seized_pure_by_site=np.zeros((self.n_reps, self.net.n_sites)),
+            detection=self.detection(np.arange(sim.calendar.n_weeks)), inspection_die=self.die("inspection"))
+        self.passed = None      # this week's loads that crossed (a LoadBatch), made by `step`
+
+    @property
+    def attempted_gross(self) -> np.ndarray:
+        return self.state.totals[ATTEMPTED_GROSS]
+
+    @property
+    def seized_gross(self) -> np.ndarray:
+        return self.state.totals[SEIZED_GROSS]
 
     def declare_results(self) -> None:
         for name, (unit, doc) in COUNTS.items():
@@ -57,23 +84,32 @@ class Crossing(Module):
         return base * (1.0 + boost)[..., None, :]
 
     def step(self, week: int) -> None:
-        arrived = self.sim.loads.arrivals(week)
-        rep, crossing = arrived["rep"], arrived["crossing"]
-        size = (arrived["gross_kg"] / REFERENCE_LOAD_KG) ** self.pars["detection_size_elasticity"][rep]
-        chance = np.minimum(self._detection[week][rep, crossing] * size, MAX_DETECTION)
-        seized = self.rng("inspection").random(len(rep)) < chance
-        seized_kg = self._record(week, arrived, seized)
-        self.sim.ledger.book("seized", seized_kg)
-        self.passed = {k: v[~seized] for k, v in arrived.items()}
+        self.passed = crossing_step(week, self.sim.par_columns, self.state, self.sim.loads.arrays,
+                                    self.sim.ledger.arrays, self.results(self.outputs), self.sim.results.periods)
 
-    def _record(self, week, loads, seized) -> np.ndarray:
-        """Record this week's counts; return the pure kg seized per replicate."""
-        totals, self.seized_pure_by_site, seized_kg = kernels.crossing_totals(
-            loads["rep"], loads["crossing"], loads["site"], loads["gross_kg"], loads["pure_kg"], loads["pills"],
-            seized, self.n_reps, len(self.net.crossings), self.net.n_sites)
-        for name, total in zip(kernels.CROSSING_COUNTS, totals):
-            self.record(name, week, total)
-        self.attempted_gross = totals[kernels.CROSSING_COUNTS.index("attempted_gross_kg")]
-        self.seized_gross = totals[kernels.CROSSING_COUNTS.index("seized_gross_kg")]
-        return seized_kg
 
+@numba.njit(cache=True)
+def crossing_step(week, p, st, queue, ledger, out, periods):
+    """Inspect the loads arriving this week; record the counts; return the loads that crossed."""
+    arrived = queue_kernels.arrivals(queue, week)
+    n = arrived.rep.size
+    seized = np.empty(n, np.bool_)
+    for i in range(n):
+        r = arrived.rep[i]
+        size = (arrived.gross_kg[i] / REFERENCE_LOAD_KG) ** p.detection_size_elasticity[r]
+        chance = min(st.detection[week, r, arrived.crossing[i]] * size, MAX_DETECTION)
+        seized[i] = uniform(st.inspection_die) < chance
+    _record(week, st, arrived, seized, ledger, out, periods)
+    return queue_kernels.select(arrived, ~seized)
+
+
+@numba.njit(cache=True)
+def _record(week, st, loads, seized, ledger, out, periods):
+    totals, by_site, by_rep = load_kernels.crossing_totals(
+        loads.rep, loads.crossing, loads.site, loads.gross_kg, loads.pure_kg, loads.pills, seized,
+        st.totals.shape[1], st.totals.shape[2], st.seized_pure_by_site.shape[1])
+    st.totals[:] = totals
+    st.seized_pure_by_site[:] = by_site
+    ledger.seized[:] += by_rep
+    for k, target in enumerate(out):
+        add_flow(target, week, st.totals[k], periods)

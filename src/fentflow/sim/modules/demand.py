@@ -11,29 +11,55 @@ level unless treatment moves people out of active use.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import numba
 import numpy as np
 
 from fentflow.sim.curves import log_path
+from fentflow.sim.dice import poisson
+from fentflow.sim.kernels import add_flow, set_stock
 from fentflow.sim.modules.base import Module
 
 MAX_EXPOSURE = 1.0  # exposure is the share of opioid use supplied by fentanyl
 
 
+class DemandState(NamedTuple):
+    active: np.ndarray       # (rep, market) people with OUD not in treatment
+    treated: np.ndarray      # (rep, market) people on MOUD
+    users: np.ndarray        # (rep, market) full-use equivalents: active + treated x moud_hazard_ratio
+    tolerance: np.ndarray    # (rep, market) potency users are used to (nan until the first supply)
+    deaths: np.ndarray       # (rep, market) this week
+    leave: np.ndarray        # (rep,) weekly rate of leaving treatment
+    enter: np.ndarray        # (rep,) weekly rate of entering it, before the treatment lever
+    treatment: np.ndarray    # (week,) the treatment lever
+    reversal: np.ndarray     # (week, rep) share of fatal overdoses reversed by naloxone
+    overdose_die: np.ndarray  # the overdose decision's die (`dice.py`)
+
+
+class DemandResults(NamedTuple):
+    deaths: np.ndarray
+    people_active_use: np.ndarray
+    people_in_treatment: np.ndarray
+
+
 class Demand(Module):
     name = "demand"
+    outputs = DemandResults
 
     def __init__(self, sim):
         super().__init__(sim)
         national = sim.world.national
         oud = national["people_with_oud"]["value"] * self.net.market_oud_weight
         self.moud_share = float(national["moud_share_of_need"]["value"])
-        self.treated = np.tile(oud * self.moud_share, (self.n_reps, 1))
-        self.active = np.tile(oud * (1 - self.moud_share), (self.n_reps, 1))
-        self.tolerance = np.full_like(self.active, np.nan)
-        self.deaths = np.zeros_like(self.active)
-        self._leave = 1.0 / self.par("treatment_retention_weeks")
-        self._enter = self._leave * self.moud_share / (1 - self.moud_share)   # before the treatment lever
-        self._reversal_by_week = self._reversal(np.arange(sim.calendar.n_weeks)[:, None])  # (week, rep, 1)
+        treated = np.tile(oud * self.moud_share, (self.n_reps, 1))
+        active = np.tile(oud * (1 - self.moud_share), (self.n_reps, 1))
+        leave = 1.0 / self.pars["treatment_retention_weeks"]
+        self.state = DemandState(
+            active=active, treated=treated, users=active + treated * self.par("moud_hazard_ratio"),
+            tolerance=np.full_like(active, np.nan), deaths=np.zeros_like(active), leave=leave,
+            enter=leave * self.moud_share / (1 - self.moud_share), treatment=sim.levers["treatment"],
+            reversal=self._reversal(np.arange(sim.calendar.n_weeks)[:, None]), overdose_die=self.die("overdose"))
 
     def declare_results(self) -> None:
         declare, markets = self.sim.results.declare, self.net.markets
@@ -43,43 +69,54 @@ class Demand(Module):
 
     def step(self, week: int) -> None:
         market = self.sim.modules["market"]
-        self._treatment_flows(week)
-        exposure = self._exposure(market.consumed)
-        hazard = self.par("overdose_hazard") * exposure * self._potency_factor(market.potency)
-        expected = self.users * hazard * (1.0 - self._reversal_by_week[week])
-        self.deaths = self.rng("overdose").poisson(expected).astype(float)
-        self.record("deaths", week, self.deaths)
-        self.record("people_active_use", week, self.active)
-        self.record("people_in_treatment", week, self.treated)
-
-    @property
-    def users(self) -> np.ndarray:
-        """People using, in full-use equivalents: those in treatment count for `moud_hazard_ratio`."""
-        return self.active + self.treated * self.par("moud_hazard_ratio")
-
-    def _treatment_flows(self, week: int) -> None:
-        enter = self._enter * (1.0 + self.sim.levers["treatment"][week])
-        starting, stopping = self.active * enter, self.treated * self._leave
-        self.active += stopping - starting
-        self.treated += starting - stopping
-
-    def _exposure(self, consumed: np.ndarray) -> np.ndarray:
-        full_need = self.users * self.par("need_mg_per_user_week") / 1e6
-        share = np.divide(consumed, full_need, out=np.zeros_like(consumed), where=full_need > 0)
-        return np.minimum(share, MAX_EXPOSURE)
-
-    def _potency_factor(self, potency: np.ndarray) -> np.ndarray:
-        """(potency / tolerance) ** k, tolerance following potency with a lag."""
-        known = potency > 0
-        self.tolerance = np.where(np.isnan(self.tolerance) & known, potency, self.tolerance)
-        ratio = np.divide(potency, self.tolerance, out=np.ones_like(potency), where=known & (self.tolerance > 0))
-        self.tolerance = np.where(known, self.tolerance + (potency - self.tolerance) / self.par("tolerance_weeks"),
-                                  self.tolerance)
-        return ratio ** self.par("potency_hazard_exponent")
+        demand_step(week, self.sim.par_columns, self.state, market.consumed, market.potency,
+                    self.results(self.outputs), self.sim.results.periods)
 
     def _reversal(self, week) -> np.ndarray:
-        """Share of fatal overdoses reversed, (rep, 1); (week, rep, 1) for a (week, 1) array of weeks."""
+        """Share of fatal overdoses reversed, (rep,); (week, rep) for a (week, 1) array of weeks."""
         year = self.sim.calendar.decimal_year[week]
         base = log_path(year, 2015.5, self.pars["naloxone_reversal_2015"], 2023.5, self.pars["naloxone_reversal_2023"])
         boost = self.sim.levers["naloxone"][week]
-        return (base + boost * (1 - base))[..., None]
+        return base + boost * (1 - base)
+
+
+@numba.njit(cache=True)
+def demand_step(week, p, st, consumed, potency, out, periods):
+    """Treatment flows, then overdose deaths (Poisson) from exposure and potency over tolerance."""
+    n_reps, n_markets = st.active.shape
+    for r in range(n_reps):
+        enter = st.enter[r] * (1.0 + st.treatment[week])
+        for m in range(n_markets):
+            starting, stopping = st.active[r, m] * enter, st.treated[r, m] * st.leave[r]
+            st.active[r, m] += stopping - starting
+            st.treated[r, m] += starting - stopping
+            st.users[r, m] = st.active[r, m] + st.treated[r, m] * p.moud_hazard_ratio[r]
+            hazard = p.overdose_hazard[r] * _exposure(p, st, r, m, consumed[r, m])
+            hazard *= _potency_factor(p, st, r, m, potency[r, m])
+            expected = st.users[r, m] * hazard * (1.0 - st.reversal[week, r])
+            st.deaths[r, m] = poisson(st.overdose_die, expected)
+    add_flow(out.deaths, week, st.deaths, periods)
+    set_stock(out.people_active_use, week, st.active, periods)
+    set_stock(out.people_in_treatment, week, st.treated, periods)
+
+
+@numba.njit(cache=True)
+def _exposure(p, st, r, m, consumed):
+    """The share of users' full need that fentanyl met this week (at most MAX_EXPOSURE)."""
+    full_need = st.users[r, m] * p.need_mg_per_user_week[r] / 1e6
+    share = consumed / full_need if full_need > 0 else 0.0
+    return min(share, MAX_EXPOSURE)
+
+
+@numba.njit(cache=True)
+def _potency_factor(p, st, r, m, potency):
+    """(potency / tolerance) ** k, tolerance following potency with a lag."""
+    known = potency > 0
+    tolerance = st.tolerance[r, m]
+    if np.isnan(tolerance) and known:
+        tolerance = potency
+    ratio = potency / tolerance if known and tolerance > 0 else 1.0
+    if known:
+        tolerance = tolerance + (potency - tolerance) / p.tolerance_weeks[r]
+    st.tolerance[r, m] = tolerance
+    return ratio ** p.potency_hazard_exponent[r]

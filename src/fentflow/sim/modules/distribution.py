@@ -6,26 +6,50 @@ a share of what arrives, pills and powder alike; what is left joins the retail s
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import numba
 import numpy as np
 
-from fentflow.sim import load_kernels as kernels
+from fentflow.sim import load_kernels
+from fentflow.sim.kernels import add_flow
 from fentflow.sim.modules.base import Module
 from fentflow.sim.modules.crossing import LETHAL_MG
 from fentflow.sim.network import distribution_shares
 
 # What a market holds, per form: the columns of the (rep, market, field) arrays.
 FIELDS = ("pill_pure_kg", "pills", "pills_ge2mg", "powder_pure_kg", "powder_gross_kg")
-PURE = [FIELDS.index("pill_pure_kg"), FIELDS.index("powder_pure_kg")]
+PILL_PURE, PILLS, PILLS_GE2MG, POWDER_PURE, POWDER_GROSS = range(len(FIELDS))
+PURE = [PILL_PURE, POWDER_PURE]
 MAX_SEIZURE_RATE = 0.95
+
+
+class DistributionState(NamedTuple):
+    arrived: np.ndarray      # (rep, market, field) reaching markets this week ...
+    seized: np.ndarray       # ... seized by domestic enforcement ...
+    delivered: np.ndarray    # ... and delivered to the retail stock
+    shares: np.ndarray       # (rep, crossing, market) gravity shares
+    enforcement: np.ndarray  # (week,) the domestic-enforcement lever
+
+
+class DistributionResults(NamedTuple):
+    arrived_pure_kg: np.ndarray
+    domestic_seized_pure_kg: np.ndarray
+    domestic_seized_pills: np.ndarray
+    domestic_seized_pills_ge2mg: np.ndarray
+    domestic_seized_powder_gross_kg: np.ndarray
 
 
 class Distribution(Module):
     name = "distribution"
+    outputs = DistributionResults
 
     def __init__(self, sim):
         super().__init__(sim)
+        shape = (self.n_reps, len(self.net.markets), len(FIELDS))
         self.shares = distribution_shares(self.net, self.pars)   # (rep, crossing, market)
-        self.delivered = np.zeros((self.n_reps, len(self.net.markets), len(FIELDS)))
+        self.state = DistributionState(np.zeros(shape), np.zeros(shape), np.zeros(shape),
+                                       np.ascontiguousarray(self.shares), sim.levers["domestic_enforcement"])
 
     def declare_results(self) -> None:
         declare, markets = self.sim.results.declare, self.net.markets
@@ -38,21 +62,43 @@ class Distribution(Module):
                 "domestic seizures of powder, gross")
 
     def step(self, week: int) -> None:
-        arrived = self._arrivals(self.sim.modules["crossing"].passed)
-        rate = np.minimum(self.pars["domestic_seizure_rate"] * (1.0 + self.sim.levers["domestic_enforcement"][week]),
-                          MAX_SEIZURE_RATE)
-        seized = arrived * rate[:, None, None]
-        self.delivered = arrived - seized
-        seized_pure = seized[:, :, PURE].sum(axis=2)
-        self.sim.ledger.book("seized", seized_pure.sum(axis=1))
-        self.record("arrived_pure_kg", week, arrived[:, :, PURE].sum(axis=2))
-        self.record("domestic_seized_pure_kg", week, seized_pure)
-        for field in ("pills", "pills_ge2mg", "powder_gross_kg"):
-            self.record(f"domestic_seized_{field}", week, seized[:, :, FIELDS.index(field)])
+        distribution_step(week, self.sim.par_columns, self.state, self.sim.modules["crossing"].passed,
+                          self.sim.ledger.arrays, self.results(self.outputs), self.sim.results.periods)
 
-    def _arrivals(self, loads: dict[str, np.ndarray]) -> np.ndarray:
-        """(rep, market, field) arriving this week from every crossing."""
-        at_crossing = kernels.market_fields(loads["rep"], loads["crossing"], loads["form"], loads["gross_kg"],
-                                            loads["pure_kg"], loads["pills"], loads["mg_per_pill"], LETHAL_MG,
-                                            self.n_reps, len(self.net.crossings))   # (rep, crossing, field)
-        return np.matmul(at_crossing.transpose(0, 2, 1), self.shares).transpose(0, 2, 1)  # (rep, market, field)
+
+@numba.njit(cache=True)
+def distribution_step(week, p, st, passed, ledger, out, periods):
+    """Spread what crossed over the markets; domestic enforcement seizes a share of it."""
+    _arrivals(st, passed)
+    n_reps, n_markets, n_fields = st.arrived.shape
+    seized_pure = np.zeros((n_reps, n_markets))
+    for r in range(n_reps):
+        rate = min(p.domestic_seizure_rate[r] * (1.0 + st.enforcement[week]), MAX_SEIZURE_RATE)
+        for m in range(n_markets):
+            for f in range(n_fields):
+                st.seized[r, m, f] = st.arrived[r, m, f] * rate
+                st.delivered[r, m, f] = st.arrived[r, m, f] - st.seized[r, m, f]
+            seized_pure[r, m] = st.seized[r, m, PILL_PURE] + st.seized[r, m, POWDER_PURE]
+        ledger.seized[r] += seized_pure[r].sum()
+    add_flow(out.arrived_pure_kg, week, st.arrived[:, :, PILL_PURE] + st.arrived[:, :, POWDER_PURE], periods)
+    add_flow(out.domestic_seized_pure_kg, week, seized_pure, periods)
+    add_flow(out.domestic_seized_pills, week, np.ascontiguousarray(st.seized[:, :, PILLS]), periods)
+    add_flow(out.domestic_seized_pills_ge2mg, week, np.ascontiguousarray(st.seized[:, :, PILLS_GE2MG]), periods)
+    add_flow(out.domestic_seized_powder_gross_kg, week, np.ascontiguousarray(st.seized[:, :, POWDER_GROSS]), periods)
+
+
+@numba.njit(cache=True)
+def _arrivals(st, loads):
+    """(rep, market, field) arriving this week from every crossing, by the gravity shares."""
+    n_reps, n_crossings, n_markets = st.shares.shape
+    at_crossing = load_kernels.market_fields(loads.rep, loads.crossing, loads.form, loads.gross_kg, loads.pure_kg,
+                                             loads.pills, loads.mg_per_pill, LETHAL_MG, n_reps, n_crossings)
+    st.arrived[:] = 0.0
+    for r in range(n_reps):
+        for c in range(n_crossings):
+            if at_crossing[r, c, PILLS] == 0.0 and at_crossing[r, c, POWDER_PURE] == 0.0:
+                continue       # nothing crossed here this week
+            for m in range(n_markets):
+                share = st.shares[r, c, m]
+                for f in range(len(FIELDS)):
+                    st.arrived[r, m, f] += at_crossing[r, c, f] * share

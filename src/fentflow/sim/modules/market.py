@@ -7,27 +7,44 @@ pure mg in one retail unit (a pill, or 100 mg of retail powder).
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import numba
 import numpy as np
 
+from fentflow.sim.kernels import add_flow, set_stock
 from fentflow.sim.modules.base import Module
-from fentflow.sim.modules.distribution import FIELDS, PURE
+from fentflow.sim.modules.distribution import FIELDS, PILL_PURE, PILLS, POWDER_GROSS, POWDER_PURE
 
 RETAIL_UNIT_MG = 100.0        # assumption: one retail unit of powder, like one pill of ~100 mg
 PRICE_BOUNDS = (0.02, 20.0)   # relative to the reference price
 
 
+class MarketState(NamedTuple):
+    stock: np.ndarray            # (rep, market, field) retail stock
+    relative_price: np.ndarray   # (rep, market) price relative to the reference
+    price_index: np.ndarray      # (rep,) need-weighted mean relative price
+    consumed: np.ndarray         # (rep, market) pure kg used this week
+    potency: np.ndarray          # (rep, market) pure mg per retail unit used
+
+
+class MarketResults(NamedTuple):
+    consumed_pure_kg: np.ndarray
+    retail_stock_kg: np.ndarray
+    price_usd_per_pill: np.ndarray
+    potency_mg_per_unit: np.ndarray
+
+
 class Market(Module):
     name = "market"
+    outputs = MarketResults
 
     def __init__(self, sim):
         super().__init__(sim)
         shape = (self.n_reps, len(self.net.markets))
-        self.stock = np.zeros(shape + (len(FIELDS),))
-        self.relative_price = np.ones(shape)
-        self.price_index = np.ones(self.n_reps)
-        self.consumed = np.zeros(shape)
-        self.potency = np.zeros(shape)
-        sim.ledger.register_stock("retail stock", lambda: self.stock[:, :, PURE].sum(axis=(1, 2)))
+        self.state = MarketState(np.zeros(shape + (len(FIELDS),)), np.ones(shape), np.ones(self.n_reps),
+                                 np.zeros(shape), np.zeros(shape))
+        sim.ledger.register_stock("retail stock", lambda: self.stock[:, :, [PILL_PURE, POWDER_PURE]].sum(axis=(1, 2)))
 
     def declare_results(self) -> None:
         declare, markets = self.sim.results.declare, self.net.markets
@@ -37,39 +54,63 @@ class Market(Module):
         declare("potency_mg_per_unit", "mg/unit", "stock", "market", markets, "pure mg per retail unit used")
 
     def step(self, week: int) -> None:
-        self.stock += self.sim.modules["distribution"].delivered
-        need = self._need()
-        pure_stock = self.stock[:, :, PURE].sum(axis=2)
-        available = pure_stock * self.pars["market_turnover"][:, None]
-        self.consumed = np.minimum(available, need)
-        used_share = np.divide(self.consumed, pure_stock, out=np.zeros_like(need), where=pure_stock > 0)
-        used = self.stock * used_share[:, :, None]
-        self.stock -= used
-        self.potency = np.where(self.consumed > 0, _mg_per_unit(used, self.pars["retail_dilution"]), self.potency)
-        self._update_price(pure_stock - self.consumed, need)
-        self.sim.ledger.book("consumed", self.consumed.sum(axis=1))
-        self.record("consumed_pure_kg", week, self.consumed)
-        self.record("retail_stock_kg", week, self.stock[:, :, PURE].sum(axis=2))
-        self.record("price_usd_per_pill", week, self.relative_price * self.par("price_per_pill_ref"))
-        self.record("potency_mg_per_unit", week, self.potency)
-
-    def _need(self) -> np.ndarray:
-        users = self.sim.modules["demand"].users
-        response = self.relative_price ** -self.par("demand_price_elasticity")
-        return users * self.par("need_mg_per_user_week") / 1e6 * response
-
-    def _update_price(self, stock_left: np.ndarray, need: np.ndarray) -> None:
-        reference_cover = 1.0 / self.par("market_turnover")   # weeks on hand when supply just meets need
-        cover = np.divide(stock_left, need, out=np.full_like(need, reference_cover), where=need > 0)
-        ratio = np.maximum(cover, 1e-3) / reference_cover
-        self.relative_price = np.clip(ratio ** -self.par("price_cover_elasticity"), *PRICE_BOUNDS)
-        weight = need / np.maximum(need.sum(axis=1, keepdims=True), 1e-300)
-        self.price_index = (self.relative_price * weight).sum(axis=1)
+        modules = self.sim.modules
+        market_step(week, self.sim.par_columns, self.state, modules["distribution"].delivered,
+                    modules["demand"].users, self.sim.ledger.arrays, self.results(self.outputs),
+                    self.sim.results.periods)
 
 
-def _mg_per_unit(used: np.ndarray, retail_dilution: np.ndarray) -> np.ndarray:
-    field = {name: used[:, :, i] for i, name in enumerate(FIELDS)}
-    pure_mg = (field["pill_pure_kg"] + field["powder_pure_kg"]) * 1e6
-    powder_units = field["powder_gross_kg"] * 1e6 / retail_dilution[:, None] / RETAIL_UNIT_MG
-    units = field["pills"] + powder_units
-    return np.divide(pure_mg, units, out=np.zeros_like(pure_mg), where=units > 0)
+@numba.njit(cache=True)
+def market_step(week, p, st, delivered, users, ledger, out, periods):
+    """Stock in, use out (limited by reach and need), then price and potency."""
+    n_reps, n_markets = st.consumed.shape
+    need = np.empty((n_reps, n_markets))
+    stock_left = np.empty((n_reps, n_markets))
+    pure_after = np.empty((n_reps, n_markets))
+    for r in range(n_reps):
+        for m in range(n_markets):
+            st.stock[r, m] += delivered[r, m]
+            response = st.relative_price[r, m] ** -p.demand_price_elasticity[r]
+            need[r, m] = users[r, m] * p.need_mg_per_user_week[r] / 1e6 * response
+            pure_stock = st.stock[r, m, PILL_PURE] + st.stock[r, m, POWDER_PURE]
+            st.consumed[r, m] = min(pure_stock * p.market_turnover[r], need[r, m])
+            used_share = st.consumed[r, m] / pure_stock if pure_stock > 0 else 0.0
+            used = st.stock[r, m] * used_share
+            st.stock[r, m] -= used
+            if st.consumed[r, m] > 0:
+                st.potency[r, m] = _mg_per_unit(used, p.retail_dilution[r])
+            stock_left[r, m] = pure_stock - st.consumed[r, m]
+            pure_after[r, m] = st.stock[r, m, PILL_PURE] + st.stock[r, m, POWDER_PURE]
+        _update_price(p, st, r, stock_left[r], need[r])
+        ledger.consumed[r] += st.consumed[r].sum()
+    add_flow(out.consumed_pure_kg, week, st.consumed, periods)
+    set_stock(out.retail_stock_kg, week, pure_after, periods)
+    price = st.relative_price * np.expand_dims(p.price_per_pill_ref, 1)
+    set_stock(out.price_usd_per_pill, week, price, periods)
+    set_stock(out.potency_mg_per_unit, week, st.potency, periods)
+
+
+@numba.njit(cache=True)
+def _mg_per_unit(used, retail_dilution):
+    """Pure mg per retail unit in what was used: pills, and powder in units of 100 mg at retail dilution."""
+    pure_mg = (used[PILL_PURE] + used[POWDER_PURE]) * 1e6
+    units = used[PILLS] + used[POWDER_GROSS] * 1e6 / retail_dilution / RETAIL_UNIT_MG
+    return pure_mg / units if units > 0 else 0.0
+
+
+@numba.njit(cache=True)
+def _update_price(p, st, r, stock_left, need):
+    """Price moves against the weeks of supply on hand; the index weights markets by need."""
+    reference_cover = 1.0 / p.market_turnover[r]
+    total_need = 0.0
+    for m in range(need.size):
+        cover = stock_left[m] / need[m] if need[m] > 0 else reference_cover
+        ratio = max(cover, 1e-3) / reference_cover
+        price = ratio ** -p.price_cover_elasticity[r]
+        st.relative_price[r, m] = min(max(price, PRICE_BOUNDS[0]), PRICE_BOUNDS[1])
+        total_need += need[m]
+    total_need = max(total_need, 1e-300)
+    index = 0.0
+    for m in range(need.size):
+        index += st.relative_price[r, m] * (need[m] / total_need)
+    st.price_index[r] = index

@@ -7,31 +7,59 @@ supply substitutes other sources (article claim C11).
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import numba
 import numpy as np
 
 from fentflow.sim.curves import logistic
+from fentflow.sim.kernels import add_flow
 from fentflow.sim.modules.base import Module
 
 PORT_SEIZURES_FROM = 2022.0  # Manzanillo precursor seizures began in 2022 (public-figures §7)
 PRICE_RESPONSE_BOUNDS = (0.2, 5.0)
 
 
+class PrecursorsState(NamedTuple):
+    control_effect: np.ndarray    # (rep,) share of inflow currently blocked
+    last_control: np.ndarray      # [0]: the control lever's strength last week
+    delivered: np.ndarray         # (rep, site) precursors reaching sites this week
+    inflow_by_state: np.ndarray   # (rep, state)
+    inflow: np.ndarray            # (rep, entry) this week's arrivals ...
+    seized: np.ndarray            # ... and port seizures
+    supply_by_week: np.ndarray    # (week, rep) the trajectory, before price response and controls
+    port_seizure: np.ndarray      # (week, rep) the port-seizure rate in force
+    control_lever: np.ndarray     # (week,) precursor-control strength
+    substitution_decay: np.ndarray  # (rep,)
+    entry_share: np.ndarray       # (entry,)
+    entry_to_site: np.ndarray     # (entry, site)
+    entry_state: np.ndarray       # (entry,) state index
+
+
+class PrecursorsResults(NamedTuple):
+    precursor_inflow_kg: np.ndarray
+    precursor_seized_kg: np.ndarray
+
+
 class Precursors(Module):
     name = "precursors"
+    outputs = PrecursorsResults
 
     def __init__(self, sim):
         super().__init__(sim)
-        self.control_effect = np.zeros(self.n_reps)   # share of inflow currently blocked
-        self._last_control = 0.0
-        self.delivered = np.zeros((self.n_reps, self.net.n_sites))
-        self.inflow_by_state = np.zeros((self.n_reps, len(self.net.states)))
-        # Per-week inputs, computed once: (week, rep) trajectory, the port-seizure rate in force.
-        year = sim.calendar.decimal_year
+        net, year = self.net, sim.calendar.decimal_year
         self.supply_by_week = self.trajectory(year[:, None])
-        self._port_seizure = np.where((year >= PORT_SEIZURES_FROM)[:, None],
-                                      self.pars["precursor_port_seizure_rate"][None, :], 0.0)[:, :, None]
-        self._substitution_decay = np.exp(-1.0 / self.pars["substitution_weeks"])
-        self._entry_state = np.eye(len(self.net.states))[self.net.entry_state]   # (entry, state) 0/1
+        port_seizure = np.where((year >= PORT_SEIZURES_FROM)[:, None], self.pars["precursor_port_seizure_rate"][None, :], 0.0)
+        n_entries = len(net.entries)
+        self.state = PrecursorsState(
+            control_effect=np.zeros(self.n_reps), last_control=np.zeros(1),
+            delivered=np.zeros((self.n_reps, net.n_sites)), inflow_by_state=np.zeros((self.n_reps, len(net.states))),
+            inflow=np.zeros((self.n_reps, n_entries)), seized=np.zeros((self.n_reps, n_entries)),
+            supply_by_week=self.supply_by_week, port_seizure=port_seizure,
+            control_lever=sim.levers["precursor_control"], substitution_decay=np.exp(-1.0 / self.pars["substitution_weeks"]),
+            entry_share=np.array(net.entry_share, float), entry_to_site=np.array(net.entry_to_site, float),
+            entry_state=np.array(net.entry_state, np.int64))
+        self.delivered, self.inflow_by_state = self.state.delivered, self.state.inflow_by_state
 
     def declare_results(self) -> None:
         entries = self.net.entries
@@ -46,36 +74,55 @@ class Precursors(Module):
         return self.pars["supply_kg_week_2023"] * logistic(year, mid, rate) / logistic(2023.5, mid, rate)
 
     def step(self, week: int) -> None:
-        total = self.supply_by_week[week] * self._price_response() * (1.0 - self._control(week))
-        inflow = total[:, None] * self.net.entry_share[None, :]
-        seized = inflow * self._port_seizure[week]
-        self.sim.ledger.enter(inflow.sum(axis=1))
-        self.sim.ledger.book("seized", seized.sum(axis=1))
-        self.delivered = self._route_to_sites(inflow - seized)
-        self.inflow_by_state = self._by_state(inflow)
-        self.record("precursor_inflow_kg", week, inflow)
-        self.record("precursor_seized_kg", week, seized)
+        modules = self.sim.modules
+        precursors_step(week, self.sim.par_columns, self.state, modules["market"].price_index,
+                        modules["adaptation"].site_appeal, self.sim.ledger.arrays, self.results(self.outputs),
+                        self.sim.results.periods)
 
-    def _price_response(self) -> np.ndarray:
-        index = self.sim.modules["market"].price_index
-        return np.clip(index ** self.pars["supply_price_elasticity"], *PRICE_RESPONSE_BOUNDS)
 
-    def _control(self, week: int) -> np.ndarray:
-        """A new control blocks its full strength at once; the effect then decays as supply substitutes."""
-        strength = float(self.sim.levers["precursor_control"][week])
-        rise = max(strength - self._last_control, 0.0)
-        self.control_effect = np.minimum(self.control_effect * self._substitution_decay + rise, strength)
-        self._last_control = strength
-        return self.control_effect
+@numba.njit(cache=True)
+def precursors_step(week, p, st, price_index, site_appeal, ledger, out, periods):
+    """Inflow by entry point after the price response and controls; port seizures; routing to sites."""
+    control = _control(st, week)
+    for r in range(st.inflow.shape[0]):
+        response = min(max(price_index[r] ** p.supply_price_elasticity[r], PRICE_RESPONSE_BOUNDS[0]),
+                       PRICE_RESPONSE_BOUNDS[1])
+        total = st.supply_by_week[week, r] * response * (1.0 - control[r])
+        for e in range(st.entry_share.size):
+            st.inflow[r, e] = total * st.entry_share[e]
+            st.seized[r, e] = st.inflow[r, e] * st.port_seizure[week, r]
+        ledger.entered[r] += st.inflow[r].sum()
+        ledger.seized[r] += st.seized[r].sum()
+        _route_to_sites(st, r, site_appeal[r])
+        st.inflow_by_state[r] = 0.0
+        for e in range(st.entry_share.size):
+            st.inflow_by_state[r, st.entry_state[e]] += st.inflow[r, e]
+    add_flow(out.precursor_inflow_kg, week, st.inflow, periods)
+    add_flow(out.precursor_seized_kg, week, st.seized, periods)
 
-    def _route_to_sites(self, arriving: np.ndarray) -> np.ndarray:
-        """(rep, entry) -> (rep, site), weighted toward sites where production pays.
 
-        The weights entry_to_site x appeal, normalised per entry, are never formed: each entry's
-        arrivals are divided by its normaliser first, one matrix product does the rest."""
-        appeal = self.sim.modules["adaptation"].site_appeal                          # (rep, site)
-        normaliser = np.maximum(appeal @ self.net.entry_to_site.T, 1e-300)          # (rep, entry)
-        return appeal * ((arriving / normaliser) @ self.net.entry_to_site)
+@numba.njit(cache=True)
+def _control(st, week):
+    """A new control blocks its full strength at once; the effect then decays as supply substitutes."""
+    strength = st.control_lever[week]
+    rise = max(strength - st.last_control[0], 0.0)
+    for r in range(st.control_effect.size):
+        st.control_effect[r] = min(st.control_effect[r] * st.substitution_decay[r] + rise, strength)
+    st.last_control[0] = strength
+    return st.control_effect
 
-    def _by_state(self, inflow: np.ndarray) -> np.ndarray:
-        return inflow @ self._entry_state
+
+@numba.njit(cache=True)
+def _route_to_sites(st, r, appeal):
+    """Entry -> site, weighted toward sites where production pays: entry_to_site x appeal, normalised per entry."""
+    n_entries, n_sites = st.entry_to_site.shape
+    st.delivered[r] = 0.0
+    for e in range(n_entries):
+        normaliser = 0.0
+        for s in range(n_sites):
+            normaliser += appeal[s] * st.entry_to_site[e, s]
+        arriving = (st.inflow[r, e] - st.seized[r, e]) / max(normaliser, 1e-300)
+        for s in range(n_sites):
+            st.delivered[r, s] += arriving * st.entry_to_site[e, s]
+    for s in range(n_sites):
+        st.delivered[r, s] *= appeal[s]

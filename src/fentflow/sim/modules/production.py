@@ -7,30 +7,71 @@ lognormal around a median that rises over time; DEA's share >= 2 mg follows) or 
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import numba
 import numpy as np
 
-from fentflow.sim import load_kernels as kernels
+from fentflow.sim import load_kernels
 from fentflow.sim.curves import log_path, logit_path
+from fentflow.sim.dice import beta, poisson, standard_normal, uniform
+from fentflow.sim.kernels import add_flow, set_stock
 from fentflow.sim.modules.base import Module
 
 PURITY_CONCENTRATION = 20.0  # beta(a, b) with a + b = 20: sd ~ 0.09 at mean 0.2 (T2c range 0-81%)
 MAX_PURITY = 0.95
 
 
+class ProductionState(NamedTuple):
+    precursor_stock: np.ndarray   # (rep, site) pure-equivalent kg
+    product_stock: np.ndarray
+    capacity_lost: np.ndarray     # share of capacity lost to raids, recovering
+    produced: np.ndarray          # this week's output ...
+    destroyed: np.ndarray         # ... and stock destroyed in raids
+    raided: np.ndarray            # 1.0 where a site was raided this week
+    shipped: np.ndarray           # what each site sends north this week
+    capacity: np.ndarray          # (week, rep, site): per-week inputs, made once
+    recovery: np.ndarray          # (rep,) weekly survival of lost capacity
+    raid_chance: np.ndarray       # (week, rep, site)
+    pill_share: np.ndarray        # (week, rep) share of loads pressed into pills
+    mg_median: np.ndarray         # (week, rep) median mg per pill
+    purity: np.ndarray            # (week, rep) mean powder purity
+    mean_pure: np.ndarray         # (week, rep) mean pure kg per load
+    raid_die: np.ndarray         # the dice of its decisions (`dice.py`)
+    count_die: np.ndarray
+    form_die: np.ndarray
+    size_die: np.ndarray
+    mg_die: np.ndarray
+    purity_die: np.ndarray
+
+
+class ProductionResults(NamedTuple):
+    produced_kg: np.ndarray
+    raids: np.ndarray
+    destroyed_kg: np.ndarray
+    site_stock_kg: np.ndarray
+
+
 class Production(Module):
     name = "production"
+    outputs = ProductionResults
 
     def __init__(self, sim):
         super().__init__(sim)
         shape = (self.n_reps, self.net.n_sites)
-        self.precursor_stock = np.zeros(shape)
-        self.product_stock = np.zeros(shape)
-        self.capacity_lost = np.zeros(shape)
-        self.produced = np.zeros(shape)
-        self.destroyed = np.zeros(shape)
-        self.new_loads: dict[str, np.ndarray] = {}
-        self._precompute_weeks()
+        inputs = self._per_week_inputs()
+        self.state = ProductionState(
+            *(np.zeros(shape) for _ in range(7)), **inputs,
+            raid_die=self.die("raid"), count_die=self.die("load count"), form_die=self.die("pill or powder"),
+            size_die=self.die("load size"), mg_die=self.die("mg per pill"), purity_die=self.die("powder purity"))
+        self.new_loads = None      # this week's loads (a LoadBatch), made by `step`
         sim.ledger.register_stock("site stock", lambda: (self.precursor_stock + self.product_stock).sum(axis=1))
+
+    def __getattr__(self, name: str):
+        """The state's arrays read as attributes (`production.produced`, ...)."""
+        if name in ProductionState._fields:
+            return getattr(self.state, name)
+        raise AttributeError(name)
 
     def declare_results(self) -> None:
         sites = self.net.sites
@@ -40,45 +81,24 @@ class Production(Module):
         declare("destroyed_kg", "pure kg", "flow", "site", sites, "stock destroyed in raids")
         declare("site_stock_kg", "pure kg", "stock", "site", sites, "precursor and product stock at sites")
 
-    def _precompute_weeks(self) -> None:
+    def _per_week_inputs(self) -> dict[str, np.ndarray]:
         """What depends only on the week and the parameters, as (week, rep[, site]) arrays, made once."""
         weeks = np.arange(self.sim.calendar.n_weeks)
         supply = self.sim.modules["precursors"].supply_by_week                          # (week, rep)
-        self._capacity = self.par("capacity_headroom")[None] * supply[:, :, None] * self.net.site_capacity_share
-        self._recovery = np.exp(-1.0 / self.par("capacity_recovery_weeks"))
+        share = self.net.site_capacity_share
         rate = self.par("raids_per_year")[None] / 52.1775 * (1.0 + self.sim.levers["raids"][:, None, None])
-        self._raid_chance = np.clip(rate * self.net.site_capacity_share[None, None, :], 0.0, 1.0)
-        self._potency = self.potency(weeks[:, None])
-        self._mean_pure = self._mean_pure_per_load(self._potency)                        # (week, rep)
+        potency = self.potency(weeks[:, None])
+        return {"capacity": self.par("capacity_headroom")[None] * supply[:, :, None] * share,
+                "recovery": np.exp(-1.0 / self.pars["capacity_recovery_weeks"]),
+                "raid_chance": np.clip(rate * share[None, None, :], 0.0, 1.0),
+                "pill_share": potency["pill_share"], "mg_median": potency["mg_median"], "purity": potency["purity"],
+                "mean_pure": self._mean_pure_per_load(potency)}
 
     def step(self, week: int) -> None:
-        self.precursor_stock += self.sim.modules["precursors"].delivered
-        self._produce(week)
-        self._raid(week)
-        self.new_loads = self._ship(week)
-        self.record("produced_kg", week, self.produced)
-        self.record("destroyed_kg", week, self.destroyed)
-        self.record("site_stock_kg", week, self.precursor_stock + self.product_stock)
+        self.new_loads = production_step(week, self.sim.par_columns, self.state,
+                                         self.sim.modules["precursors"].delivered, self.sim.ledger.arrays,
+                                         self.results(self.outputs), self.sim.results.periods)
 
-    def _produce(self, week: int) -> None:
-        self.produced = np.minimum(self.precursor_stock, self._capacity[week] * (1.0 - self.capacity_lost))
-        self.precursor_stock -= self.produced
-        self.product_stock += self.produced
-        self.capacity_lost *= self._recovery
-
-    def _raid(self, week: int) -> None:
-        chance = self._raid_chance[week]
-        raided = self.rng("raid").random(chance.shape) < chance
-        share = np.where(raided, self.par("raid_stock_destroyed"), 0.0)
-        self.destroyed = share * (self.precursor_stock + self.product_stock)
-        self.precursor_stock *= 1.0 - share
-        self.product_stock *= 1.0 - share
-        self.capacity_lost = np.where(raided, 1 - (1 - self.capacity_lost) * (1 - self.par("raid_capacity_loss")),
-                                      self.capacity_lost)
-        self.sim.ledger.book("destroyed", self.destroyed.sum(axis=1))
-        self.record("raids", week, raided)
-
-    # Shipping: loads of pills or powder ------------------------------------------------
     def potency(self, week) -> dict[str, np.ndarray]:
         """Median mg per pill, mean powder purity and pill share this week, (rep,) each.
 
@@ -93,37 +113,97 @@ class Production(Module):
                                                   p["powder_purity_2023"]), MAX_PURITY),
         }
 
-    def _ship(self, week: int) -> dict[str, np.ndarray]:
-        potency = {name: value[week] for name, value in self._potency.items()}
-        shipped = self.par("ship_fraction") * self.product_stock
-        counts = self.rng("load count").poisson(shipped / self._mean_pure[week][:, None])
-        shipped = np.where(counts > 0, shipped, 0.0)
-        self.product_stock -= shipped
-        # Loads in (rep, site) order, as np.nonzero would list the batches.
-        flat = counts.ravel()
-        batch = np.repeat(np.arange(flat.size), flat)
-        reps, sites = np.divmod(batch, self.net.n_sites)
-        return self._make_loads(reps, sites, shipped, potency)
-
     def _mean_pure_per_load(self, potency) -> np.ndarray:
         p = self.pars
         mean_gross = p["load_gross_median_kg"] * np.exp(p["load_gross_sigma"] ** 2 / 2)
         pill_content = potency["mg_median"] * np.exp(p["pill_mg_sigma"] ** 2 / 2) / p["pill_mass_mg"]
         return mean_gross * (potency["pill_share"] * pill_content + (1 - potency["pill_share"]) * potency["purity"])
 
-    def _make_loads(self, reps, sites, shipped, potency) -> dict[str, np.ndarray]:
-        """The draws, in their streams' order; then one compiled pass makes the columns."""
-        n, p, rng = len(reps), self.pars, self.rng
-        is_pill = rng("pill or powder").random(n) < potency["pill_share"][reps]
-        size_z = rng("load size").standard_normal(n)
-        mg_z = rng("mg per pill").standard_normal(int(np.count_nonzero(is_pill)))
-        purity = _beta(rng("powder purity"), potency["purity"][reps[~is_pill]])
-        loads = kernels.make_loads(reps, sites, is_pill, size_z, mg_z, purity, shipped, potency["mg_median"],
-                                   p["load_gross_median_kg"], p["load_gross_sigma"], p["pill_mg_sigma"],
-                                   p["pill_mass_mg"])
-        return dict(zip(("rep", "site", "form", "gross_kg", "pure_kg", "pills", "mg_per_pill"), loads))
+
+@numba.njit(cache=True)
+def production_step(week, p, st, delivered, ledger, out, periods):
+    """Produce, raid, ship; returns this week's new loads (a LoadBatch) in (rep, site) order."""
+    st.precursor_stock[:] += delivered
+    _produce(st, week)
+    _raid(p, st, week, ledger)
+    loads = _ship(p, st, week)
+    add_flow(out.produced_kg, week, st.produced, periods)
+    add_flow(out.destroyed_kg, week, st.destroyed, periods)
+    add_flow(out.raids, week, st.raided, periods)
+    set_stock(out.site_stock_kg, week, st.precursor_stock + st.product_stock, periods)
+    return loads
 
 
-def _beta(rng: np.random.Generator, mean: np.ndarray) -> np.ndarray:
-    mean = np.clip(mean, 1e-4, MAX_PURITY)
-    return rng.beta(mean * PURITY_CONCENTRATION, (1 - mean) * PURITY_CONCENTRATION)
+@numba.njit(cache=True)
+def _produce(st, week):
+    n_reps, n_sites = st.produced.shape
+    for r in range(n_reps):
+        for s in range(n_sites):
+            made = min(st.precursor_stock[r, s], st.capacity[week, r, s] * (1.0 - st.capacity_lost[r, s]))
+            st.produced[r, s] = made
+            st.precursor_stock[r, s] -= made
+            st.product_stock[r, s] += made
+            st.capacity_lost[r, s] *= st.recovery[r]
+
+
+@numba.njit(cache=True)
+def _raid(p, st, week, ledger):
+    """Raids at random, more often at bigger sites: they destroy stock and cut capacity."""
+    n_reps, n_sites = st.produced.shape
+    for r in range(n_reps):
+        for s in range(n_sites):
+            raided = uniform(st.raid_die) < st.raid_chance[week, r, s]
+            share = p.raid_stock_destroyed[r] if raided else 0.0
+            st.raided[r, s] = 1.0 if raided else 0.0
+            st.destroyed[r, s] = share * (st.precursor_stock[r, s] + st.product_stock[r, s])
+            st.precursor_stock[r, s] *= 1.0 - share
+            st.product_stock[r, s] *= 1.0 - share
+            if raided:
+                st.capacity_lost[r, s] = 1 - (1 - st.capacity_lost[r, s]) * (1 - p.raid_capacity_loss[r])
+        ledger.destroyed[r] += st.destroyed[r].sum()
+
+
+@numba.njit(cache=True)
+def _ship(p, st, week):
+    """A share of finished stock leaves as a Poisson number of loads; a site sending none keeps it."""
+    n_reps, n_sites = st.produced.shape
+    counts = np.zeros((n_reps, n_sites), np.int64)
+    for r in range(n_reps):
+        for s in range(n_sites):
+            shipped = p.ship_fraction[r] * st.product_stock[r, s]
+            counts[r, s] = poisson(st.count_die, shipped / st.mean_pure[week, r])
+            st.shipped[r, s] = shipped if counts[r, s] > 0 else 0.0
+            st.product_stock[r, s] -= st.shipped[r, s]
+    return _make_loads(p, st, week, counts)
+
+
+@numba.njit(cache=True)
+def _make_loads(p, st, week, counts):
+    """The loads of each (rep, site) batch: the draws in their streams' order, then one compiled pass."""
+    n = counts.sum()
+    reps, sites = np.empty(n, np.int64), np.empty(n, np.int64)
+    i = 0
+    for r in range(counts.shape[0]):
+        for s in range(counts.shape[1]):
+            for _ in range(counts[r, s]):
+                reps[i], sites[i] = r, s
+                i += 1
+    is_pill = np.empty(n, np.bool_)
+    for i in range(n):
+        is_pill[i] = uniform(st.form_die) < st.pill_share[week, reps[i]]
+    size_z = np.empty(n)
+    for i in range(n):
+        size_z[i] = standard_normal(st.size_die)
+    n_pill = is_pill.sum()
+    mg_z = np.empty(n_pill)
+    for k in range(n_pill):
+        mg_z[k] = standard_normal(st.mg_die)
+    purity = np.empty(n - n_pill)
+    k = 0
+    for i in range(n):
+        if not is_pill[i]:
+            mean = min(max(st.purity[week, reps[i]], 1e-4), MAX_PURITY)
+            purity[k] = beta(st.purity_die, mean * PURITY_CONCENTRATION, (1 - mean) * PURITY_CONCENTRATION)
+            k += 1
+    return load_kernels.make_loads(reps, sites, is_pill, size_z, mg_z, purity, st.shipped, st.mg_median[week],
+                                   p.load_gross_median_kg, p.load_gross_sigma, p.pill_mg_sigma, p.pill_mass_mg)

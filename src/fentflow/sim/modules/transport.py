@@ -7,28 +7,62 @@ travel, and may be intercepted in Mexico, more often across rival territory.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import numba
 import numpy as np
 
-from fentflow.sim import load_kernels as kernels
+from fentflow.sim import load_kernels, queue_kernels
+from fentflow.sim.dice import geometric, uniform
+from fentflow.sim.kernels import add_flow
 from fentflow.sim.modules.base import Module
 from fentflow.sim.network import route_appeal
 
 HOURS_PER_WEEK = 168.0
 
 
+class TransportState(NamedTuple):
+    seized_by_site: np.ndarray    # (rep, site) pure kg intercepted in Mexico this week
+    transit_by_state: np.ndarray  # (rep, state) pure kg set moving through each state this week
+    dispatched: np.ndarray        # (rep, site) pure kg leaving sites this week
+    appeal: np.ndarray            # (rep, route) before the balloon effect
+    route_risk: np.ndarray        # (rep, route) interception probability in Mexico
+    travel_weeks: np.ndarray      # (route,)
+    staging_p: np.ndarray         # (rep,) weekly chance that a staged load moves
+    route_site: np.ndarray        # (route,)
+    route_crossing: np.ndarray    # (route,)
+    route_state_first: np.ndarray  # the states a route touches, as a sparse (route, state) matrix:
+    route_state: np.ndarray        # route j's are route_state[first[j]:first[j + 1]]
+    route_state_weight: np.ndarray
+    route_die: np.ndarray         # the dice of its decisions (`dice.py`)
+    interdiction_die: np.ndarray
+    staging_die: np.ndarray
+
+
+class TransportResults(NamedTuple):
+    dispatched_kg: np.ndarray
+    mexico_seized_kg: np.ndarray
+
+
 class Transport(Module):
     name = "transport"
+    outputs = TransportResults
 
     def __init__(self, sim):
         super().__init__(sim)
         net = self.net
-        self.appeal = route_appeal(net, self.pars)                      # (rep, route)
-        self.route_risk = np.clip(self.par("mexico_interdiction_scale") * net.route_risk_base[None, :]
-                                  + self.par("rival_territory_risk") * net.route_rival_share[None, :], 0.0, 1.0)
-        self.travel_weeks = np.ceil(net.route_hours / HOURS_PER_WEEK).astype(np.int32)
-        self.seized_by_site = np.zeros((self.n_reps, net.n_sites))
-        self.transit_by_state = np.zeros((self.n_reps, len(net.states)))
-        self._staging_p = 1.0 / (1.0 + self.pars["staging_weeks_mean"])
+        risk = (self.par("mexico_interdiction_scale") * net.route_risk_base[None, :]
+                + self.par("rival_territory_risk") * net.route_rival_share[None, :])
+        self.state = TransportState(
+            seized_by_site=np.zeros((self.n_reps, net.n_sites)),
+            transit_by_state=np.zeros((self.n_reps, len(net.states))), dispatched=np.zeros((self.n_reps, net.n_sites)),
+            appeal=route_appeal(net, self.pars), route_risk=np.clip(risk, 0.0, 1.0),
+            travel_weeks=np.ceil(net.route_hours / HOURS_PER_WEEK).astype(np.int64),
+            staging_p=1.0 / (1.0 + self.pars["staging_weeks_mean"]),
+            route_site=np.array(net.route_site, np.int64), route_crossing=np.array(net.route_crossing, np.int64),
+            **_sparse_rows(net.route_states),
+            route_die=self.die("route"), interdiction_die=self.die("mexico interdiction"),
+            staging_die=self.die("staging"))
         sim.ledger.register_stock("in transit", lambda: sim.loads.pure_in_transit.copy())
 
     def declare_results(self) -> None:
@@ -38,34 +72,73 @@ class Transport(Module):
                 "loads intercepted in Mexico on the way north, by site of origin")
 
     def step(self, week: int) -> None:
-        loads = self.sim.modules["production"].new_loads
-        n, rep = len(loads["rep"]), loads["rep"]
-        route = self._choose_routes(rep, loads["site"])
-        caught = self.rng("mexico interdiction").random(n) < self.route_risk[rep, route]
-        staging = self.rng("staging").geometric(self._staging_p[rep]) - 1
-        self._book_interceptions(week, loads, caught)
-        self._book_transit(loads, route, ~caught)
-        moving = ~caught
-        self.sim.loads.schedule(**{k: v[moving] for k, v in loads.items()}, route=route[moving],
-                                crossing=self.net.route_crossing[route[moving]],
-                                t_arrive=week + 1 + self.travel_weeks[route[moving]] + staging[moving])
-        self.record("dispatched_kg", week, self.sum_by(rep, loads["site"], loads["pure_kg"], self.net.n_sites))
+        modules = self.sim.modules
+        self.sim.loads.arrays = transport_step(
+            week, self.sim.par_columns, self.state, modules["production"].new_loads,
+            modules["adaptation"].crossing_loss, self.sim.loads.arrays, self.sim.ledger.arrays,
+            self.results(self.outputs), self.sim.results.periods)
 
-    def _choose_routes(self, reps: np.ndarray, sites: np.ndarray) -> np.ndarray:
-        """Categorical draw among each site's routes, by appeal damped by remembered losses."""
-        net = self.net
-        losses = self.sim.modules["adaptation"].crossing_loss[:, net.route_crossing]
-        weight = self.appeal * np.exp(-self.par("route_adaptation") * losses)
-        u = self.rng("route").random(len(reps))
-        return kernels.choose_routes(reps, sites, u, weight, net.route_site, net.n_sites)
 
-    def _book_interceptions(self, week, loads, caught) -> None:
-        self.seized_by_site = self.sum_by(loads["rep"][caught], loads["site"][caught],
-                                          loads["pure_kg"][caught], self.net.n_sites)
-        self.sim.ledger.book("seized", self.seized_by_site.sum(axis=1))
-        self.record("mexico_seized_kg", week, self.seized_by_site)
+def _sparse_rows(route_states: np.ndarray) -> dict[str, np.ndarray]:
+    routes, states = np.nonzero(route_states)
+    first = np.searchsorted(routes, np.arange(route_states.shape[0] + 1))
+    return {"route_state_first": first.astype(np.int64), "route_state": states.astype(np.int64),
+            "route_state_weight": route_states[routes, states].astype(float)}
 
-    def _book_transit(self, loads, route, moving) -> None:
-        per_route = self.sum_by(loads["rep"][moving], route[moving], loads["pure_kg"][moving], len(self.net.route_site))
-        self.transit_by_state = per_route @ self.net.route_states
 
+@numba.njit(cache=True)
+def transport_step(week, p, st, loads, crossing_loss, queue, ledger, out, periods):
+    """Route the new loads, intercept some in Mexico, put the rest on the road; returns the queue."""
+    n = loads.rep.size
+    route = _choose_routes(p, st, loads, crossing_loss)
+    caught = np.empty(n, np.bool_)
+    for i in range(n):
+        caught[i] = uniform(st.interdiction_die) < st.route_risk[loads.rep[i], route[i]]
+    staging = np.empty(n, np.int64)
+    for i in range(n):
+        staging[i] = geometric(st.staging_die, st.staging_p[loads.rep[i]]) - 1
+    _book(st, loads, route, caught, ledger)
+    for i in range(n):
+        loads.route[i] = route[i]
+        loads.crossing[i] = st.route_crossing[route[i]]
+        loads.t_arrive[i] = week + 1 + st.travel_weeks[route[i]] + staging[i]
+    queue = queue_kernels.schedule(queue, queue_kernels.select(loads, ~caught))
+    add_flow(out.dispatched_kg, week, st.dispatched, periods)
+    add_flow(out.mexico_seized_kg, week, st.seized_by_site, periods)
+    return queue
+
+
+@numba.njit(cache=True)
+def _choose_routes(p, st, loads, crossing_loss):
+    """Categorical draw among each site's routes, by appeal damped by remembered losses (the balloon effect)."""
+    n_reps, n_routes = st.appeal.shape
+    weight = np.empty((n_reps, n_routes))
+    for r in range(n_reps):
+        for j in range(n_routes):
+            weight[r, j] = st.appeal[r, j] * np.exp(-p.route_adaptation[r] * crossing_loss[r, st.route_crossing[j]])
+    u = np.empty(loads.rep.size)
+    for i in range(u.size):
+        u[i] = uniform(st.route_die)
+    return load_kernels.choose_routes(loads.rep, loads.site, u, weight, st.route_site, st.dispatched.shape[1])
+
+
+@numba.njit(cache=True)
+def _book(st, loads, route, caught, ledger):
+    """Sums in load order: dispatched and intercepted by site, moving by state (through each route's states)."""
+    st.dispatched[:] = 0.0
+    st.seized_by_site[:] = 0.0
+    moving = np.zeros(st.appeal.shape)                     # (rep, route)
+    for i in range(loads.rep.size):
+        r, s = loads.rep[i], loads.site[i]
+        st.dispatched[r, s] += loads.pure_kg[i]
+        if caught[i]:
+            st.seized_by_site[r, s] += loads.pure_kg[i]
+        else:
+            moving[r, route[i]] += loads.pure_kg[i]
+    st.transit_by_state[:] = 0.0
+    for r in range(moving.shape[0]):
+        ledger.seized[r] += st.seized_by_site[r].sum()
+        for j in range(moving.shape[1]):
+            if moving[r, j] != 0.0:
+                for k in range(st.route_state_first[j], st.route_state_first[j + 1]):
+                    st.transit_by_state[r, st.route_state[k]] += moving[r, j] * st.route_state_weight[k]

@@ -7,22 +7,48 @@ through the state (remembered over a quarter). Homicides are drawn (Poisson).
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import numba
 import numpy as np
 
+from fentflow.sim.dice import poisson
+from fentflow.sim.kernels import add_flow, set_stock
 from fentflow.sim.modules.base import Module
 from fentflow.units import WEEKS_PER_YEAR
 
 FLOW_MEMORY_WEEKS = 13.0
 
 
+class ViolenceState(NamedTuple):
+    flow: np.ndarray           # (rep, state) pure kg this week
+    flow_kg_week: np.ndarray   # (rep, state) remembered weekly flow
+    conflict: np.ndarray       # (rep, state) rivalry x remembered flow, pure t/yr
+    homicides: np.ndarray      # (rep, state) this week
+    baseline: np.ndarray       # (rep, state) homicides a year not driven by fentanyl flows
+    rivalry: np.ndarray        # (state,)
+    site_state: np.ndarray     # (site,)
+    violence_die: np.ndarray   # the violence decision's die (`dice.py`)
+
+
+class ViolenceResults(NamedTuple):
+    homicides: np.ndarray
+    fentanyl_flow_kg: np.ndarray
+    conflict_index: np.ndarray
+
+
 class Violence(Module):
     name = "violence"
+    outputs = ViolenceResults
 
     def __init__(self, sim):
         super().__init__(sim)
-        self.flow_kg_week = np.zeros((self.n_reps, len(self.net.states)))
-        self._site_state = np.eye(len(self.net.states))[self.net.site_state]   # (site, state) 0/1
-        self._baseline = self.par("violence_baseline_share") * self.net.state_homicides_2022[None, :]
+        net, shape = self.net, (self.n_reps, len(self.net.states))
+        self.state = ViolenceState(
+            *(np.zeros(shape) for _ in range(4)),
+            baseline=self.par("violence_baseline_share") * net.state_homicides_2022[None, :],
+            rivalry=np.array(net.rivalry, float), site_state=np.array(net.site_state, np.int64),
+            violence_die=self.die("violence"))
 
     def declare_results(self) -> None:
         declare, states = self.sim.results.declare, self.net.states
@@ -32,15 +58,26 @@ class Violence(Module):
         declare("conflict_index", "pure t/yr", "stock", "state", states, "rivalry x remembered flow")
 
     def step(self, week: int) -> None:
-        flow = self._flow_this_week()
-        self.flow_kg_week += (flow - self.flow_kg_week) / FLOW_MEMORY_WEEKS
-        conflict = self.net.rivalry[None, :] * self.flow_kg_week * WEEKS_PER_YEAR / 1000.0
-        expected = (self._baseline + self.par("violence_per_tonne") * conflict) / WEEKS_PER_YEAR
-        self.record("homicides", week, self.rng("violence").poisson(expected))
-        self.record("fentanyl_flow_kg", week, flow)
-        self.record("conflict_index", week, conflict)
-
-    def _flow_this_week(self) -> np.ndarray:
         modules = self.sim.modules
-        produced = modules["production"].produced @ self._site_state
-        return modules["precursors"].inflow_by_state + produced + modules["transport"].transit_by_state
+        violence_step(week, self.sim.par_columns, self.state, modules["precursors"].inflow_by_state,
+                      modules["production"].produced, modules["transport"].transit_by_state,
+                      self.results(self.outputs), self.sim.results.periods)
+
+
+@numba.njit(cache=True)
+def violence_step(week, p, st, inflow_by_state, produced, transit_by_state, out, periods):
+    """Flows through each state, remembered over a quarter, meet rivalry: homicides drawn (Poisson)."""
+    n_reps, n_states = st.flow.shape
+    for r in range(n_reps):
+        produced_in = np.zeros(n_states)
+        for s in range(st.site_state.size):
+            produced_in[st.site_state[s]] += produced[r, s]
+        for k in range(n_states):
+            st.flow[r, k] = inflow_by_state[r, k] + produced_in[k] + transit_by_state[r, k]
+            st.flow_kg_week[r, k] += (st.flow[r, k] - st.flow_kg_week[r, k]) / FLOW_MEMORY_WEEKS
+            st.conflict[r, k] = st.rivalry[k] * st.flow_kg_week[r, k] * WEEKS_PER_YEAR / 1000.0
+            expected = (st.baseline[r, k] + p.violence_per_tonne[r] * st.conflict[r, k]) / WEEKS_PER_YEAR
+            st.homicides[r, k] = poisson(st.violence_die, expected)
+    add_flow(out.homicides, week, st.homicides, periods)
+    add_flow(out.fentanyl_flow_kg, week, st.flow, periods)
+    set_stock(out.conflict_index, week, st.conflict, periods)

@@ -1,0 +1,43 @@
+"""Write tests/data/engine_reference.npz: totals over places of every result of one short run.
+
+`tests/test_engine_reference.py` checks that the engine still gives these numbers (to 1e-12),
+so a change of results is always a decision, never an accident. The file in the repository
+was made by the pure-NumPy engine (commit 67eb8a3) before the step kernels were compiled;
+rerun this script only when a change of results is intended, and say why in the commit.
+
+    .venv/bin/python scripts/make_engine_reference.py
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "tests" / "data" / "engine_reference.npz"
+
+
+def reference_run():
+    """Two replicates with different parameters, every lever kind, weekly 2019-2020 (the test imports this)."""
+    import fentflow as ff
+    from fentflow.policy.interventions import Intervention
+    levers = [Intervention("port_inspection", "2019-03-01", "2019-12-31", 2.0, ("San Diego Field Office",)),
+              Intervention("between_enforcement", "2019-06-01", "2020-06-30", 0.5),
+              Intervention("precursor_control", "2019-06-01", "2020-03-31", 0.4),
+              Intervention("raids", "2020-01-01", "2020-06-30", 2.0),
+              Intervention("domestic_enforcement", "2019-09-01", "2020-06-30", 0.5),
+              Intervention("treatment", "2019-06-01", "2020-12-31", 1.0),
+              Intervention("naloxone", "2019-06-01", "2020-12-31", 0.3),
+              Intervention("potency_shock", "2020-03-01", "2020-09-30", 0.5)]
+    pars = {"supply_kg_week_2023": [190.0, 420.0], "poe_detection_2023": [0.12, 0.3],
+            "load_gross_median_kg": [2.5, 4.0], "staging_weeks_mean": [1.5, 4.0]}
+    sim = ff.Sim(ff.World.load(), pars, start="2019-01-01", end="2020-12-31", seed=3, interventions=levers)
+    sim.run()
+    return {name: data.sum(axis=2) for name, data in sim.results.data.items()}
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))
+    np.savez_compressed(OUT, **reference_run())
+    print(f"wrote {OUT}")

@@ -1,0 +1,47 @@
+"""Keep numba's on-disk cache of the step kernels in step with their source.
+
+numba (cache=True) checks only the file that defines a compiled function: after an edit to
+a kernel that another file's function calls (the fused run loop calls every module's
+kernel), it would load the stale machine code. So the cache carries a fingerprint of every
+source file of the simulator; when the sources change, the cache is emptied and the
+kernels compile afresh on first use. Only files that use numba count: editing the engine's
+Python leaves the cache alone.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SIM_DIR = Path(__file__).resolve().parent
+STAMP = SIM_DIR / "__pycache__" / "kernels.fingerprint"
+
+
+def sources_fingerprint(root: Path = SIM_DIR) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        source = path.read_bytes()
+        if b"numba" in source:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(source)
+    return digest.hexdigest()
+
+
+def refresh(root: Path = SIM_DIR, stamp: Path = STAMP) -> bool:
+    """Empty the kernel cache under `root` if the sources changed since it was made; True if it was emptied."""
+    fingerprint = sources_fingerprint(root)
+    try:
+        if stamp.read_text() == fingerprint:
+            return False
+    except OSError:
+        pass
+    for cached in [*root.rglob("__pycache__/*.nbi"), *root.rglob("__pycache__/*.nbc")]:
+        cached.unlink(missing_ok=True)
+    try:
+        stamp.parent.mkdir(exist_ok=True)
+        stamp.write_text(fingerprint)
+    except OSError:       # a read-only install: numba caches elsewhere, and its sources never change
+        log.debug("cannot write %s", stamp)
+    return True

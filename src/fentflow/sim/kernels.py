@@ -1,0 +1,54 @@
+"""Compiled helpers shared by the step kernels: recording results, a cycle counter.
+
+Every module's week is one compiled function (its *step kernel*), so a whole run can be
+a single compiled loop (`fused.py`). Kernels write into preallocated arrays in place;
+what they share is here.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numba
+import numpy as np
+from llvmlite import ir
+from numba.core import cgutils, types
+from numba.extending import intrinsic
+
+
+class Periods(NamedTuple):
+    """Where a week's results go: a flow is split over up to two periods (`flow_period`,
+    `flow_share`, a share of 0 marking an unused slot), a stock sets its `stock_period`."""
+    flow_period: np.ndarray   # (week, 2) int64
+    flow_share: np.ndarray    # (week, 2) float
+    stock_period: np.ndarray  # (week,) int64
+
+
+@numba.njit(cache=True)
+def add_flow(target, week, values, periods):
+    """Add a (rep, place) flow to its period(s) of `target`, (period, rep, place)."""
+    for k in range(2):
+        share = periods.flow_share[week, k]
+        if share == 0.0:
+            continue
+        row = target[periods.flow_period[week, k]]
+        if share == 1.0:
+            row += values
+        else:
+            row += values * share
+
+
+@numba.njit(cache=True)
+def set_stock(target, week, values, periods):
+    """Set a (rep, place) stock as the value of its period in `target`."""
+    target[periods.stock_period[week]] = values
+
+
+@intrinsic
+def cycles(typingctx):
+    """The processor's cycle counter (a few nanoseconds to read): the fused loop times its steps with it."""
+    def codegen(context, builder, signature, args):
+        counter = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.IntType(64), []),
+                                                 "llvm.readcyclecounter")
+        return builder.call(counter, [])
+    return types.int64(), codegen
+

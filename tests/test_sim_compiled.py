@@ -1,0 +1,166 @@
+"""The compiled engine: the fused run loop agrees with stepping week by week, draws follow NumPy,
+the kernel cache follows its sources, and the fast path still checks and times every step."""
+import numba
+import numpy as np
+import pytest
+
+from fentflow.errors import LedgerError
+from fentflow.policy.interventions import Intervention
+from fentflow.sim import compile_cache, dice
+from fentflow.sim.engine import STEP_ORDER, Sim
+from fentflow.sim.modules.base import Module
+from fentflow.sim.rng import Streams
+
+LEVERS = (Intervention("port_inspection", "2019-03-01", "2019-12-31", 2.0),
+          Intervention("precursor_control", "2019-06-01", "2020-03-31", 0.4),
+          Intervention("treatment", "2019-06-01", "2020-06-30", 1.0))
+
+
+def _sim(**kwargs) -> Sim:
+    kwargs = {"start": "2019-01-01", "end": "2020-06-30", "seed": 4, **kwargs}
+    return Sim(**kwargs)
+
+
+def _stepped(sim: Sim) -> Sim:
+    for week in range(sim.calendar.n_weeks):
+        sim.step(week)
+    return sim
+
+
+@pytest.mark.parametrize("kwargs", [
+    {},
+    {"pars": {"poe_detection_2023": [0.05, 0.3], "supply_kg_week_2023": [150.0, 400.0]},
+     "resolution": "month", "interventions": LEVERS},
+])
+def test_compiled_run_equals_stepping_week_by_week(kwargs):
+    fused, stepped = _sim(**kwargs), _stepped(_sim(**kwargs))
+    assert fused.compiled
+    fused.run()
+    for name, data in stepped.results.data.items():
+        np.testing.assert_allclose(fused.results[name], data, rtol=1e-12, atol=1e-12, err_msg=name)
+    assert fused.loads.count == stepped.loads.count
+
+
+class Census(Module):
+    """A plain-Python step that only reads: inserting it must change no result."""
+    name = "census"
+
+    def declare_results(self):
+        self.sim.results.declare("loads_on_road", "loads", "stock", "national")
+
+    def step(self, week):
+        self.record("loads_on_road", week, np.array([[self.sim.loads.count]], float))
+
+
+def test_a_python_module_in_the_order_runs_stepwise_with_the_same_results():
+    custom = _sim(steps=(*STEP_ORDER, Census))
+    assert not custom.compiled
+    custom.run()
+    standard = _sim()
+    standard.run()
+    assert custom.results["loads_on_road"][-1, 0, 0] == standard.loads.count > 0
+    for name in standard.results.data:
+        np.testing.assert_array_equal(custom.results[name], standard.results[name], err_msg=name)
+
+
+def test_every_array_the_kernels_take_is_c_contiguous():
+    """One memory layout for every run keeps to one compiled signature (no recompiling for a batch)."""
+    sim = _sim(pars={"raids_per_year": np.linspace(1, 9, 8)[::2]}, resolution="month")
+    tuples = [sim.par_columns, sim.results.periods, sim.ledger.arrays, sim.loads.arrays,
+              *(m.state for m in sim.modules.values()), *(m.results(m.outputs) for m in sim.modules.values()
+                                                        if m.outputs is not None)]
+    odd = [(type(arrays).__name__, name) for arrays in tuples for name, array in zip(arrays._fields, arrays)
+           if not (array.flags.c_contiguous and array.flags.writeable)]
+    assert odd == []
+
+
+def test_a_replaced_step_method_takes_the_stepwise_path():
+    sim = _sim()
+    sim.modules["market"].step = lambda week: None
+    assert not sim.compiled
+
+
+def test_the_compiled_path_checks_the_mass_balance():
+    sim = _sim()
+    sim.modules["market"].stock[0, 0, 0] = 1.0     # pure kg out of nowhere
+    with pytest.raises(LedgerError, match=r"week 0 \(\d{4}-\d\d-\d\d\), replicate 0"):
+        sim.run()
+
+
+def test_the_compiled_path_times_every_step_and_reports_progress():
+    sim = _sim()
+    weeks = []
+    sim.run(progress=weeks.append)
+    assert weeks[-1] == sim.calendar.n_weeks - 1 and weeks == sorted(weeks) and len(weeks) > 1
+    assert set(sim.timings) == {*[cls.name for cls in STEP_ORDER], "ledger"}
+    assert all(seconds > 0 for seconds in sim.timings.values())
+
+
+# Draws: the compiled kernels take exactly NumPy's numbers from each named stream ---------
+@numba.njit
+def _draws(die, lam, p, a, b, shape):
+    n = lam.size
+    out = np.empty((7, n))
+    for i in range(n):
+        out[0, i] = dice.uniform(die)
+    for i in range(n):
+        out[1, i] = dice.standard_normal(die)
+    for i in range(n):
+        out[2, i] = dice.standard_exponential(die)
+    for i in range(n):
+        out[3, i] = dice.poisson(die, lam[i])
+    for i in range(n):
+        out[4, i] = dice.geometric(die, p[i])
+    for i in range(n):
+        out[5, i] = dice.beta(die, a[i], b[i])
+    for i in range(n):
+        out[6, i] = dice.standard_gamma(die, shape[i])
+    return out
+
+
+def test_dice_draw_what_numpy_draws_number_for_number():
+    rng, n = np.random.default_rng(1), 100_000
+    lam = rng.uniform(0, 60, n)
+    lam[::5] = 0.0
+    lam[::7] = rng.uniform(10.0, 11.0, lam[::7].size)       # PTRS near its lower end
+    p = rng.uniform(0.01, 1.0, n)                            # both geometric methods
+    a, b = rng.uniform(0.05, 20, n), rng.uniform(0.05, 20, n)
+    a[::3], b[::3] = rng.uniform(0.01, 1, a[::3].size), rng.uniform(0.01, 1, b[::3].size)   # Johnk's beta
+    shape = rng.uniform(0, 5, n)
+    shape[::9] = 1.0
+    generator = np.random.default_rng([5, 123])
+    die = dice.die_of(generator)
+    ours = _draws(die, lam, p, a, b, shape)
+    numpy_draws = [generator.random(n), generator.standard_normal(n), generator.standard_exponential(n),
+                   generator.poisson(lam), generator.geometric(p), generator.beta(a, b), generator.standard_gamma(shape)]
+    for name, mine, theirs in zip(("random", "normal", "exponential", "poisson", "geometric", "beta", "gamma"),
+                                  ours, numpy_draws):
+        np.testing.assert_array_equal(mine, theirs, err_msg=name)
+    np.testing.assert_array_equal(die, dice.die_of(generator))   # and the stream ends where NumPy's does
+
+
+def test_a_stream_is_drawn_either_compiled_or_from_python():
+    streams = Streams(3)
+    streams.die("route")
+    streams("inspection")
+    with pytest.raises(ValueError, match="both"):
+        streams("route")
+    with pytest.raises(ValueError, match="both"):
+        streams.die("inspection")
+
+
+# The kernel cache ----------------------------------------------------------------------
+def test_kernel_cache_is_emptied_when_the_sources_change(tmp_path):
+    root = tmp_path / "sim"
+    (root / "__pycache__").mkdir(parents=True)
+    (root / "a.py").write_text("import numba\nx = 1\n")
+    (root / "b.py").write_text("y = 1\n")                  # no kernels: not part of the fingerprint
+    cached = root / "__pycache__" / "a.f-3.py311.nbi"
+    stamp = root / "__pycache__" / "kernels.fingerprint"
+    assert compile_cache.refresh(root, stamp)               # no fingerprint yet
+    cached.write_text("machine code")
+    assert not compile_cache.refresh(root, stamp) and cached.exists()
+    (root / "b.py").write_text("y = 2\n")
+    assert not compile_cache.refresh(root, stamp) and cached.exists()
+    (root / "a.py").write_text("import numba\nx = 2\n")
+    assert compile_cache.refresh(root, stamp) and not cached.exists()
