@@ -5,6 +5,12 @@
 """
 from __future__ import annotations
 
-from fentflow.report.build import REPORT_FILE, build_report
-
 __all__ = ["REPORT_FILE", "build_report"]
+
+
+def __getattr__(name: str):
+    """Load the report builder (matplotlib, the risk map, ...) on first use, so the CLI starts fast."""
+    if name in __all__:
+        from fentflow.report import build
+        return getattr(build, name)
+    raise AttributeError(f"module 'fentflow.report' has no attribute {name!r}")

@@ -20,7 +20,6 @@ import pandas as pd
 from fentflow.risk.method import describe_method
 from fentflow.risk.offline_html import figure_div, standalone_page
 from fentflow.risk.plotly_map import change_figure, default_title, risk_figure
-from fentflow.risk.png_map import write_png
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +40,7 @@ def write_map_files(assessment, out_dir: str | Path) -> dict[str, Path]:
     paths["geojson"].write_text(_geojson(assessment, table))
     sensitivity_table(assessment).to_csv(paths["sensitivity"], index=False)
     paths["summary"].write_text(json.dumps(summary(assessment), indent=2) + "\n")
+    from fentflow.risk.png_map import write_png   # matplotlib: half a second, so only when a map is written
     write_png(assessment, paths["png"])
     paths["html"].write_text(map_page(assessment), encoding="utf-8")
     log.info("risk map files written to %s", out)
