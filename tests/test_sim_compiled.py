@@ -153,7 +153,7 @@ def test_a_stream_is_drawn_either_compiled_or_from_python():
 def test_kernel_cache_is_emptied_when_the_sources_change(tmp_path):
     root = tmp_path / "sim"
     (root / "__pycache__").mkdir(parents=True)
-    (root / "a.py").write_text("import numba\nx = 1\n")
+    (root / "a.py").write_text("@numba.njit\ndef f(): return 1\n")
     (root / "b.py").write_text("y = 1\n")                  # no kernels: not part of the fingerprint
     cached = root / "__pycache__" / "a.f-3.py311.nbi"
     stamp = root / "__pycache__" / "kernels.fingerprint"
@@ -162,5 +162,13 @@ def test_kernel_cache_is_emptied_when_the_sources_change(tmp_path):
     assert not compile_cache.refresh(root, stamp) and cached.exists()
     (root / "b.py").write_text("y = 2\n")
     assert not compile_cache.refresh(root, stamp) and cached.exists()
-    (root / "a.py").write_text("import numba\nx = 2\n")
+    (root / "a.py").write_text("@numba.njit\ndef f(): return 2\n")
     assert compile_cache.refresh(root, stamp) and not cached.exists()
+
+
+def test_a_fresh_cache_is_reported_as_not_compiled(tmp_path, monkeypatch):
+    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
+    (tmp_path / "__pycache__").mkdir()
+    assert not compile_cache.kernels_cached(tmp_path)
+    (tmp_path / "__pycache__" / "fused.run_weeks-35.py311.nbi").write_text("index")
+    assert compile_cache.kernels_cached(tmp_path)

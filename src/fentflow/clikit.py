@@ -38,11 +38,20 @@ def output_folder(path: Path, option: str = "--out") -> Path:
     return path
 
 
+def compile_notice(console: Console) -> None:
+    """Say so when the simulation kernels are about to be compiled (once per machine, a minute or two)."""
+    from fentflow.sim.compile_cache import kernels_cached
+    if not kernels_cached():
+        console.print("[dim]First run on this machine: compiling the simulation kernels (1-2 minutes, "
+                      "once; later runs start at once).[/dim]")
+
+
 def run_with_progress(sim, console: Console, quiet: bool = False) -> None:
     """Run a simulation under a Rich progress bar over its weeks (none when quiet)."""
     if quiet:
         sim.run()
         return
+    compile_notice(console)
     columns = (TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TextColumn("weeks"), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("run", total=sim.calendar.n_weeks)

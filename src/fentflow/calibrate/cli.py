@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from fentflow.calibrate.budget import BUDGETS
-from fentflow.clikit import output_folder, user_errors
+from fentflow.clikit import compile_notice, output_folder, user_errors
 from fentflow.errors import InputError
 from fentflow.observed.series import LAST_DATA_YEAR
 
@@ -53,6 +53,8 @@ def calibrate_command(
         if budget not in BUDGETS:
             raise InputError(f"unknown budget {budget!r}; choose one of {', '.join(BUDGETS)}", field="budget")
         output_folder(out)
+        if not quiet:
+            compile_notice(console)
         with _progress_display(quiet) as on_progress:
             report = calibrate_and_report(budget, out, workers=workers, scheduler=scheduler, seed=seed,
                                           resume=resume, data_through=data_through, start=start,

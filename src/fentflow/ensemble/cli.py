@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from fentflow.clikit import output_folder, user_errors
+from fentflow.clikit import compile_notice, output_folder, user_errors
 from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP, parameter_source
 from fentflow.ensemble.spec import DEFAULT_BLOCK_SIZE, DEFAULT_RUNS
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
@@ -58,6 +58,8 @@ def compare_command(
 
     with user_errors():
         output_folder(out)
+        if not quiet:
+            compile_notice(console)
         spec = ComparisonSpec(
             arms=tuple(load_scenario(s) for s in scenarios), runs=runs, seed=seed, start=start, end=end,
             block_size=block_size, parameters=parameter_source(parameters),

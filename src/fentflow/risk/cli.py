@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from fentflow.clikit import output_folder, user_errors
+from fentflow.clikit import compile_notice, output_folder, user_errors
 from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP
 from fentflow.errors import InputError
 from fentflow.risk.hotspots import COLD, HOT
@@ -46,6 +46,7 @@ def map_command(
     console = Console(highlight=False)
     with user_errors():
         output_folder(out)
+        compile_notice(console)
         with console.status("simulating and scoring the states"):
             assessment = assess(World.load(world), year=year, scenario=scenario, seed=seed, replicates=replicates,
                                 parameters=parameter_source(parameters))

@@ -4,13 +4,14 @@ numba (cache=True) checks only the file that defines a compiled function: after 
 a kernel that another file's function calls (the fused run loop calls every module's
 kernel), it would load the stale machine code. So the cache carries a fingerprint of every
 source file of the simulator; when the sources change, the cache is emptied and the
-kernels compile afresh on first use. Only files that use numba count: editing the engine's
-Python leaves the cache alone.
+kernels compile afresh on first use. Only files that define compiled code (`njit`,
+`@intrinsic`) count: editing the engine's Python leaves the cache alone.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ def sources_fingerprint(root: Path = SIM_DIR) -> str:
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
         source = path.read_bytes()
-        if b"numba" in source:
+        if b"njit" in source or b"@intrinsic" in source:
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(source)
     return digest.hexdigest()
@@ -45,3 +46,12 @@ def refresh(root: Path = SIM_DIR, stamp: Path = STAMP) -> bool:
     except OSError:       # a read-only install: numba caches elsewhere, and its sources never change
         log.debug("cannot write %s", stamp)
     return True
+
+
+def kernels_cached(root: Path = SIM_DIR) -> bool:
+    """Whether the run loop's compiled code is in the cache (if not, the next run compiles it first).
+
+    With NUMBA_CACHE_DIR set the cache lives elsewhere, and this says True rather than guess."""
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return True
+    return any((root / "__pycache__").glob("fused.run_weeks-*.nbi"))
