@@ -51,26 +51,27 @@ def make_loads(reps, sites, is_pill, size_z, mg_z, purity, shipped, mg_median, g
 
 
 @numba.njit(cache=True)
-def choose_routes(reps, sites, u, weight, route_site, n_sites):
+def choose_routes(reps, sites, u, weight, route_first, fraction):
     """Categorical draw among each site's routes (grouped by site) with probability proportional to `weight`.
 
-    A load takes the first route of its site whose cumulative share reaches its uniform draw
-    `u`. Shares are made as the vectorised version made them (row cumsum less the earlier
-    sites' total, over the site's sequential total; the last route 1 exactly), and compared
-    after the same offset `rep * (n_sites + 1) + site`, so every draw picks the same route."""
-    n_reps, n_routes = weight.shape
-    first = np.searchsorted(route_site, np.arange(n_sites + 1))           # each site's routes: first..first+1
-    fraction = np.empty((n_reps, n_routes))
-    for r in range(n_reps):
-        cumulative = np.cumsum(weight[r])
+    Site s's routes are route_first[s]..route_first[s + 1] - 1; `fraction` is scratch space,
+    (rep, route). A load takes the first route of its site whose cumulative share reaches its
+    uniform draw `u` (found by bisection: the shares only grow). Shares are made as the
+    vectorised version made them (row cumsum less the earlier sites' total, over the site's
+    sequential total; the last route 1 exactly), and compared after the same offset
+    `rep * (n_sites + 1) + site`, so every draw picks the same route."""
+    n_sites = route_first.size - 1
+    for r in range(weight.shape[0]):
+        running = 0.0                                   # the row's cumulative sum
         for s in range(n_sites):
-            lo, hi = first[s], first[s + 1]
+            lo, hi = route_first[s], route_first[s + 1]
             total = 0.0
             for j in range(lo, hi):
                 total += weight[r, j]
-            before = cumulative[lo - 1] if lo > 0 else 0.0
+            before = running
             for j in range(lo, hi):
-                fraction[r, j] = (cumulative[j] - before) / total
+                running += weight[r, j]
+                fraction[r, j] = (running - before) / total
             if hi > lo:
                 fraction[r, hi - 1] = 1.0
     route = np.empty(reps.size, np.int64)
@@ -78,10 +79,14 @@ def choose_routes(reps, sites, u, weight, route_site, n_sites):
         r, s = reps[i], sites[i]
         offset = float(r * (n_sites + 1) + s)
         target = offset + u[i]
-        j = first[s]
-        while j < first[s + 1] - 1 and offset + fraction[r, j] < target:
-            j += 1
-        route[i] = j
+        lo, hi = route_first[s], route_first[s + 1] - 1        # the answer is hi if no share reaches u
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if offset + fraction[r, mid] < target:
+                lo = mid + 1
+            else:
+                hi = mid
+        route[i] = lo
     return route
 
 
@@ -114,11 +119,13 @@ def crossing_totals(reps, crossings, sites, gross, pure, pills, seized, n_reps, 
 
 
 @numba.njit(cache=True)
-def market_fields(reps, crossings, form, gross, pure, pills, mg_per_pill, lethal_mg, n_reps, n_crossings):
-    """What passed each crossing, (rep, crossing, field) with the fields of `distribution.FIELDS`:
-    pill pure kg, pills, pills >= `lethal_mg`, powder pure kg, powder gross kg."""
+def market_fields(reps, crossings, form, gross, pure, pills, mg_per_pill, seized, lethal_mg, n_reps, n_crossings):
+    """What passed each crossing (the loads not `seized`), (rep, crossing, field) with the fields of
+    `distribution.FIELDS`: pill pure kg, pills, pills >= `lethal_mg`, powder pure kg, powder gross kg."""
     out = np.zeros((n_reps, n_crossings, 5))
     for i in range(reps.size):
+        if seized[i]:
+            continue
         r, c = reps[i], crossings[i]
         out[r, c, 1] += pills[i]
         if form[i] == PILL:

@@ -29,7 +29,8 @@ class LoadQueue:
 
     def schedule(self, **columns: np.ndarray) -> None:
         """Put loads on the road; every column must be given, all of the same length."""
-        self.arrays = queue_kernels.schedule(self.arrays, batch_from_columns(columns))
+        batch = batch_from_columns(columns)
+        self.arrays = queue_kernels.schedule(self.arrays, batch, np.ones(batch.rep.size, np.bool_))
 
     def arrivals(self, week: int) -> dict[str, np.ndarray]:
         """Take the loads that reach the border in `week` (and any left from earlier weeks)."""

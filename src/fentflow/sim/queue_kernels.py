@@ -27,42 +27,23 @@ def empty_batch(n):
 
 
 @numba.njit(cache=True)
-def select(batch, keep):
-    """The loads of `batch` where `keep` is true, in order."""
+def schedule(q, batch, keep):
+    """Put the loads of `batch` where `keep` is true on the road; a load due in a week already
+    delivered waits for the next delivery. Returns the queue (it may have grown)."""
     n = 0
-    for i in range(keep.size):
-        if keep[i]:
-            n += 1
-    out = empty_batch(n)
-    k = 0
-    for i in range(keep.size):
-        if keep[i]:
-            _copy_load(batch, i, out, k)
-            k += 1
-    return out
-
-
-@numba.njit(cache=True)
-def _copy_load(source, i, target, k):
-    target.rep[k], target.site[k], target.route[k] = source.rep[i], source.site[i], source.route[i]
-    target.crossing[k], target.form[k], target.t_arrive[k] = source.crossing[i], source.form[i], source.t_arrive[i]
-    target.gross_kg[k], target.pure_kg[k] = source.gross_kg[i], source.pure_kg[i]
-    target.pills[k], target.mg_per_pill[k] = source.pills[i], source.mg_per_pill[i]
-
-
-@numba.njit(cache=True)
-def schedule(q, batch):
-    """Put `batch` on the road; a load due in a week already delivered waits for the next delivery."""
-    n = batch.rep.size
-    if n == 0:
-        return q
     first = q.first_week[0]
     last_week = first
-    for i in range(n):
-        last_week = max(last_week, batch.t_arrive[i])
+    for i in range(batch.rep.size):
+        if keep[i]:
+            n += 1
+            last_week = max(last_week, batch.t_arrive[i])
+    if n == 0:
+        return q
     q = _with_room(q, n, last_week)
     added = np.zeros(q.pure_in_transit.size)
-    for i in range(n):
+    for i in range(batch.rep.size):
+        if not keep[i]:
+            continue
         q.n_free[0] -= 1
         slot = q.free[q.n_free[0]]
         _store(q, slot, batch, i)

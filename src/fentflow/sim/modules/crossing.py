@@ -57,7 +57,8 @@ class Crossing(Module):
             totals=np.zeros((len(COUNTS), self.n_reps, n_crossings)),
             seized_pure_by_site=np.zeros((self.n_reps, self.net.n_sites)),
             detection=self.detection(np.arange(sim.calendar.n_weeks)), inspection_die=self.die("inspection"))
-        self.passed = None      # this week's loads that crossed (a LoadBatch), made by `step`
+        self.arrived = None     # this week's loads at the border (a LoadBatch) and which were seized, made by `step`
+        self.seized = None
 
     @property
     def attempted_gross(self) -> np.ndarray:
@@ -84,13 +85,14 @@ class Crossing(Module):
         return base * (1.0 + boost)[..., None, :]
 
     def step(self, week: int) -> None:
-        self.passed = crossing_step(week, self.sim.par_columns, self.state, self.sim.loads.arrays,
-                                    self.sim.ledger.arrays, self.results(self.outputs), self.sim.results.periods)
+        self.arrived, self.seized = crossing_step(week, self.sim.par_columns, self.state, self.sim.loads.arrays,
+                                                  self.sim.ledger.arrays, self.results(self.outputs),
+                                                  self.sim.results.periods)
 
 
 @numba.njit(cache=True)
 def crossing_step(week, p, st, queue, ledger, out, periods):
-    """Inspect the loads arriving this week; record the counts; return the loads that crossed."""
+    """Inspect the loads arriving this week and record the counts; returns the arrivals and which were seized."""
     arrived = queue_kernels.arrivals(queue, week)
     n = arrived.rep.size
     seized = np.empty(n, np.bool_)
@@ -100,7 +102,7 @@ def crossing_step(week, p, st, queue, ledger, out, periods):
         chance = min(st.detection[week, r, arrived.crossing[i]] * size, MAX_DETECTION)
         seized[i] = uniform(st.inspection_die) < chance
     _record(week, st, arrived, seized, ledger, out, periods)
-    return queue_kernels.select(arrived, ~seized)
+    return arrived, seized
 
 
 @numba.njit(cache=True)

@@ -62,14 +62,15 @@ class Distribution(Module):
                 "domestic seizures of powder, gross")
 
     def step(self, week: int) -> None:
-        distribution_step(week, self.sim.par_columns, self.state, self.sim.modules["crossing"].passed,
+        crossing = self.sim.modules["crossing"]
+        distribution_step(week, self.sim.par_columns, self.state, crossing.arrived, crossing.seized,
                           self.sim.ledger.arrays, self.results(self.outputs), self.sim.results.periods)
 
 
 @numba.njit(cache=True)
-def distribution_step(week, p, st, passed, ledger, out, periods):
-    """Spread what crossed over the markets; domestic enforcement seizes a share of it."""
-    _arrivals(st, passed)
+def distribution_step(week, p, st, arrived, seized_at_border, ledger, out, periods):
+    """Spread what crossed (the arrivals not seized) over the markets; domestic enforcement seizes a share."""
+    _arrivals(st, arrived, seized_at_border)
     n_reps, n_markets, n_fields = st.arrived.shape
     seized_pure = np.zeros((n_reps, n_markets))
     for r in range(n_reps):
@@ -88,11 +89,11 @@ def distribution_step(week, p, st, passed, ledger, out, periods):
 
 
 @numba.njit(cache=True)
-def _arrivals(st, loads):
+def _arrivals(st, loads, seized):
     """(rep, market, field) arriving this week from every crossing, by the gravity shares."""
     n_reps, n_crossings, n_markets = st.shares.shape
     at_crossing = load_kernels.market_fields(loads.rep, loads.crossing, loads.form, loads.gross_kg, loads.pure_kg,
-                                             loads.pills, loads.mg_per_pill, LETHAL_MG, n_reps, n_crossings)
+                                             loads.pills, loads.mg_per_pill, seized, LETHAL_MG, n_reps, n_crossings)
     st.arrived[:] = 0.0
     for r in range(n_reps):
         for c in range(n_crossings):

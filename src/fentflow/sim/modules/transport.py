@@ -29,7 +29,8 @@ class TransportState(NamedTuple):
     route_risk: np.ndarray        # (rep, route) interception probability in Mexico
     travel_weeks: np.ndarray      # (route,)
     staging_p: np.ndarray         # (rep,) weekly chance that a staged load moves
-    route_site: np.ndarray        # (route,)
+    route_first: np.ndarray       # (site + 1,) site s's routes are route_first[s]..route_first[s + 1] - 1
+    route_fraction: np.ndarray    # (rep, route) scratch: each site's cumulative route shares this week
     route_crossing: np.ndarray    # (route,)
     route_state_first: np.ndarray  # the states a route touches, as a sparse (route, state) matrix:
     route_state: np.ndarray        # route j's are route_state[first[j]:first[j + 1]]
@@ -59,7 +60,9 @@ class Transport(Module):
             appeal=route_appeal(net, self.pars), route_risk=np.clip(risk, 0.0, 1.0),
             travel_weeks=np.ceil(net.route_hours / HOURS_PER_WEEK).astype(np.int64),
             staging_p=1.0 / (1.0 + self.pars["staging_weeks_mean"]),
-            route_site=np.array(net.route_site, np.int64), route_crossing=np.array(net.route_crossing, np.int64),
+            route_first=np.searchsorted(net.route_site, np.arange(net.n_sites + 1)).astype(np.int64),
+            route_fraction=np.zeros((self.n_reps, len(net.route_site))),
+            route_crossing=np.array(net.route_crossing, np.int64),
             **_sparse_rows(net.route_states),
             route_die=self.die("route"), interdiction_die=self.die("mexico interdiction"),
             staging_die=self.die("staging"))
@@ -102,7 +105,7 @@ def transport_step(week, p, st, loads, crossing_loss, queue, ledger, out, period
         loads.route[i] = route[i]
         loads.crossing[i] = st.route_crossing[route[i]]
         loads.t_arrive[i] = week + 1 + st.travel_weeks[route[i]] + staging[i]
-    queue = queue_kernels.schedule(queue, queue_kernels.select(loads, ~caught))
+    queue = queue_kernels.schedule(queue, loads, ~caught)
     add_flow(out.dispatched_kg, week, st.dispatched, periods)
     add_flow(out.mexico_seized_kg, week, st.seized_by_site, periods)
     return queue
@@ -119,7 +122,7 @@ def _choose_routes(p, st, loads, crossing_loss):
     u = np.empty(loads.rep.size)
     for i in range(u.size):
         u[i] = uniform(st.route_die)
-    return load_kernels.choose_routes(loads.rep, loads.site, u, weight, st.route_site, st.dispatched.shape[1])
+    return load_kernels.choose_routes(loads.rep, loads.site, u, weight, st.route_first, st.route_fraction)
 
 
 @numba.njit(cache=True)
