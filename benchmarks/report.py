@@ -66,13 +66,13 @@ def _profile_note(step_seconds: dict[str, float], fit: dict) -> str:
     total = sum(step_seconds.values()) or 1.0
     steps = sorted(((s, v) for s, v in step_seconds.items() if s != "outside the steps"), key=lambda x: -x[1])
     heaviest = ", ".join(f"{s} {v / total:.0%}" for s, v in steps[:3])
-    fixed, per_load = fit["fixed_s_per_week"], fit["s_per_load"]
+    fixed, per_load = max(fit["fixed_s_per_week"], 0.0), fit["s_per_load"]   # a fit may put the intercept below 0
     loads = fit["loads_per_week"][1]                        # the default supply's loads per week
     fixed_share = fixed / (fixed + loads * per_load)
     bound = ("per-step overhead (many small array operations every week), not the loads: batching replicates "
              "shares that overhead, and fewer, fused operations per step cut it" if fixed_share > 0.5 else
-             "the work per load: cheaper per-load kernels (fewer passes over the load columns, compiled loops) "
-             "are what helps")
-    return (f"the heaviest steps are {heaviest}. The scaling fit gives {fixed * 1e3:.2f} ms of fixed cost per week "
+             "the work per load: fewer draws or cheaper work per load (or fewer, larger loads) is what helps")
+    fixed_text = f"{fixed * 1e3:.2f} ms of fixed cost per week" if fixed > 0 else "no measurable fixed cost per week"
+    return (f"the heaviest steps are {heaviest}. The scaling fit gives {fixed_text} "
             f"and {per_load * 1e6:.2f} us per load; at the default {loads:,.0f} loads/week the fixed part is "
             f"{fixed_share:.0%} of a week's cost, so a run is bound by {bound}.")
