@@ -42,7 +42,7 @@ def compile_notice(console: Console) -> None:
     """Say so when the simulation kernels are about to be compiled (once per machine, a minute or two)."""
     from fentflow.sim.compile_cache import kernels_cached
     if not kernels_cached():
-        console.print("[dim]First run on this machine: compiling the simulation kernels (1-2 minutes, "
+        console.print("[dim]First run on this machine: compiling the simulation kernels (about a minute, "
                       "once; later runs start at once).[/dim]")
 
 

@@ -23,6 +23,8 @@ class Periods(NamedTuple):
     stock_period: np.ndarray  # (week,) int64
 
 
+# Plain loops rather than array expressions here and in the kernels: they compile in a
+# fraction of the time, and the first run on a machine waits for the compiler.
 @numba.njit(cache=True)
 def add_flow(target, week, values, periods):
     """Add a (rep, place) flow to its period(s) of `target`, (period, rep, place)."""
@@ -30,17 +32,19 @@ def add_flow(target, week, values, periods):
         share = periods.flow_share[week, k]
         if share == 0.0:
             continue
-        row = target[periods.flow_period[week, k]]
-        if share == 1.0:
-            row += values
-        else:
-            row += values * share
+        row = periods.flow_period[week, k]
+        for r in range(values.shape[0]):
+            for place in range(values.shape[1]):
+                target[row, r, place] += values[r, place] if share == 1.0 else values[r, place] * share
 
 
 @numba.njit(cache=True)
 def set_stock(target, week, values, periods):
     """Set a (rep, place) stock as the value of its period in `target`."""
-    target[periods.stock_period[week]] = values
+    row = periods.stock_period[week]
+    for r in range(values.shape[0]):
+        for place in range(values.shape[1]):
+            target[row, r, place] = values[r, place]
 
 
 @intrinsic

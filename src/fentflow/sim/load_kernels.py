@@ -96,11 +96,12 @@ CROSSING_COUNTS = ("attempts", "attempted_gross_kg", "attempted_pure_kg", "seizu
 
 
 @numba.njit(cache=True)
-def crossing_totals(reps, crossings, sites, gross, pure, pills, seized, n_reps, n_crossings, n_sites):
-    """(count, rep, crossing) totals in `CROSSING_COUNTS` order, seized pure kg by (rep, site) and by rep."""
-    totals = np.zeros((8, n_reps, n_crossings))
-    by_site = np.zeros((n_reps, n_sites))
-    by_rep = np.zeros(n_reps)
+def crossing_totals(reps, crossings, sites, gross, pure, pills, seized, totals, by_site):
+    """Fill `totals`, (count, rep, crossing) in `CROSSING_COUNTS` order, and `by_site`, seized pure kg by
+    (rep, site); returns seized pure kg by rep."""
+    totals[:] = 0.0
+    by_site[:] = 0.0
+    by_rep = np.zeros(by_site.shape[0])
     for i in range(reps.size):
         r, c = reps[i], crossings[i]
         totals[0, r, c] += 1.0
@@ -115,7 +116,7 @@ def crossing_totals(reps, crossings, sites, gross, pure, pills, seized, n_reps, 
             by_rep[r] += pure[i]
         else:
             totals[7, r, c] += pure[i]
-    return totals, by_site, by_rep
+    return by_rep
 
 
 @numba.njit(cache=True)

@@ -56,7 +56,8 @@ def schedule(q, batch, keep):
         q.tail[week] = slot
         q.due[week] += 1
         added[batch.rep[i]] += batch.pure_kg[i]
-    q.pure_in_transit[:] += added
+    for r in range(added.size):
+        q.pure_in_transit[r] += added[r]
     q.count[0] += n
     return q
 
@@ -109,7 +110,8 @@ def _gather(q, first, last, release):
             q.tail[week] = -1
             q.due[week] = 0
     if release:
-        q.pure_in_transit[:] -= taken
+        for r in range(taken.size):
+            q.pure_in_transit[r] -= taken[r]
     return out
 
 
@@ -130,8 +132,8 @@ def _with_room(q, n, last_week):
     if n > q.n_free[0]:
         old = ints.shape[0]
         new = max(2 * old, old + n)
-        ints = _grown(ints, new, 0)
-        floats = _grown(floats, new, 0.0)
+        ints = _grown_rows(ints, new)
+        floats = _grown_rows(floats, new)
         next_slot = _grown(next_slot, new, -1)
         unused = q.free[:q.n_free[0]]
         free = np.zeros(new, np.int64)
@@ -148,7 +150,18 @@ def _with_room(q, n, last_week):
 
 @numba.njit(cache=True)
 def _grown(array, size, fill):
-    """A copy of `array` with its first axis extended to `size`, the new part set to `fill`."""
-    grown = np.full((size,) + array.shape[1:], fill, array.dtype)
-    grown[:array.shape[0]] = array
+    """A copy of the 1-D int64 `array` extended to `size`, the new part set to `fill`."""
+    grown = np.empty(size, np.int64)
+    for i in range(size):
+        grown[i] = array[i] if i < array.size else fill
+    return grown
+
+
+@numba.njit(cache=True)
+def _grown_rows(array, size):
+    """A copy of the 2-D `array` with rows of zeros added up to `size` rows."""
+    grown = np.zeros((size, array.shape[1]), array.dtype)
+    for i in range(array.shape[0]):
+        for k in range(array.shape[1]):
+            grown[i, k] = array[i, k]
     return grown

@@ -107,11 +107,9 @@ def crossing_step(week, p, st, queue, ledger, out, periods):
 
 @numba.njit(cache=True)
 def _record(week, st, loads, seized, ledger, out, periods):
-    totals, by_site, by_rep = load_kernels.crossing_totals(
-        loads.rep, loads.crossing, loads.site, loads.gross_kg, loads.pure_kg, loads.pills, seized,
-        st.totals.shape[1], st.totals.shape[2], st.seized_pure_by_site.shape[1])
-    st.totals[:] = totals
-    st.seized_pure_by_site[:] = by_site
-    ledger.seized[:] += by_rep
+    by_rep = load_kernels.crossing_totals(loads.rep, loads.crossing, loads.site, loads.gross_kg, loads.pure_kg,
+                                          loads.pills, seized, st.totals, st.seized_pure_by_site)
+    for r in range(by_rep.size):
+        ledger.seized[r] += by_rep[r]
     for k, target in enumerate(out):
         add_flow(target, week, st.totals[k], periods)

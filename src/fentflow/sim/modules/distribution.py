@@ -73,6 +73,7 @@ def distribution_step(week, p, st, arrived, seized_at_border, ledger, out, perio
     _arrivals(st, arrived, seized_at_border)
     n_reps, n_markets, n_fields = st.arrived.shape
     seized_pure = np.zeros((n_reps, n_markets))
+    arrived_pure = np.zeros((n_reps, n_markets))
     for r in range(n_reps):
         rate = min(p.domestic_seizure_rate[r] * (1.0 + st.enforcement[week]), MAX_SEIZURE_RATE)
         for m in range(n_markets):
@@ -80,12 +81,13 @@ def distribution_step(week, p, st, arrived, seized_at_border, ledger, out, perio
                 st.seized[r, m, f] = st.arrived[r, m, f] * rate
                 st.delivered[r, m, f] = st.arrived[r, m, f] - st.seized[r, m, f]
             seized_pure[r, m] = st.seized[r, m, PILL_PURE] + st.seized[r, m, POWDER_PURE]
+            arrived_pure[r, m] = st.arrived[r, m, PILL_PURE] + st.arrived[r, m, POWDER_PURE]
         ledger.seized[r] += seized_pure[r].sum()
-    add_flow(out.arrived_pure_kg, week, st.arrived[:, :, PILL_PURE] + st.arrived[:, :, POWDER_PURE], periods)
+    add_flow(out.arrived_pure_kg, week, arrived_pure, periods)
     add_flow(out.domestic_seized_pure_kg, week, seized_pure, periods)
-    add_flow(out.domestic_seized_pills, week, np.ascontiguousarray(st.seized[:, :, PILLS]), periods)
-    add_flow(out.domestic_seized_pills_ge2mg, week, np.ascontiguousarray(st.seized[:, :, PILLS_GE2MG]), periods)
-    add_flow(out.domestic_seized_powder_gross_kg, week, np.ascontiguousarray(st.seized[:, :, POWDER_GROSS]), periods)
+    add_flow(out.domestic_seized_pills, week, st.seized[:, :, PILLS], periods)
+    add_flow(out.domestic_seized_pills_ge2mg, week, st.seized[:, :, PILLS_GE2MG], periods)
+    add_flow(out.domestic_seized_powder_gross_kg, week, st.seized[:, :, POWDER_GROSS], periods)
 
 
 @numba.njit(cache=True)

@@ -63,29 +63,34 @@ class Market(Module):
 @numba.njit(cache=True)
 def market_step(week, p, st, delivered, users, ledger, out, periods):
     """Stock in, use out (limited by reach and need), then price and potency."""
-    n_reps, n_markets = st.consumed.shape
+    n_reps, n_markets, n_fields = st.stock.shape
     need = np.empty((n_reps, n_markets))
     stock_left = np.empty((n_reps, n_markets))
     pure_after = np.empty((n_reps, n_markets))
+    price = np.empty((n_reps, n_markets))
+    used = np.empty(n_fields)
     for r in range(n_reps):
         for m in range(n_markets):
-            st.stock[r, m] += delivered[r, m]
+            for f in range(n_fields):
+                st.stock[r, m, f] += delivered[r, m, f]
             response = st.relative_price[r, m] ** -p.demand_price_elasticity[r]
             need[r, m] = users[r, m] * p.need_mg_per_user_week[r] / 1e6 * response
             pure_stock = st.stock[r, m, PILL_PURE] + st.stock[r, m, POWDER_PURE]
             st.consumed[r, m] = min(pure_stock * p.market_turnover[r], need[r, m])
             used_share = st.consumed[r, m] / pure_stock if pure_stock > 0 else 0.0
-            used = st.stock[r, m] * used_share
-            st.stock[r, m] -= used
+            for f in range(n_fields):
+                used[f] = st.stock[r, m, f] * used_share
+                st.stock[r, m, f] -= used[f]
             if st.consumed[r, m] > 0:
                 st.potency[r, m] = _mg_per_unit(used, p.retail_dilution[r])
             stock_left[r, m] = pure_stock - st.consumed[r, m]
             pure_after[r, m] = st.stock[r, m, PILL_PURE] + st.stock[r, m, POWDER_PURE]
         _update_price(p, st, r, stock_left[r], need[r])
+        for m in range(n_markets):
+            price[r, m] = st.relative_price[r, m] * p.price_per_pill_ref[r]
         ledger.consumed[r] += st.consumed[r].sum()
     add_flow(out.consumed_pure_kg, week, st.consumed, periods)
     set_stock(out.retail_stock_kg, week, pure_after, periods)
-    price = st.relative_price * np.expand_dims(p.price_per_pill_ref, 1)
     set_stock(out.price_usd_per_pill, week, price, periods)
     set_stock(out.potency_mg_per_unit, week, st.potency, periods)
 

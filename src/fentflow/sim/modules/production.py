@@ -123,22 +123,27 @@ class Production(Module):
 @numba.njit(cache=True)
 def production_step(week, p, st, delivered, ledger, out, periods):
     """Produce, raid, ship; returns this week's new loads (a LoadBatch) in (rep, site) order."""
-    st.precursor_stock[:] += delivered
-    _produce(st, week)
+    _produce(st, week, delivered)
     _raid(p, st, week, ledger)
     loads = _ship(p, st, week)
     add_flow(out.produced_kg, week, st.produced, periods)
     add_flow(out.destroyed_kg, week, st.destroyed, periods)
     add_flow(out.raids, week, st.raided, periods)
-    set_stock(out.site_stock_kg, week, st.precursor_stock + st.product_stock, periods)
+    stock = np.empty(st.produced.shape)
+    for r in range(stock.shape[0]):
+        for s in range(stock.shape[1]):
+            stock[r, s] = st.precursor_stock[r, s] + st.product_stock[r, s]
+    set_stock(out.site_stock_kg, week, stock, periods)
     return loads
 
 
 @numba.njit(cache=True)
-def _produce(st, week):
+def _produce(st, week, delivered):
+    """Precursors delivered join the stock; capacity (less what raids took, recovering) turns it into product."""
     n_reps, n_sites = st.produced.shape
     for r in range(n_reps):
         for s in range(n_sites):
+            st.precursor_stock[r, s] += delivered[r, s]
             made = min(st.precursor_stock[r, s], st.capacity[week, r, s] * (1.0 - st.capacity_lost[r, s]))
             st.produced[r, s] = made
             st.precursor_stock[r, s] -= made
