@@ -164,6 +164,9 @@ def test_kernel_cache_is_emptied_when_the_sources_change(tmp_path):
     assert not compile_cache.refresh(root, stamp) and cached.exists()
     (root / "a.py").write_text("@numba.njit\ndef f(): return 2\n")
     assert compile_cache.refresh(root, stamp) and not cached.exists()
+    cached.write_text("machine code")
+    (tmp_path / "units.py").write_text("WEEKS_PER_YEAR = 52.0\n")   # constants the kernels compile in
+    assert compile_cache.refresh(root, stamp) and not cached.exists()
 
 
 def test_a_fresh_cache_is_reported_as_not_compiled(tmp_path, monkeypatch):

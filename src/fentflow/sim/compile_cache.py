@@ -5,7 +5,8 @@ a kernel that another file's function calls (the fused run loop calls every modu
 kernel), it would load the stale machine code. So the cache carries a fingerprint of every
 source file of the simulator; when the sources change, the cache is emptied and the
 kernels compile afresh on first use. Only files that define compiled code (`njit`,
-`@intrinsic`) count: editing the engine's Python leaves the cache alone.
+`@intrinsic`) count, and `units.py`, whose constants the kernels compile in: editing the
+engine's Python leaves the cache alone.
 """
 from __future__ import annotations
 
@@ -18,28 +19,34 @@ log = logging.getLogger(__name__)
 
 SIM_DIR = Path(__file__).resolve().parent
 STAMP = SIM_DIR / "__pycache__" / "kernels.fingerprint"
+CONSTANTS = SIM_DIR.parent / "units.py"   # kernels compile its constants in (violence: WEEKS_PER_YEAR)
 
 
-def sources_fingerprint(root: Path = SIM_DIR) -> str:
+def sources_fingerprint(root: Path = SIM_DIR, constants: Path = CONSTANTS) -> str:
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
         source = path.read_bytes()
         if b"njit" in source or b"@intrinsic" in source:
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(source)
+    if constants.exists():
+        digest.update(constants.read_bytes())
     return digest.hexdigest()
 
 
 def refresh(root: Path = SIM_DIR, stamp: Path = STAMP) -> bool:
     """Empty the kernel cache under `root` if the sources changed since it was made; True if it was emptied."""
-    fingerprint = sources_fingerprint(root)
+    fingerprint = sources_fingerprint(root, root.parent / CONSTANTS.name)
     try:
         if stamp.read_text() == fingerprint:
             return False
     except OSError:
         pass
     for cached in [*root.rglob("__pycache__/*.nbi"), *root.rglob("__pycache__/*.nbc")]:
-        cached.unlink(missing_ok=True)
+        try:
+            cached.unlink(missing_ok=True)
+        except OSError:       # someone else's cache we may not touch: numba then recompiles into its own
+            log.debug("cannot remove %s", cached)
     try:
         stamp.parent.mkdir(exist_ok=True)
         stamp.write_text(fingerprint)
