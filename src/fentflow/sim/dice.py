@@ -15,6 +15,7 @@ import numpy as np
 from llvmlite import ir
 from numba.core import types
 from numba.extending import intrinsic
+# NumPy's ziggurat tables, as numba ships them (a private module: the draw-for-draw tests would catch a change)
 from numba.np.random._constants import (fe_double, fi_double, ke_double, ki_double, we_double, wi_double,
                                          ziggurat_exp_r, ziggurat_nor_inv_r, ziggurat_nor_r)
 
