@@ -9,6 +9,7 @@ from fentflow.sim.ledger import Ledger
 from fentflow.sim.loads import COLUMNS
 from fentflow.sim.queue import LoadQueue
 from fentflow.sim.pars import PARAMETERS, Pars
+from fentflow.sim.results import Results
 from fentflow.sim.rng import Streams
 from fentflow import units
 
@@ -137,3 +138,15 @@ def test_paths_hit_their_anchors_and_hold_outside():
     assert log_path(2020.5, 2017.5, 1.2, 2023.5, 2.4) == pytest.approx(np.sqrt(1.2 * 2.4))
     assert logit_path(2030, 2017.5, 0.1, 2023.5, 0.5) == pytest.approx(0.5)
     assert 0.1 < logit_path(2020, 2017.5, 0.1, 2023.5, 0.5) < 0.5
+
+
+# Results ---------------------------------------------------------------------------
+def test_python_records_split_a_flow_over_its_months_and_set_a_stock():
+    results = Results(Calendar.between("2020-01-20", "2020-02-20"), n_reps=2, resolution="month")
+    results.declare("flow", "kg", "flow", "national")
+    results.declare("stock", "kg", "stock", "national")
+    week = 1                                  # 2020-01-27 to 2020-02-02: 5 days in January, 2 in February
+    results.record("flow", week, [7.0, 14.0])
+    results.record("stock", week, [3.0, 4.0])
+    np.testing.assert_allclose(results["flow"][:, :, 0], [[5.0, 10.0], [2.0, 4.0]])
+    assert results["stock"][:, :, 0].tolist() == [[3.0, 4.0], [0.0, 0.0]]   # its Thursday, Jan 30, is in January

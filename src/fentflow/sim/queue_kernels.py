@@ -15,8 +15,6 @@ import numpy as np
 
 from fentflow.sim.loads import LoadBatch, QueueArrays
 
-N_INTS, N_FLOATS = 6, 4   # LoadBatch's integer columns, then its float columns
-
 
 @numba.njit(cache=True)
 def empty_batch(n):

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from fentflow.sim.calendar import Calendar
-from fentflow.sim.kernels import Periods
+from fentflow.sim.kernels import Periods, add_flow, set_stock
 
 FLOW, STOCK = "flow", "stock"
 
@@ -38,11 +38,10 @@ class Results:
         self.n_reps = n_reps
         self.resolution = resolution
         self.period_of_week, self.period_start = _periods(calendar, resolution)
-        self._flow_split = _flow_split(calendar, resolution, self.period_start)
-        self.periods = _compiled_periods(self._flow_split, self.period_of_week)
+        self.periods = Periods(*_flow_split(calendar, resolution, self.period_start),
+                               np.asarray(self.period_of_week, np.int64))
         self.quantities: dict[str, Quantity] = {}
         self.data: dict[str, np.ndarray] = {}
-        self._stocks: set[str] = set()
 
     @property
     def n_periods(self) -> int:
@@ -54,22 +53,13 @@ class Results:
             raise ValueError(f"result {name!r} declared twice")
         self.quantities[name] = Quantity(name, unit, kind, place_kind, tuple(places), doc)
         self.data[name] = np.zeros((self.n_periods, self.n_reps, len(places)))
-        if kind == STOCK:
-            self._stocks.add(name)
 
     def record(self, name: str, week: int, values: np.ndarray) -> None:
-        """Add a flow to its period, or set a stock's end-of-period value.
-
-        Called some thirty times a week, so it does no more than the arithmetic: (rep, place)
-        arrays go in as they are."""
-        if getattr(values, "ndim", 0) != 2:
-            values = np.asarray(values, dtype=float).reshape(self.n_reps, -1)
-        target = self.data[name]
-        if name in self._stocks:
-            target[self.period_of_week[week]] = values
-            return
-        for period, share in self._flow_split[week]:
-            target[period] += values * share if share != 1.0 else values
+        """Add a flow to its period, or set a stock's end-of-period value: what the compiled kernels
+        do, for modules written in Python."""
+        values = np.ascontiguousarray(values, dtype=float).reshape(self.n_reps, -1)
+        record = set_stock if self.quantities[name].kind == STOCK else add_flow
+        record(self.data[name], week, values, self.periods)
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.data[name]
@@ -98,26 +88,19 @@ class Results:
         return {q.name: q.unit for q in self.quantities.values()}
 
 
-def _flow_split(calendar: Calendar, resolution: str, period_start: pd.DatetimeIndex) -> list[list[tuple[int, float]]]:
-    """For each week, the (period, share) pairs its flow is split into."""
+def _flow_split(calendar: Calendar, resolution: str, period_start: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+    """For each week, the (up to two) periods its flow is split into and the shares, (week, 2) each."""
+    period = np.zeros((calendar.n_weeks, 2), np.int64)
+    share = np.zeros((calendar.n_weeks, 2))
     if resolution == "week":
-        return [[(week, 1.0)] for week in range(calendar.n_weeks)]
-    shares = calendar.month_shares
+        period[:, 0], share[:, 0] = np.arange(calendar.n_weeks), 1.0
+        return period, share
     month_index = {(d.year, d.month): i for i, d in enumerate(period_start)}
-    split: list[list[tuple[int, float]]] = [[] for _ in range(calendar.n_weeks)]
-    for week, year, month, share in shares.itertuples(index=False):
-        split[week].append((month_index[(year, month)], float(share)))
-    return split
-
-
-def _compiled_periods(split: list[list[tuple[int, float]]], period_of_week: np.ndarray) -> Periods:
-    """The flow split and stock periods as arrays, for the compiled step kernels."""
-    period = np.zeros((len(split), 2), np.int64)
-    share = np.zeros((len(split), 2))
-    for week, parts in enumerate(split):
-        for k, (p, s) in enumerate(parts):
-            period[week, k], share[week, k] = p, s
-    return Periods(period, share, np.asarray(period_of_week, np.int64))
+    used = np.zeros(calendar.n_weeks, np.int64)          # slots filled so far, per week
+    for week, year, month, part in calendar.month_shares.itertuples(index=False):
+        period[week, used[week]], share[week, used[week]] = month_index[(year, month)], part
+        used[week] += 1
+    return period, share
 
 
 def _periods(calendar: Calendar, resolution: str) -> tuple[np.ndarray, pd.DatetimeIndex]:

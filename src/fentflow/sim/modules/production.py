@@ -17,6 +17,7 @@ from fentflow.sim.curves import log_path, logit_path
 from fentflow.sim.dice import beta, poisson, standard_normal, uniform
 from fentflow.sim.kernels import add_flow, set_stock
 from fentflow.sim.modules.base import Module
+from fentflow.units import WEEKS_PER_YEAR
 
 PURITY_CONCENTRATION = 20.0  # beta(a, b) with a + b = 20: sd ~ 0.09 at mean 0.2 (T2c range 0-81%)
 MAX_PURITY = 0.95
@@ -67,12 +68,6 @@ class Production(Module):
         self.new_loads = None      # this week's loads (a LoadBatch), made by `step`
         sim.ledger.register_stock("site stock", lambda: (self.precursor_stock + self.product_stock).sum(axis=1))
 
-    def __getattr__(self, name: str):
-        """The state's arrays read as attributes (`production.produced`, ...)."""
-        if name in ProductionState._fields:
-            return getattr(self.state, name)
-        raise AttributeError(name)
-
     def declare_results(self) -> None:
         sites = self.net.sites
         declare = self.sim.results.declare
@@ -86,7 +81,7 @@ class Production(Module):
         weeks = np.arange(self.sim.calendar.n_weeks)
         supply = self.sim.modules["precursors"].supply_by_week                          # (week, rep)
         share = self.net.site_capacity_share
-        rate = self.par("raids_per_year")[None] / 52.1775 * (1.0 + self.sim.levers["raids"][:, None, None])
+        rate = self.par("raids_per_year")[None] / WEEKS_PER_YEAR * (1.0 + self.sim.levers["raids"][:, None, None])
         potency = self.potency(weeks[:, None])
         return {"capacity": self.par("capacity_headroom")[None] * supply[:, :, None] * share,
                 "recovery": np.exp(-1.0 / self.pars["capacity_recovery_weeks"]),
