@@ -110,8 +110,19 @@ def _print_report(report, out: Path) -> None:
         console.print(f"U.S. consumption {rand['year']}: {rand['median']:.1f} pure t (90%: {rand['p05']:.1f}-"
                       f"{rand['p95']:.1f}); RAND's bound: below {rand['bound_t']:.0f} t in "
                       f"{100 * rand['share_below_bound']:.0f}% of draws")
+    print_learning(console, summary["learning"])
     console.print(f"Posterior, charts and tables written to [bold]{out}/[/] (posterior.parquet, "
-                  "posterior_summary.csv, marginals.png, predictive/, seizure_share.csv/.png, national.csv)")
+                  "posterior_summary.csv, learning.csv, marginals.png, predictive/, seizure_share.csv/.png, "
+                  "national.csv)")
+
+
+def print_learning(console: Console, learning: dict) -> None:
+    """One line on how far the data narrowed the priors (calibrate/learning.py)."""
+    verdict = "meets" if learning["meets_targets"] else "misses"
+    console.print(f"Learnt: posterior/prior 90% width, median {learning['median_ratio']:.2f} (target "
+                  f"<= {learning['median_target']}); widest seizure-share parameter "
+                  f"{learning['share_setters_widest']} {learning['share_setters_max_ratio']:.2f} (target "
+                  f"<= {learning['share_setter_target']}): {verdict} the targets")
 
 
 def _interval(row) -> str:

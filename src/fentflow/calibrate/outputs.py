@@ -4,6 +4,7 @@
       posterior.parquet         the last generation: parameters, weight, distance (calibration.py)
       generations.csv           epsilon, simulations and acceptance per generation (calibration.py)
       posterior_summary.csv     per parameter: prior range, posterior median, 50% and 90% intervals
+      learning.csv              per parameter: posterior / prior 90% interval width (learning.py)
       marginals.png             posterior marginals on their prior ranges
       predictive/               posterior-predictive bands against every observed series (PNG),
                                 points.csv (bands per point) and errors.csv (coverage, errors)
@@ -22,6 +23,7 @@ import pandas as pd
 
 from fentflow.calibrate.estimates import national_table, rand_comparison, seizure_share_table
 from fentflow.calibrate.fitcheck import FitCheck, error_table, summarize, write_fit_check
+from fentflow.calibrate.learning import learning_summary, learning_table
 from fentflow.calibrate.plots import plot_marginals, plot_seizure_share
 from fentflow.calibrate.posterior import summarize_posterior
 from fentflow.calibrate.predictive import Predictive
@@ -42,8 +44,10 @@ def write_outputs(out: Path, posterior: pd.DataFrame, fitted: tuple[FittedParame
                   predictive: Predictive) -> dict[str, Path]:
     out = Path(out)
     paths = {"posterior_summary": out / "posterior_summary.csv", "seizure_share": out / "seizure_share.csv",
-             "national": out / "national.csv", "summary": out / "summary.json"}
+             "national": out / "national.csv", "summary": out / "summary.json", "learning": out / "learning.csv"}
     summarize_posterior(posterior, fitted).to_csv(paths["posterior_summary"], index=False)
+    learnt = learning_table(posterior, fitted)
+    learnt.to_csv(paths["learning"], index=False)
     paths["marginals"] = plot_marginals(posterior, fitted, out / "marginals.png")
     fit = predictive_fit(predictive)
     write_fit_check(fit, out / "predictive")
@@ -52,7 +56,7 @@ def write_outputs(out: Path, posterior: pd.DataFrame, fitted: tuple[FittedParame
     paths["seizure_share_png"] = plot_seizure_share(shares, out / "seizure_share.png")
     national = national_table(predictive.national_annual)
     national.to_csv(paths["national"], index=False)
-    summary = headline(shares, national, predictive, fit)
+    summary = {**headline(shares, national, predictive, fit), "learning": learning_summary(learnt)}
     paths["summary"].write_text(json.dumps(summary, indent=1, default=_json_number))
     log.info("calibration outputs written to %s", out)
     return paths

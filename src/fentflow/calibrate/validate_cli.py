@@ -1,4 +1,5 @@
-"""Validation commands: `recovery` (synthetic-data recovery) and `out-of-sample` (fit through 2021).
+"""Validation commands: `recovery` (synthetic-data recovery and rank checks), `out-of-sample` (fit
+through 2021) and `learning` (how far a posterior narrowed its priors).
 
 Run them as `python -m fentflow.calibrate recovery ...` or mount `validate_app` in the main CLI.
 """
@@ -8,8 +9,10 @@ import json
 import logging
 from pathlib import Path
 
+import pandas as pd
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from fentflow.calibrate.budget import get_budget
 from fentflow.calibrate.executor import open_executor
@@ -37,7 +40,11 @@ def recovery_command(
         rows, summary = recovery(trials, get_budget(budget), seed, out, executor)
     pooled = summary[summary["year"] == "all"]
     console.print(pooled.to_string(index=False))
-    console.print(f"{rows['trial'].nunique()} trials; tables in [bold]{out}/[/]")
+    sbc = pd.read_csv(out / "recovery_sbc.csv")
+    console.print("Rank uniformity (simulation-based calibration), per parameter:")
+    console.print(sbc.to_string(index=False))
+    console.print(f"{rows['trial'].nunique()} trials; {int(sbc['uniform'].sum())} of {len(sbc)} parameters with "
+                  f"uniform ranks; tables in [bold]{out}/[/]")
 
 
 @validate_app.command("out-of-sample")
@@ -62,3 +69,30 @@ def out_of_sample_command(
     (out / "out_of_sample_summary.json").write_text(json.dumps(summary, indent=1))
     console.print(f"pooled 90% coverage, held out: {summary['held_out_coverage_90']:.2f}; "
                   f"fitted years: {summary['in_sample_coverage_90']:.2f}; tables in [bold]{out}/[/]")
+
+
+@validate_app.command("learning")
+def learning_command(
+    posterior: Path | None = typer.Option(None, "--posterior",
+                                          help="Posterior file (default: the calibration shipped with fentflow)."),
+) -> None:
+    """How far the calibration narrowed each prior: posterior / prior 90% interval width, fitting scale."""
+    from fentflow.calibrate.cli import print_learning
+    from fentflow.calibrate.learning import learning_summary, learning_table
+    from fentflow.calibrate.posterior import default_posterior_path, read_posterior
+    from fentflow.calibrate.priors import fitted_parameters
+
+    with user_errors():
+        path = posterior or default_posterior_path()
+        table = learning_table(read_posterior(path), fitted_parameters())
+    console.print(_learning_table(table, path))
+    print_learning(console, learning_summary(table))
+
+
+def _learning_table(table: pd.DataFrame, path: Path) -> Table:
+    out = Table(title=f"Posterior / prior 90% interval width ({path.name})")
+    for column, justify in (("parameter", "left"), ("scale", "left"), ("ratio", "right"), ("sets share", "left")):
+        out.add_column(column, justify=justify)
+    for row in table.sort_values("ratio").itertuples():
+        out.add_row(row.parameter, row.scale, f"{row.ratio:.2f}", "yes" if row.sets_seizure_share else "")
+    return out

@@ -2,8 +2,10 @@
 
 1. `recovery`: draw "true" parameters from the prior, simulate the public series with them,
    calibrate on that synthetic output exactly as on the real data, and check that the
-   posterior-predictive intervals of the seizure share cover the true run's seizure share.
-   Each trial lives in its own directory, so an interrupted suite resumes where it stopped.
+   posterior-predictive intervals of the seizure share cover the true run's seizure share,
+   and that the truth's rank in each parameter's posterior is uniform over trials
+   (simulation-based calibration, `sbc.py`). Each trial lives in its own directory, so an
+   interrupted suite resumes where it stopped.
 2. `out_of_sample`: calibrate on data through 2021 only, predict 2022-2023, and report the
    coverage of the 90% predictive intervals and the errors on the held-out points.
 3. `predictive_coverage`: per observed series, the share of points inside the posterior-
@@ -30,6 +32,7 @@ from fentflow.calibrate.executor import Executor
 from fentflow.calibrate.fitcheck import error_table, summarize
 from fentflow.calibrate.predictive import Predictive, posterior_predictive
 from fentflow.calibrate.priors import FITTED, fitted_parameters, sample_prior
+from fentflow.calibrate.sbc import posterior_rank, rank_uniformity
 from fentflow.calibrate.seeds import derive_seed
 from fentflow.calibrate.statistics import TargetSet
 
@@ -93,13 +96,28 @@ def _share_coverage(intervals: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFram
 
 
 def _parameter_coverage(posterior: pd.DataFrame, truth: dict[str, float]) -> pd.DataFrame:
+    """Per parameter: the truth, the posterior's 90% interval, whether it covers the truth, the truth's rank."""
     from fentflow.calibrate.posterior import weighted_quantiles
 
     rows = []
+    weights = posterior["weight"].to_numpy()
     for name, value in truth.items():
-        p05, p95 = weighted_quantiles(posterior[name].to_numpy(), posterior["weight"].to_numpy(), [0.05, 0.95])
-        rows.append({"parameter": name, "truth": value, "p05": p05, "p95": p95, "covered90": p05 <= value <= p95})
+        samples = posterior[name].to_numpy()
+        p05, p95 = weighted_quantiles(samples, weights, [0.05, 0.95])
+        rows.append({"parameter": name, "truth": value, "p05": p05, "p95": p95, "covered90": p05 <= value <= p95,
+                     "rank": posterior_rank(samples, weights, value)})
     return pd.DataFrame(rows)
+
+
+def trial_parameters(directory: Path) -> pd.DataFrame:
+    """A finished trial's parameter table, recomputed from its posterior and truth where an older run lacks ranks."""
+    table = pd.read_csv(directory / "parameters.csv")
+    if "rank" in table.columns:
+        return table
+    from fentflow.calibrate.posterior import read_posterior
+
+    truth = json.loads((directory / "truth.json").read_text())["params"]
+    return _parameter_coverage(read_posterior(directory / "posterior.parquet"), truth)
 
 
 def recovery(trials: int, budget: Budget, seed: int, out: Path, executor: Executor,
@@ -112,8 +130,9 @@ def recovery(trials: int, budget: Budget, seed: int, out: Path, executor: Execut
     summary = recovery_summary(rows)
     rows.to_csv(out / "recovery_trials.csv", index=False)
     summary.to_csv(out / "recovery_summary.csv", index=False)
-    parameters = pd.concat([pd.read_csv(out / f"trial-{i:02d}" / "parameters.csv") for i in range(trials)])
+    parameters = pd.concat([trial_parameters(out / f"trial-{i:02d}") for i in range(trials)])
     parameters.groupby("parameter")["covered90"].mean().rename("coverage90").to_csv(out / "recovery_parameters.csv")
+    rank_uniformity(parameters).to_csv(out / "recovery_sbc.csv", index=False)
     return rows, summary
 
 
