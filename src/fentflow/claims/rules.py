@@ -14,6 +14,8 @@ tolerance. The rules:
 - `count_plausible`: a recorded count of events at one place (e.g. 22 of 26 lab seizures in
   Sinaloa) not in the model's upper tail: the binomial probability of at least that many,
   with the model's share of the events there, is at least `TAIL_ALPHA`.
+- `poisson_range`: the central 90% range of a count of rare events (raids) whose expected
+  number is a model figure; a recorded count inside it is consistent.
 """
 from __future__ import annotations
 
@@ -115,3 +117,12 @@ def at_least_probability(k: int, n: int, p: float) -> float:
 def count_plausible(k: int, n: int, p: float, alpha: float = TAIL_ALPHA) -> bool:
     """Is a record of k of n events at one place outside the model's upper `alpha` tail?"""
     return at_least_probability(k, n, p) >= alpha
+
+
+def poisson_range(low_mean: float, high_mean: float, coverage: float = 0.90) -> tuple[int, int]:
+    """Central `coverage` range of a Poisson count whose mean lies in [low_mean, high_mean]: from the
+    lower quantile at the lowest mean to the upper quantile at the highest."""
+    from scipy.stats import poisson
+
+    tail = (1 - coverage) / 2
+    return int(poisson.ppf(tail, low_mean)), int(poisson.ppf(1 - tail, high_mean))
