@@ -33,7 +33,7 @@ LAB_RECORD = "fentanyl labs seized (SEDENA)"
 
 @register("C9", "the Culiacán raid")
 def check(context: ClaimContext) -> list[ClaimRow]:
-    return [_against_sedena(), _site_stock(context), _raid_rate(context)]
+    return [_against_sedena(), _site_stock(context), _raid_rate(context, context.observed("mexico_fentanyl_labs"))]
 
 
 def _against_sedena() -> ClaimRow:
@@ -80,8 +80,7 @@ def _site_stock(context: ClaimContext) -> ClaimRow:
     )
 
 
-def _raid_rate(context: ClaimContext) -> ClaimRow:
-    labs = context.observed("mexico_fentanyl_labs")
+def _raid_rate(context: ClaimContext, labs: pd.DataFrame) -> ClaimRow:
     yearly = labs[(labs["what"] == LAB_RECORD) & (labs["state"] == "ALL") & (labs["period"].isin(map(str, RAID_YEARS)))]
     recorded = float(yearly["labs"].sum())
     sim = context.baseline
