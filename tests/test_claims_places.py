@@ -195,7 +195,8 @@ def test_c13_counts_states_at_high_or_above(rows, claim_context, monkeypatch):
     assert by_check(rows, "C13", "Global Guardian map").verdict == NOT_CHECKABLE
     risk = by_check(rows, "C13", "fentflow risk map")
     n = risk.numbers
-    assert n["states"] == 32 and n["states_high_or_above"] == n["states_high"] + n["states_very_high"] + n["states_extreme"]
+    assert n["states"] == 32
+    assert n["states_high_or_above"] == n["states_high"] + n["states_very_high"] + n["states_extreme"]
     assert risk.verdict == (CONSISTENT if 2 * n["states_high_or_above"] >= 32 else INCONSISTENT)
     monkeypatch.setattr(c13, "HIGH", 0)                   # "Low or above": every state, so the rule passes
     assert c13._fentflow_map(claim_context).verdict == CONSISTENT

@@ -79,9 +79,9 @@ def _against_model(context: ClaimContext, record: pd.DataFrame) -> ClaimRow:
                     f"hazard {RAID_YEARS[0]}-{RAID_YEARS[1]}: {fmt.pct(raid_share)}; P(>= {k} of {n} raids in "
                     f"Sinaloa) = {chance:.3g}"),
         verdict=verdict(count_plausible(k, n, raid_share)),
-        rule=(f"consistent if SEDENA's {k} of {n} labs in Sinaloa is outside the model's upper {fmt.pct(TAIL_ALPHA, 0)} "
-              f"tail: P(at least {k} of {n} raids in Sinaloa) >= {TAIL_ALPHA:g}, with Sinaloa's share of the "
-              f"model's raid hazard {RAID_YEARS[0]}-{RAID_YEARS[1]} (raids fall on sites in proportion to capacity)"),
+        rule=(f"consistent if SEDENA's {k} of {n} labs in Sinaloa is outside the model's upper "
+              f"{fmt.pct(TAIL_ALPHA, 0)} tail: P(at least {k} of {n} raids in Sinaloa) >= {TAIL_ALPHA:g}, with "
+              f"Sinaloa's share of the model's raid hazard {RAID_YEARS[0]}-{RAID_YEARS[1]} (raids fall on sites in proportion to capacity)"),
         reason=(f"fentflow puts {fmt.pct(named.median)} of production in the named states, as the claim does; its "
                 f"capacity shares outside Sinaloa are assumptions (world production.csv). "
                 + ("With them its raids would find labs outside Sinaloa more often than SEDENA did. "

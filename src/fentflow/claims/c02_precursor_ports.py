@@ -50,7 +50,8 @@ def _against_port_record() -> ClaimRow:
         id="C2", check="port record", claim=CLAIM,
         public_figure=(f"Mexico's container traffic {teu.period} (SCT): Manzanillo "
                        f"{fmt.pct(listed['teu_manzanillo_2017'])}, Lázaro Cárdenas "
-                       f"{fmt.pct(listed['teu_lazaro_cardenas_2017'])}, Veracruz {fmt.pct(listed['teu_veracruz_2017'])} "
+                       f"{fmt.pct(listed['teu_lazaro_cardenas_2017'])}, "
+                       f"Veracruz {fmt.pct(listed['teu_veracruz_2017'])} "
                        f"of {fmt.count(teu.value)} TEU; {ofac.what} ({ofac.period})"),
         source_url=teu.source_url,
         fentflow=(f"largest container port: {figure(largest).what.split(', ', 1)[1]}; Pacific ports together "
@@ -70,7 +71,8 @@ def _against_port_record() -> ClaimRow:
 def _against_model(context: ClaimContext) -> ClaimRow:
     sim = context.baseline
     inflow = aggregate(sim.results, "precursor_inflow_kg", "year")
-    inflow = inflow[inflow["year"] == MODEL_YEAR].pivot(index="replicate", columns="entry", values="precursor_inflow_kg")
+    inflow = inflow[inflow["year"] == MODEL_YEAR].pivot(index="replicate", columns="entry",
+                                                        values="precursor_inflow_kg")
     shares = inflow.div(inflow.sum(axis=1), axis=0)
     bands = {entry: Band.of(shares[entry]) for entry in PORTS}
     proxies = {entry: container_share(key) for entry, key in PORTS.items()}

@@ -65,7 +65,8 @@ def _against_sesnsp(sesnsp: pd.DataFrame) -> ClaimRow:
         source_url=sesnsp["source_url"].iloc[0],
         fentflow="west / rest: " + ", ".join(f"{west / rest:.2f} ({year})" for year, (west, rest) in rates.items()),
         verdict=verdict(all(west > rest for west, rest in rates.values())),
-        rule=f"consistent if the western states' pooled homicide rate exceeds the rest's in each of {YEARS[0]}-{YEARS[-1]}",
+        rule=(f"consistent if the western states' pooled homicide rate exceeds the rest's in each of "
+              f"{YEARS[0]}-{YEARS[-1]}"),
         reason=(f"{in_west} of the 5 most violent states in {YEARS[-1]} are western"
                 + (f"; {', '.join(elsewhere)} show that the west is not the only hot spot" if elsewhere else "")
                 + ". Homicide counts do not say who was killed or by whom, so the civilians-and-visitors part is "
@@ -89,7 +90,8 @@ def _against_model(context: ClaimContext, sesnsp: pd.DataFrame) -> ClaimRow:
         public_figure="SESNSP pooled homicide rate, western states / the rest: "
                       + ", ".join(f"{observed[y]:.2f} ({y})" for y in YEARS),
         source_url=sesnsp["source_url"].iloc[0],
-        fentflow=("baseline run's homicide rates, west / rest: " + ", ".join(f"{fmt.band(bands[y])} ({y})" for y in YEARS)
+        fentflow=("baseline run's homicide rates, west / rest: "
+                  + ", ".join(f"{fmt.band(bands[y])} ({y})" for y in YEARS)
                   + f"; the west's share of the model's fentanyl-driven homicides {YEARS[0]}: "
                     f"{fmt.band(fentanyl_west, as_pct=True)}"),
         verdict=verdict(all(band_contains(bands[y], observed[y], factor=MODEL_FACTOR) for y in YEARS)),

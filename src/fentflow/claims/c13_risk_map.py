@@ -51,8 +51,8 @@ def _fentflow_map(context: ClaimContext) -> ClaimRow:
     return ClaimRow(
         id="C13", check="fentflow risk map", claim=CLAIM,
         public_figure=("the claim: Mexico in bright red; SESNSP homicide rates by state (the map's observed input) "
-                       f"span {index.raw['homicide_rate'].min():.1f}-{index.raw['homicide_rate'].max():.0f} per 100,000 "
-                       f"in {YEAR}"),
+                       f"span {index.raw['homicide_rate'].min():.1f}-{index.raw['homicide_rate'].max():.0f} "
+                       f"per 100,000 in {YEAR}"),
         source_url=context.observed("sesnsp_homicides")["source_url"].iloc[0],
         fentflow=(f"{len(high)} of {n_states} states at High or above in {YEAR} ("
                   + ", ".join(f"{n} {level}" for level, n in counts.items()) + f"); highest: {listed}"
