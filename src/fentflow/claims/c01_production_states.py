@@ -81,7 +81,8 @@ def _against_model(context: ClaimContext, record: pd.DataFrame) -> ClaimRow:
         verdict=verdict(count_plausible(k, n, raid_share)),
         rule=(f"consistent if SEDENA's {k} of {n} labs in Sinaloa is outside the model's upper "
               f"{fmt.pct(TAIL_ALPHA, 0)} tail: P(at least {k} of {n} raids in Sinaloa) >= {TAIL_ALPHA:g}, with "
-              f"Sinaloa's share of the model's raid hazard {RAID_YEARS[0]}-{RAID_YEARS[1]} (raids fall on sites in proportion to capacity)"),
+              f"Sinaloa's share of the model's raid hazard {RAID_YEARS[0]}-{RAID_YEARS[1]} (raids fall on sites in "
+              f"proportion to capacity)"),
         reason=(f"fentflow puts {fmt.pct(named.median)} of production in the named states, as the claim does; its "
                 f"capacity shares outside Sinaloa are assumptions (world production.csv). "
                 + ("With them its raids would find labs outside Sinaloa more often than SEDENA did. "
