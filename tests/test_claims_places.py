@@ -202,3 +202,12 @@ def test_c13_counts_states_at_high_or_above(rows, claim_context, monkeypatch):
     assert c13._fentflow_map(claim_context).verdict == CONSISTENT
     monkeypatch.setattr(c13, "HIGH", 5)                   # above Extreme: no state, so it fails
     assert c13._fentflow_map(claim_context).verdict == INCONSISTENT
+
+
+def test_a_world_without_the_places_makes_rows_not_checkable(claim_context, monkeypatch):
+    monkeypatch.setattr(c09, "SITE", "NOWHERE")
+    assert c09._site_stock(claim_context).verdict == NOT_CHECKABLE
+    monkeypatch.setattr(c02, "PORTS", {"NOWHERE": "teu_manzanillo_2017"})
+    assert c02._against_model(claim_context).verdict == NOT_CHECKABLE
+    monkeypatch.setattr(c01, "_raid_share", lambda sim, state_of: float("nan"))     # a model with no raids
+    assert c01._against_model(claim_context, lab_record()).verdict == NOT_CHECKABLE

@@ -15,7 +15,7 @@ import pandas as pd
 from fentflow.claims import fmt
 from fentflow.claims.context import ClaimContext
 from fentflow.claims.registry import register
-from fentflow.claims.row import ClaimRow
+from fentflow.claims.row import NOT_CHECKABLE, ClaimRow
 from fentflow.claims.rules import TAIL_ALPHA, Band, at_least_probability, count_plausible, verdict
 from fentflow.sim.observables import aggregate
 
@@ -64,10 +64,15 @@ def _against_model(context: ClaimContext, record: pd.DataFrame) -> ClaimRow:
     sim = context.baseline
     state_of = sim.world.production.set_index("id")["state"]
     shares = _production_shares(sim.results, state_of)
-    named = Band.of(shares[list(NAMED_STATES)].sum(axis=1))
+    named = Band.of(shares.reindex(columns=list(NAMED_STATES), fill_value=0.0).sum(axis=1))
     top = shares.median().sort_values(ascending=False)
     raid_share = _raid_share(sim, state_of)
     k, n = int(record.set_index("state")["labs"].get(TOP_STATE, 0)), int(record["labs"].sum())
+    if not 0 <= raid_share <= 1:                      # no raids in the model at all
+        return ClaimRow(id="C1", check="fentflow model", claim=CLAIM, public_figure=f"SEDENA: {k} of {n} labs "
+                        "in Sinaloa", source_url=record["source_url"].iloc[0], fentflow="the model has no raids",
+                        verdict=NOT_CHECKABLE, rule="checkable when the model raids production sites",
+                        reason="with no raids the model says nothing about where they would fall")
     chance = at_least_probability(k, n, raid_share)
     return ClaimRow(
         id="C1", check="fentflow model", claim=CLAIM,
@@ -107,4 +112,5 @@ def _raid_share(sim, state_of: pd.Series) -> float:
     weeks = (sim.calendar.year >= RAID_YEARS[0]) & (sim.calendar.year <= RAID_YEARS[1])
     hazard = sim.modules["production"].state.raid_chance[weeks].sum(axis=(0, 1))      # (site,)
     in_state = (state_of.reindex(sim.net.sites) == TOP_STATE).to_numpy()
-    return float(hazard[in_state].sum() / hazard.sum())
+    total = hazard.sum()
+    return float(hazard[in_state].sum() / total) if total > 0 else float("nan")

@@ -12,7 +12,7 @@ from fentflow.claims import fmt
 from fentflow.claims.context import ClaimContext
 from fentflow.claims.figures import figure
 from fentflow.claims.registry import register
-from fentflow.claims.row import ClaimRow
+from fentflow.claims.row import NOT_CHECKABLE, ClaimRow
 from fentflow.claims.rules import Band, band_contains, verdict
 from fentflow.sim.observables import aggregate
 
@@ -73,6 +73,9 @@ def _against_model(context: ClaimContext) -> ClaimRow:
     inflow = aggregate(sim.results, "precursor_inflow_kg", "year")
     inflow = inflow[inflow["year"] == MODEL_YEAR].pivot(index="replicate", columns="entry",
                                                         values="precursor_inflow_kg")
+    missing = [entry for entry in PORTS if entry not in inflow.columns]
+    if missing:
+        return _not_checkable(f"the world has no entry point {', '.join(missing)}")
     shares = inflow.div(inflow.sum(axis=1), axis=0)
     bands = {entry: Band.of(shares[entry]) for entry in PORTS}
     proxies = {entry: container_share(key) for entry, key in PORTS.items()}
@@ -94,6 +97,12 @@ def _against_model(context: ClaimContext) -> ClaimRow:
                 + f"Pacific ports carry {fmt.pct(_pacific_share(shares, names))} of the model's precursor inflow."),
         numbers={**{f"model_{e}": bands[e].median for e in PORTS}, **{f"containers_{e}": proxies[e] for e in PORTS}},
     )
+
+
+def _not_checkable(why: str) -> ClaimRow:
+    return ClaimRow(id="C2", check="fentflow model", claim=CLAIM, public_figure="share of Mexico's container traffic",
+                    source_url=figure(NATIONAL).source_url, fentflow=why, verdict=NOT_CHECKABLE,
+                    rule="checkable when the world has the entry points " + ", ".join(PORTS), reason=why)
 
 
 def _pacific_share(shares, entries) -> float:

@@ -17,7 +17,7 @@ from fentflow.claims import fmt
 from fentflow.claims.context import ClaimContext
 from fentflow.claims.figures import figure
 from fentflow.claims.registry import register
-from fentflow.claims.row import ClaimRow
+from fentflow.claims.row import NOT_CHECKABLE, ClaimRow
 from fentflow.claims.rules import Band, inside, poisson_range, ranges_overlap, verdict, within_factor
 from fentflow.sim.pars import PAR_BY_NAME
 
@@ -55,6 +55,11 @@ def _against_sedena() -> ClaimRow:
 
 def _site_stock(context: ClaimContext) -> ClaimRow:
     sim = context.baseline
+    if SITE not in sim.net.sites:
+        why = f"the world has no production site {SITE}"
+        return ClaimRow(id="C9", check="site stock", claim=CLAIM, public_figure=f"{CLAIMED_KG} kg of fentanyl",
+                        source_url=figure("culiacan_warehouse_fentanyl_kg").source_url, fentflow=why,
+                        verdict=NOT_CHECKABLE, rule=f"checkable when the world has the site {SITE}", reason=why)
     weekly = _weekly_stock(sim, RAID_YEAR)                  # (week, rep) pure kg at the Sinaloa site
     low, high = (float(q) for q in np.percentile(weekly, [5, 95]))
     pure = context.convert(f"{CLAIMED_KG} kg powder", RAID_YEAR).pure_kg
