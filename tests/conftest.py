@@ -23,4 +23,4 @@ def pytest_collection_modifyitems(config, items):
 def claim_context(world):
     """One claims baseline (default parameters, seed 0, one replicate) for the claim tests that need the model."""
     from fentflow.claims import ClaimContext
-    return ClaimContext(world, seed=0)
+    return ClaimContext(world, seed=0, replicates=1)
