@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from fentflow.claims import fmt
+from fentflow.claims.c01_production_states import LAB_RECORD
 from fentflow.claims.context import ClaimContext
 from fentflow.claims.figures import figure
 from fentflow.claims.registry import register
@@ -28,7 +29,6 @@ RAID_YEAR = 2022
 RECORD_FACTOR = 1.10          # "500 kg": a rounded figure, within 10% of the announced weight
 SITE = "SIN-CDS"              # the model's Sinaloa Cartel production in Culiacán (world production.csv)
 RAID_YEARS = tuple(range(2019, 2024))
-LAB_RECORD = "fentanyl labs seized (SEDENA)"
 
 
 @register("C9", "the Culiacán raid")
