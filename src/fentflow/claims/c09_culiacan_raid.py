@@ -20,6 +20,7 @@ from fentflow.claims.figures import figure
 from fentflow.claims.registry import register
 from fentflow.claims.row import NOT_CHECKABLE, ClaimRow
 from fentflow.claims.rules import Band, inside, poisson_range, ranges_overlap, verdict, within_factor
+from fentflow.sim.observables import aggregate
 from fentflow.sim.pars import PAR_BY_NAME
 
 CLAIM = ("A July 2022 raid in Culiacán found 70 kg of precursors, 500 kg of fentanyl and 500 kg of "
@@ -129,7 +130,5 @@ def _weekly_stock(sim, year: int) -> np.ndarray:
 
 def _raids(sim) -> pd.DataFrame:
     """Raids in each of RAID_YEARS (columns), all sites, one row per replicate."""
-    from fentflow.sim.observables import aggregate
-
     raids = aggregate(sim.results, "raids", "year", by_place=False)
     return raids[raids["year"].isin(RAID_YEARS)].pivot(index="replicate", columns="year", values="raids")
