@@ -17,3 +17,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def claim_context(world):
+    """One claims baseline (default parameters, seed 0, one replicate) for the claim tests that need the model."""
+    from fentflow.claims import ClaimContext
+    return ClaimContext(world, seed=0, replicates=1)

@@ -8,7 +8,7 @@ beside the public figure and fentflow's computed counterpart, with a verdict fro
 Verdicts are `consistent`, `inconsistent` or `not checkable`, each computed by a rule of
 `fentflow.claims.rules` that the row states in its `rule` column.
 
-Adding a claim (C8, C11, C12, ...) is adding one module, `cNN_<topic>.py`, in this package:
+Adding a check is adding one module, `cNN_<topic>.py`, in this package:
 
     from fentflow.claims.context import ClaimContext
     from fentflow.claims.registry import register

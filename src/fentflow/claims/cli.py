@@ -34,7 +34,7 @@ def claims_command(
     as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON, with the numbers behind each verdict."),
     parameters: str = typer.Option(CALIBRATED, "--parameters", help=CHOICE_HELP),
 ) -> None:
-    """Check the news report's claims (C5, C6, C7, C10, ...) against public data and the model."""
+    """Check the news report's 13 claims (C1-C13) against public data and the model."""
     from fentflow.ensemble.parameters import parameter_source
     from fentflow.world import World
 

@@ -11,6 +11,11 @@ tolerance. The rules:
   a factor (counts, masses) or by plus/minus an absolute amount (shares). With one replicate
   the band is the single value, so the widening is the whole tolerance.
 - `ranges_overlap`: a claimed range (e.g. "10-15%") overlapping a reference range.
+- `count_plausible`: a recorded count of events at one place (e.g. 22 of 26 lab seizures in
+  Sinaloa) not in the model's upper tail: the binomial probability of at least that many,
+  with the model's share of the events there, is at least `TAIL_ALPHA`.
+- `poisson_range`: the central 90% range of a count of rare events (raids) whose expected
+  number is a model figure; a recorded count inside it is consistent.
 """
 from __future__ import annotations
 
@@ -27,6 +32,9 @@ from fentflow.claims.row import CONSISTENT, INCONSISTENT
 MODEL_FACTOR = 1.5
 # Shares (e.g. of pills >= 2 mg): DEA's own two published 2021 values differ by 0.02.
 SHARE_TOLERANCE = 0.05
+
+# A recorded count in the model's upper 5% tail is called inconsistent with the model.
+TAIL_ALPHA = 0.05
 
 BOUNDS = ("exact", "lower", "upper")
 
@@ -94,3 +102,27 @@ def band_contains(band: Band, value: float, *, factor: float | None = None, plus
 def ranges_overlap(low: float, high: float, other_low: float, other_high: float) -> bool:
     """Do the closed ranges [low, high] and [other_low, other_high] share a point?"""
     return max(low, other_low) <= min(high, other_high)
+
+
+def at_least_probability(k: int, n: int, p: float) -> float:
+    """P(X >= k) for X ~ Binomial(n, p): the chance of k or more of n events at one place, if
+    each falls there with probability p."""
+    from scipy.stats import binom
+
+    if not 0 <= k <= n or not 0 <= p <= 1:
+        raise ValueError(f"need 0 <= k <= n and 0 <= p <= 1, not k={k}, n={n}, p={p}")
+    return float(binom.sf(k - 1, n, p))
+
+
+def count_plausible(k: int, n: int, p: float, alpha: float = TAIL_ALPHA) -> bool:
+    """Is a record of k of n events at one place outside the model's upper `alpha` tail?"""
+    return at_least_probability(k, n, p) >= alpha
+
+
+def poisson_range(low_mean: float, high_mean: float, coverage: float = 0.90) -> tuple[int, int]:
+    """Central `coverage` range of a Poisson count whose mean lies in [low_mean, high_mean]: from the
+    lower quantile at the lowest mean to the upper quantile at the highest."""
+    from scipy.stats import poisson
+
+    tail = (1 - coverage) / 2
+    return int(poisson.ppf(tail, low_mean)), int(poisson.ppf(1 - tail, high_mean))
