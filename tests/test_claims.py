@@ -1,14 +1,19 @@
 """The claims check: every row sourced and judged, verdicts from the numbers, the registry, the CLI."""
 import json
+import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from fentflow import claims
 from fentflow.claims import VERDICTS, ClaimContext, ClaimRow, claim_rows, claims_table, register, registered
+from fentflow.claims import c11_precursor_controls as c11
 from fentflow.claims.registry import _REGISTRY
-from fentflow.claims.row import TEXT_COLUMNS
+from fentflow.claims.row import PRIMARY_NOT_FOUND, TEXT_COLUMNS
 from fentflow.cli import app
 from fentflow.errors import InputError
+from fentflow.policy import scenarios
 
 runner = CliRunner()
 EXPECTED_CLAIMS = ["C5", "C6", "C7", "C10"]
@@ -36,6 +41,28 @@ def test_every_row_has_a_source_url_a_verdict_a_rule_and_a_reason(rows):
         assert row.source_url.startswith(("https://", "http://")), row
         assert row.verdict in VERDICTS, row
         assert row.rule and row.reason and row.public_figure and row.fentflow, row
+
+
+def test_every_row_names_the_publishers_page_or_says_none_was_found(rows):
+    primary = [row.primary_url for row in rows]
+    assert all(url == PRIMARY_NOT_FOUND or url.startswith(("https://", "http://")) for url in primary), primary
+    # the publishers' pages that are known are cited: DEA's dose convention, CBP's statistics, China's control
+    assert {"https://www.dea.gov/onepill", "https://www.cbp.gov/newsroom/stats/drug-seizure-statistics",
+            c11.CONTROL_URL} <= set(primary)
+
+
+# Where a figure's source was a document outside the repository, the source itself is named.
+OUTSIDE_REFERENCES = re.compile(r"world-mexico|world-us|public-figures|article-claims|DESIGN|reference/|§"
+                                r"|\bT\d[a-z]\b|\[[A-Z]+\d{2}[a-z]?\]")
+SOURCED_FILES = [*Path(claims.__file__).parent.rglob("*.py"), *Path(claims.__file__).parent.rglob("*.csv"),
+                 *Path(scenarios.__file__).parent.joinpath("scenarios").glob("*.toml"),
+                 Path(__file__).parents[1] / "docs" / "claims.md"]
+
+
+@pytest.mark.parametrize("path", SOURCED_FILES, ids=lambda path: path.name)
+def test_sources_are_named_not_documents_outside_the_repository(path):
+    found = [line for line in path.read_text(encoding="utf-8").splitlines() if OUTSIDE_REFERENCES.search(line)]
+    assert not found, found
 
 
 def test_claims_table_has_one_row_per_check(context, rows):
@@ -94,7 +121,7 @@ def test_register_adds_a_claim_and_rejects_bad_ids_and_duplicates():
     @register("C99", "a test claim")
     def check(context):
         return [ClaimRow(id="C99", check="test", claim="c", public_figure="p", source_url="https://example.org",
-                         fentflow="f", verdict="not checkable", rule="r", reason="why")]
+                         primary_url=PRIMARY_NOT_FOUND, fentflow="f", verdict="not checkable", rule="r", reason="why")]
     try:
         assert [row.id for row in claim_rows(ClaimContext(), ["C99"])] == ["C99"]
         with pytest.raises(ValueError, match="twice"):
@@ -121,6 +148,9 @@ def test_cli_prints_the_table_with_sources():
     assert result.exit_code == 0, result.output
     for text in ("C5", "C10", "consistent", "Rule", "[1] http"):
         assert text.lower() in result.output.lower()
+    # each source: the publisher's page beside the copy it was read from, or a plain "none found"
+    assert "https://www.dea.gov/onepill (read from https://www.nbcnews.com/" in result.output
+    assert f"(the publisher's own page: {PRIMARY_NOT_FOUND})" in result.output
 
 
 def test_cli_json_and_csv(context, monkeypatch):
@@ -131,8 +161,10 @@ def test_cli_json_and_csv(context, monkeypatch):
     rows = json.loads(as_json.output)
     assert {row["check"] for row in rows} == {"lethal doses", "pills >= 2 mg", "2 mg can be fatal"}
     assert rows[0]["numbers"]["dea_doses"] == 36e6
+    assert {row["check"]: row["primary_url"] for row in rows}["2 mg can be fatal"] == "https://www.dea.gov/onepill"
     as_csv = invoke("--claim", "C7", "--csv")
     assert as_csv.exit_code == 0 and as_csv.output.startswith(",".join(TEXT_COLUMNS))
+    assert "source_url,primary_url" in as_csv.output.splitlines()[0]
 
 
 def test_cli_bad_input_exits_2_without_traceback(tmp_path):

@@ -12,7 +12,7 @@ from fentflow.claims import c03_port_crossings as c03
 from fentflow.claims import c04_western_violence as c04
 from fentflow.claims import c09_culiacan_raid as c09
 from fentflow.claims import c13_risk_map as c13
-from fentflow.claims.figures import _figure, figure
+from fentflow.claims.figures import _figure, _figures, figure
 from fentflow.claims.rules import at_least_probability, count_plausible, poisson_range
 from fentflow.observed.series import load_series
 
@@ -70,6 +70,12 @@ def test_claim_figures_carry_marks_and_urls():
         _figure(good.copy().replace({"": "www.example.org"}))
     with pytest.raises(KeyError, match="claim_figures.csv"):
         figure("no such figure")
+
+
+def test_every_claim_figure_names_its_publishers_page_or_says_it_was_not_located():
+    for key, fig in _figures().items():
+        assert fig.primary_url.startswith("https://") or "not located" in fig.note, key
+    assert figure("global_guardian_map_2023").primary_url == "https://globalguardian.com/risk-map"
 
 
 # C1 ------------------------------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """Known-value tests of the rules that turn numbers into claim verdicts, and of their number formats."""
 import math
+from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 
 from fentflow.claims import fmt
-from fentflow.claims.row import CONSISTENT, INCONSISTENT, ClaimRow
+from fentflow.claims.row import CONSISTENT, INCONSISTENT, PRIMARY_NOT_FOUND, ClaimRow, cited
 from fentflow.claims.rules import Band, band_contains, inside, ranges_overlap, verdict, within_factor
 
 
@@ -56,12 +58,24 @@ def test_verdict_words():
 
 def test_claim_row_rejects_unknown_verdicts_and_missing_urls():
     fields = dict(id="C5", check="x", claim="c", public_figure="p", source_url="https://example.org",
-                  fentflow="f", verdict=CONSISTENT, rule="r", reason="why")
+                  primary_url=PRIMARY_NOT_FOUND, fentflow="f", verdict=CONSISTENT, rule="r", reason="why")
     assert ClaimRow(**fields).as_dict()["numbers"] == {}
     with pytest.raises(ValueError, match="verdict"):
         ClaimRow(**{**fields, "verdict": "maybe"})
     with pytest.raises(ValueError, match="source_url"):
         ClaimRow(**{**fields, "source_url": "CDC"})
+    for blank_or_vague in ("", "CDC"):                   # a missing publisher's page must be said outright
+        with pytest.raises(ValueError, match="primary_url"):
+            ClaimRow(**{**fields, "primary_url": blank_or_vague})
+
+
+def test_cited_says_when_a_record_has_no_publishers_page():
+    copy, publisher = "https://copy.example.org", "https://publisher.example.gov"
+    assert cited(pd.Series({"source_url": copy, "primary_url": publisher})) == {"source_url": copy,
+                                                                               "primary_url": publisher}
+    for record in (pd.Series({"source_url": copy, "primary_url": float("nan")}), {"source_url": copy},
+                   SimpleNamespace(source_url=copy, primary_url="")):
+        assert cited(record) == {"source_url": copy, "primary_url": PRIMARY_NOT_FOUND}, record
 
 
 @pytest.mark.parametrize("value, text", [(89_522, "89,500"), (141.7, "142"), (0.7, "0.7"), (36e6, "36 million"),

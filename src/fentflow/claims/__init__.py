@@ -1,5 +1,7 @@
-"""The claims check: each claim of the January 2023 news report (reference/article-claims.md) set
-beside the public figure and fentflow's computed counterpart, with a verdict from an explicit rule.
+"""The claims check: each claim of the January 2023 news report (Border Report, quoting a Global
+Guardian analyst; the 13 claims are listed in docs/claims.md) set beside the public figure and
+fentflow's computed counterpart, with a verdict from an explicit rule. Every row cites the page the
+figure was read from (`source_url`) and the publisher's own page (`primary_url`, or "none found").
 
     from fentflow.claims import claims_table, ClaimContext
     claims_table(seed=0)                       # DataFrame: id, check, claim, public_figure, ...

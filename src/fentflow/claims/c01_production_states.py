@@ -14,8 +14,9 @@ import pandas as pd
 
 from fentflow.claims import fmt
 from fentflow.claims.context import ClaimContext
+from fentflow.claims.figures import figure
 from fentflow.claims.registry import register
-from fentflow.claims.row import NOT_CHECKABLE, ClaimRow
+from fentflow.claims.row import NOT_CHECKABLE, ClaimRow, cited
 from fentflow.claims.rules import TAIL_ALPHA, Band, at_least_probability, count_plausible, verdict
 from fentflow.sim.observables import aggregate
 
@@ -26,6 +27,7 @@ LAB_RECORD = "fentanyl labs seized (SEDENA)"   # the official series by state (t
 TOP_STATE = "SIN"
 MODEL_YEAR = 2022                              # the last full year before the article (January 2023)
 RAID_YEARS = (2019, 2023)                      # the years of the lab record the model simulates
+CLAIM_SOURCE = "border_report_claim_2023"      # the news report quoting the analyst (claim_figures.csv)
 
 
 @register("C1", "where pills are pressed")
@@ -45,7 +47,7 @@ def _against_lab_record(record: pd.DataFrame) -> ClaimRow:
         public_figure=(f"SEDENA fentanyl labs seized, {period}: "
                        + ", ".join(f"{state} {labs}" for state, labs in by_state.items())
                        + f" ({int(by_state.sum())} in all; none in any other state)"),
-        source_url=record["source_url"].iloc[0],
+        **cited(record.iloc[0]),
         fentflow=("labs in the states the claim names: " + ", ".join(f"{s} {n}" for s, n in named.items())
                   + f"; named states with a seized fentanyl lab: {len(with_labs)} of {len(NAMED_STATES)}"),
         verdict=verdict(len(with_labs) == len(NAMED_STATES)),
@@ -55,7 +57,7 @@ def _against_lab_record(record: pd.DataFrame) -> ClaimRow:
                 f"{fmt.pct(by_state.get(TOP_STATE, 0) / by_state.sum(), 0)} of the labs were in Sinaloa (all in "
                 "Culiacán), the rest in Baja California and Chihuahua, which the claim does not name. Seizures show "
                 "where the army found labs, so an absence is weak evidence; the claim's source is one private "
-                "analyst (world-mexico.md T2c)."),
+                f"analyst (Global Guardian, quoted by Border Report: {figure(CLAIM_SOURCE).source_url})."),
         numbers={**{f"labs_{state}": float(n) for state, n in named.items()}, "labs_total": float(by_state.sum())},
     )
 
@@ -70,14 +72,14 @@ def _against_model(context: ClaimContext, record: pd.DataFrame) -> ClaimRow:
     k, n = int(record.set_index("state")["labs"].get(TOP_STATE, 0)), int(record["labs"].sum())
     if not 0 <= raid_share <= 1:                      # no raids in the model at all
         return ClaimRow(id="C1", check="fentflow model", claim=CLAIM, public_figure=f"SEDENA: {k} of {n} labs "
-                        "in Sinaloa", source_url=record["source_url"].iloc[0], fentflow="the model has no raids",
+                        "in Sinaloa", **cited(record.iloc[0]), fentflow="the model has no raids",
                         verdict=NOT_CHECKABLE, rule="checkable when the model raids production sites",
                         reason="with no raids the model says nothing about where they would fall")
     chance = at_least_probability(k, n, raid_share)
     return ClaimRow(
         id="C1", check="fentflow model", claim=CLAIM,
         public_figure=f"SEDENA: {k} of {n} fentanyl labs seized in {record['period'].iloc[0]} were in Sinaloa",
-        source_url=record["source_url"].iloc[0],
+        **cited(record.iloc[0]),
         fentflow=(f"baseline production {MODEL_YEAR} by state (share, median): "
                   + ", ".join(f"{state} {fmt.pct(share)}" for state, share in top.head(5).items())
                   + f"; the named states {fmt.band(named, as_pct=True)}. Sinaloa's share of the model's raid "

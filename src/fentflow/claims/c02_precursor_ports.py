@@ -12,7 +12,7 @@ from fentflow.claims import fmt
 from fentflow.claims.context import ClaimContext
 from fentflow.claims.figures import figure
 from fentflow.claims.registry import register
-from fentflow.claims.row import NOT_CHECKABLE, ClaimRow
+from fentflow.claims.row import NOT_CHECKABLE, ClaimRow, cited
 from fentflow.claims.rules import Band, band_contains, verdict
 from fentflow.sim.observables import aggregate
 
@@ -53,7 +53,7 @@ def _against_port_record() -> ClaimRow:
                        f"{fmt.pct(listed['teu_lazaro_cardenas_2017'])}, "
                        f"Veracruz {fmt.pct(listed['teu_veracruz_2017'])} "
                        f"of {fmt.count(teu.value)} TEU; {ofac.what} ({ofac.period})"),
-        source_url=teu.source_url,
+        **cited(teu),
         fentflow=(f"largest container port: {figure(largest).what.split(', ', 1)[1]}; Pacific ports together "
                   f"{fmt.pct(pacific)} of Mexico's containers (Manzanillo, Lázaro Cárdenas, Ensenada, Mazatlán, "
                   f"Puerto Chiapas, Guaymas)"),
@@ -61,7 +61,7 @@ def _against_port_record() -> ClaimRow:
         rule=("consistent if Manzanillo handles the largest share of Mexico's container traffic and the Pacific "
               f"ports together handle more than half ({teu.period}, SCT figures)"),
         reason=(f"Container traffic from Asia lands mostly on the Pacific coast, and the US Treasury named Manzanillo "
-                f"a gateway for precursors from Asia ({ofac.source_url}). Precursor seizures at Manzanillo began only "
+                f"a gateway for precursors from Asia ({ofac.primary_url or ofac.source_url}). Precursor seizures at Manzanillo began only "
                 f"in 2022, so no count by port exists."),
         numbers={"manzanillo_share": listed["teu_manzanillo_2017"],
                  "lazaro_cardenas_share": listed["teu_lazaro_cardenas_2017"], "pacific_share": pacific},
@@ -85,7 +85,7 @@ def _against_model(context: ClaimContext) -> ClaimRow:
         id="C2", check="fentflow model", claim=CLAIM,
         public_figure="share of Mexico's container traffic (2017): " + ", ".join(
             f"{names.loc[e, 'name']} {fmt.pct(share)}" for e, share in proxies.items()),
-        source_url=figure(NATIONAL).source_url,
+        **cited(figure(NATIONAL)),
         fentflow=f"share of precursor inflow {MODEL_YEAR}: " + ", ".join(
             f"{names.loc[e, 'name']} {fmt.band(band, as_pct=True)}" for e, band in bands.items()),
         verdict=verdict(all(band_contains(bands[e], proxies[e], plus_minus=PROXY_TOLERANCE) for e in PORTS)),
@@ -101,7 +101,7 @@ def _against_model(context: ClaimContext) -> ClaimRow:
 
 def _not_checkable(why: str) -> ClaimRow:
     return ClaimRow(id="C2", check="fentflow model", claim=CLAIM, public_figure="share of Mexico's container traffic",
-                    source_url=figure(NATIONAL).source_url, fentflow=why, verdict=NOT_CHECKABLE,
+                    **cited(figure(NATIONAL)), fentflow=why, verdict=NOT_CHECKABLE,
                     rule="checkable when the world has the entry points " + ", ".join(PORTS), reason=why)
 
 

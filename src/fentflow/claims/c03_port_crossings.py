@@ -13,7 +13,7 @@ import pandas as pd
 from fentflow.claims import fmt
 from fentflow.claims.context import ClaimContext
 from fentflow.claims.registry import register
-from fentflow.claims.row import ClaimRow
+from fentflow.claims.row import ClaimRow, cited
 from fentflow.claims.rules import Band, band_contains, verdict
 from fentflow.sim.observables import aggregate
 
@@ -48,7 +48,7 @@ def _against_cbp_record(component: pd.DataFrame, observed: pd.Series) -> ClaimRo
         id="C3", check="CBP record", claim=CLAIM,
         public_figure="CBP Southwest-border fentanyl seized at ports of entry (OFO), share of all pounds: "
                       + _years(observed),
-        source_url=component["source_url"].iloc[0],
+        **cited(component.iloc[0]),
         fentflow=f"ports of entry take the majority in {int((observed > 0.5).sum())} of {len(observed)} fiscal years",
         verdict=verdict(bool((observed > 0.5).all())),
         rule=(f"consistent if ports of entry account for more than half of the Southwest-border fentanyl CBP seized, "
@@ -68,7 +68,7 @@ def _against_model(context: ClaimContext, component: pd.DataFrame, observed: pd.
     return ClaimRow(
         id="C3", check="fentflow model", claim=CLAIM,
         public_figure="CBP, share of Southwest-border fentanyl seized at ports of entry: " + _years(observed),
-        source_url=component["source_url"].iloc[0],
+        **cited(component.iloc[0]),
         fentflow=("baseline share seized at ports of entry: "
                   + ", ".join(f"FY{fy} {fmt.band(band, as_pct=True)}" for fy, band in bands.items())
                   + f"; share of what tries to cross that goes through ports of entry, {ATTEMPT_YEAR}: "

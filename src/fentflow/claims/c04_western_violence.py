@@ -15,7 +15,7 @@ import pandas as pd
 from fentflow.claims import fmt
 from fentflow.claims.context import ClaimContext
 from fentflow.claims.registry import register
-from fentflow.claims.row import ClaimRow
+from fentflow.claims.row import ClaimRow, cited
 from fentflow.claims.rules import MODEL_FACTOR, Band, band_contains, verdict
 
 CLAIM = ("Sinaloa and CJNG (and factions inside Sinaloa) fight over production and trafficking; violence is worst "
@@ -62,7 +62,7 @@ def _against_sesnsp(sesnsp: pd.DataFrame) -> ClaimRow:
         public_figure=("SESNSP homicide victims per 100,000, western states (" + ", ".join(WEST) + ") vs the rest: "
                        + "; ".join(f"{year} {west:.1f} vs {rest:.1f}" for year, (west, rest) in rates.items())
                        + f". Highest rates {YEARS[-1]}: {top}"),
-        source_url=sesnsp["source_url"].iloc[0],
+        **cited(sesnsp.iloc[0]),
         fentflow="west / rest: " + ", ".join(f"{west / rest:.2f} ({year})" for year, (west, rest) in rates.items()),
         verdict=verdict(all(west > rest for west, rest in rates.values())),
         rule=(f"consistent if the western states' pooled homicide rate exceeds the rest's in each of "
@@ -89,7 +89,7 @@ def _against_model(context: ClaimContext, sesnsp: pd.DataFrame) -> ClaimRow:
         id="C4", check="fentflow model", claim=CLAIM,
         public_figure="SESNSP pooled homicide rate, western states / the rest: "
                       + ", ".join(f"{observed[y]:.2f} ({y})" for y in YEARS),
-        source_url=sesnsp["source_url"].iloc[0],
+        **cited(sesnsp.iloc[0]),
         fentflow=("baseline run's homicide rates, west / rest: "
                   + ", ".join(f"{fmt.band(bands[y])} ({y})" for y in YEARS)
                   + f"; the west's share of the model's fentanyl-driven homicides {YEARS[0]}: "

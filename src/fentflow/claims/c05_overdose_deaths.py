@@ -11,7 +11,7 @@ import pandas as pd
 from fentflow.claims import fmt
 from fentflow.claims.context import ClaimContext
 from fentflow.claims.registry import register
-from fentflow.claims.row import ClaimRow
+from fentflow.claims.row import ClaimRow, cited
 from fentflow.claims.rules import MODEL_FACTOR, band_contains, verdict, within_factor
 
 CLAIM = "More than 107,000 Americans died of drug overdoses in the last year (CDC)."
@@ -40,7 +40,7 @@ def _against_cdc_record(cdc: pd.DataFrame) -> ClaimRow:
         public_figure=(f"CDC, all drug overdose deaths in {RECORD_YEAR}: {fmt.count(counts['final'])} final "
                        f"(U.S. residents); {fmt.count(counts['provisional reported'])} reported / "
                        f"{fmt.count(counts['provisional predicted'])} predicted provisional (12 months to December)"),
-        source_url=row["source_url"],
+        **cited(row),
         fentflow="claimed / CDC: " + ", ".join(f"{ratio:.3f} ({label})" for label, ratio in ratios.items()),
         verdict=verdict(all(within_factor(CLAIMED_DEATHS, value, RECORD_FACTOR) for value in counts.values())),
         rule=f"consistent if the claimed {fmt.count(CLAIMED_DEATHS)} is within a factor {RECORD_FACTOR:g} "
@@ -65,7 +65,7 @@ def _against_model(context: ClaimContext, cdc: pd.DataFrame) -> ClaimRow:
         public_figure=("CDC synthetic-opioid (T40.4) deaths: "
                        + ", ".join(f"{fmt.count(observed[y])} ({y})" for y in MODEL_YEARS)
                        + f"; {fmt.pct(t404_share, 0)} of all overdose deaths in {RECORD_YEAR}"),
-        source_url=cdc.loc[RECORD_YEAR, "source_url"],
+        **cited(cdc.loc[RECORD_YEAR]),
         fentflow=("baseline T40.4 deaths: "
                   + ", ".join(f"{fmt.band(bands[y], whole=True)} ({y})" for y in MODEL_YEARS)
                   + f"; = about {fmt.sig(all_drugs)} overdose deaths of all drugs in {RECORD_YEAR} "

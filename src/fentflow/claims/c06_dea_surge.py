@@ -11,7 +11,7 @@ import pandas as pd
 from fentflow.claims import fmt
 from fentflow.claims.context import ClaimContext
 from fentflow.claims.registry import register
-from fentflow.claims.row import NOT_CHECKABLE, ClaimRow
+from fentflow.claims.row import NOT_CHECKABLE, ClaimRow, cited
 from fentflow.claims.rules import SHARE_TOLERANCE, band_contains, inside, verdict
 from fentflow.observed.conversions import Conversion, Estimate
 from fentflow.units import DOSES_PER_PURE_KG, LETHAL_DOSE_MG
@@ -21,9 +21,11 @@ CLAIM = ("DEA seized 10.2 million fentanyl pills and 980 lb of powder from May t
 SURGE_YEAR = 2022          # DEA's mg-per-pill and purity figures of the surge's year
 DOSES_BOUND = "lower"      # DEA: "more than 36 million" lethal doses
 SHARE_YEAR = 2021
-# public-figures.md T2c: "DEA dose convention: 2 mg = potentially lethal dose; 1 kg = 500,000".
+# DEA's dose convention, "2 mg = potentially lethal dose" (1 kg = 500,000 doses is its arithmetic): DEA's
+# "One Pill Can Kill" page states it; NBC News, one of its many copies, is where it was read.
 DOSE_CONVENTION_URL = ("https://www.nbcnews.com/politics/immigration/"
                        "fentanyl-seizures-u-s-southern-border-rise-dramatically-n1272676")
+DOSE_CONVENTION_PRIMARY_URL = "https://www.dea.gov/onepill"
 
 
 @register("C6", "DEA surge, lethal doses and pill potency")
@@ -44,7 +46,7 @@ def _lethal_doses(context: ClaimContext, surge: pd.Series) -> ClaimRow:
         public_figure=(f"DEA surge {surge['period_start']} to {surge['period_end']}: {fmt.sig(surge['pills'])} "
                        f"pills, {fmt.count(surge['powder_lb'])} lb powder, more than {fmt.sig(dea_doses)} "
                        f"lethal doses"),
-        source_url=surge["source_url"],
+        **cited(surge),
         fentflow=(f"{_describe(pills, 'pills')}; {_describe(powder, 'powder')}; together "
                   f"{fmt.sig(pure_kg.point)} kg pure ({fmt.span(pure_kg.p05, pure_kg.p95)}) = "
                   f"{fmt.sig(doses.point)} doses ({fmt.span(doses.p05, doses.p95)}), {SURGE_YEAR} DEA figures"),
@@ -67,7 +69,7 @@ def _share_2mg(context: ClaimContext) -> ClaimRow:
     return ClaimRow(
         id="C6", check="pills >= 2 mg", claim=CLAIM,
         public_figure=f"DEA: {fmt.pct(dea['share'], 0)} of tested pills carried >= 2 mg in {SHARE_YEAR}{alternative}",
-        source_url=dea["source_url"],
+        **cited(dea),
         fentflow=f"baseline share of domestically seized pills >= 2 mg in {SHARE_YEAR}: {fmt.band(band, as_pct=True)}",
         verdict=verdict(band_contains(band, float(dea["share"]), plus_minus=SHARE_TOLERANCE)),
         rule=(f"consistent if DEA's share lies inside the model's 5-95% band over replicates widened by "
@@ -83,7 +85,7 @@ def _dose_convention() -> ClaimRow:
         id="C6", check="2 mg can be fatal", claim=CLAIM,
         public_figure=f"DEA convention: {LETHAL_DOSE_MG:g} mg is a potentially lethal dose; 1 kg = "
                       f"{fmt.count(DOSES_PER_PURE_KG)} doses",
-        source_url=DOSE_CONVENTION_URL,
+        source_url=DOSE_CONVENTION_URL, primary_url=DOSE_CONVENTION_PRIMARY_URL,
         fentflow=f"adopted as a unit (fentflow.units.LETHAL_DOSE_MG = {LETHAL_DOSE_MG:g} mg); the mortality model "
                  f"uses potency relative to tolerance, not a fixed lethal dose",
         verdict=NOT_CHECKABLE,

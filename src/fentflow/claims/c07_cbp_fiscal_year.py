@@ -15,7 +15,7 @@ import pandas as pd
 from fentflow.claims import fmt
 from fentflow.claims.context import ClaimContext
 from fentflow.claims.registry import register
-from fentflow.claims.row import ClaimRow
+from fentflow.claims.row import ClaimRow, cited
 from fentflow.claims.rules import MODEL_FACTOR, band_contains, verdict, within_factor
 
 CLAIM = "CBP seized nearly 13,000 lb of fentanyl pills in the fiscal year so far (news report, January 2023)."
@@ -32,13 +32,17 @@ class ToDate:
 
     what: str
     lb: float
-    source_url: str
+    source_url: str          # where it was read
+    primary_url: str         # CBP's own page, or PRIMARY_NOT_FOUND
 
 
-# public-figures.md T1a; not in the observed series, which hold whole fiscal years only.
+# CBP's Drug Seizures Report (January 2023) as reported by Foreign Desk News; CBP publishes these
+# figures, by month and component, on its drug seizure statistics page. Not in the observed
+# series, which hold whole fiscal years only.
 NATIONWIDE_OFO_TO_JANUARY = ToDate(
     "nationwide ports of entry (OFO), Oct 2022-Jan 2023", 12_017,
-    "https://foreigndesknews.com/us/cbp-seizes-6-tons-of-fentanyl-in-2023-nearly-matches-2022-total")
+    "https://foreigndesknews.com/us/cbp-seizes-6-tons-of-fentanyl-in-2023-nearly-matches-2022-total",
+    "https://www.cbp.gov/newsroom/stats/drug-seizure-statistics")
 
 
 @register("C7", "CBP fiscal-year-to-date seizures")
@@ -48,13 +52,13 @@ def check(context: ClaimContext) -> list[ClaimRow]:
 
 
 def southwest_to_date(monthly: pd.DataFrame) -> list[ToDate]:
-    """CBP's Southwest-border total from October to each month of MONTHS_TO_DATE (T1c)."""
+    """CBP's Southwest-border total from October to each month of MONTHS_TO_DATE (observed cbp_sw_monthly)."""
     rows = monthly[monthly["fy"] == FISCAL_YEAR].set_index(["year", "month"])
     figures, total = [], 0.0
     for year, month in MONTHS_TO_DATE:
         total += float(rows.loc[(year, month), "lb"])
         figures.append(ToDate(f"Southwest border, {_months(MONTHS_TO_DATE[0], (year, month))}", total,
-                              rows.loc[(year, month), "source_url"]))
+                              **cited(rows.loc[(year, month)])))
     return figures
 
 
@@ -67,7 +71,7 @@ def _against_cbp_record(context: ClaimContext, monthly: pd.DataFrame) -> ClaimRo
         id="C7", check="CBP record", claim=CLAIM,
         public_figure=f"CBP, FY{FISCAL_YEAR} to date: " + "; ".join(
             f"{figure.what} {fmt.count(figure.lb)} lb" for figure in candidates),
-        source_url=best.source_url,
+        **cited(best),
         fentflow=(f"closest: CBP {best.what}, {fmt.count(best.lb)} lb (claimed / CBP {CLAIMED_LB / best.lb:.2f}). "
                   f"13,000 lb of pills = {fmt.sig(pills.pills.point)} pills, {fmt.sig(pure.point)} kg pure "
                   f"({fmt.span(pure.p05, pure.p95)}), {fmt.sig(doses.point)} doses "
@@ -92,7 +96,7 @@ def _against_model(context: ClaimContext, monthly: pd.DataFrame) -> ClaimRow:
     return ClaimRow(
         id="C7", check="fentflow model", claim=CLAIM,
         public_figure=f"CBP {observed.what}: {fmt.count(observed.lb)} lb",
-        source_url=observed.source_url,
+        **cited(observed),
         fentflow=(f"baseline Southwest-border seizures, {_months(MONTHS_TO_DATE[0], MONTHS_TO_DATE[-1])}: "
                   f"{fmt.band(band, whole=True)} lb"),
         verdict=verdict(band_contains(band, observed.lb, factor=MODEL_FACTOR)),

@@ -1,6 +1,6 @@
 """C8: seizures are "maybe 10 percent" of what comes in.
 
-No official estimate of the share exists (public-figures.md §6); an unattributed "only 5-10
+No official estimate of the share exists (ONDCP, DHS and CBP publish none); an unattributed "only 5-10
 per cent" circulated in 2022. fentflow's answer is the calibrated one: the share of what
 reached the Southwest border in 2022 that was seized, from posterior-predictive draws of the
 shipped calibration (`fentflow.calibrate`, files under `calibrate/data/`), by pure and by
@@ -16,7 +16,7 @@ import pandas as pd
 from fentflow.claims import fmt
 from fentflow.claims.context import ClaimContext
 from fentflow.claims.registry import register
-from fentflow.claims.row import NOT_CHECKABLE, ClaimRow
+from fentflow.claims.row import NOT_CHECKABLE, PRIMARY_NOT_FOUND, ClaimRow
 from fentflow.claims.rules import inside, verdict
 
 CLAIM = 'Seizures are "maybe 10 percent" of the fentanyl that comes in (news report, January 2023).'
@@ -24,6 +24,7 @@ CLAIMED_SHARE = 0.10
 YEAR = 2022                       # the article ran in January 2023: the latest full year
 PUBLIC_FIGURE = ('no official estimate (ONDCP/DHS/CBP: none found); an unattributed "only 5-10 per cent" '
                  "(DNA India, 2022); CBP: seizure data reflect only what it discovers")
+# The only published figure is unattributed, so it has no primary source.
 SOURCE_URL = ("https://www.dnaindia.com/world/report-dea-seizes-over-379-million-deadly-doses-of-fentanyl-enough-"
               "to-kill-every-american-3012034")
 MEASURES = {"pure": "pure weight (kg of fentanyl)", "gross": "gross weight (lb of pills and powder, as CBP reports)"}
@@ -47,12 +48,12 @@ def _row(shares: pd.DataFrame | None, measure: str) -> ClaimRow:
             f"share of what reached the Southwest border in {YEAR} that was seized (overall, by {MEASURES[measure]})")
     row = None if shares is None else _overall(shares, measure)
     if row is None:
-        return ClaimRow(id="C8", check=check, claim=CLAIM, public_figure=PUBLIC_FIGURE, source_url=SOURCE_URL,
+        return ClaimRow(id="C8", check=check, claim=CLAIM, public_figure=PUBLIC_FIGURE, source_url=SOURCE_URL, primary_url=PRIMARY_NOT_FOUND,
                         fentflow="no shipped calibration (run `fentflow calibrate` and ship its estimates)",
                         verdict=NOT_CHECKABLE, rule=rule, reason="the shipped seizure-share estimates are missing")
     ok = inside(CLAIMED_SHARE, row["p05"], row["p95"])
     return ClaimRow(
-        id="C8", check=check, claim=CLAIM, public_figure=PUBLIC_FIGURE, source_url=SOURCE_URL,
+        id="C8", check=check, claim=CLAIM, public_figure=PUBLIC_FIGURE, source_url=SOURCE_URL, primary_url=PRIMARY_NOT_FOUND,
         fentflow=(f"{YEAR}: {fmt.pct(row['median'])} seized (50%: {fmt.span(row['p25'], row['p75'], as_pct=True)}; "
                   f"90%: {fmt.span(row['p05'], row['p95'], as_pct=True)}; {int(row['draws'])} posterior draws)"),
         verdict=verdict(ok), rule=rule, reason=_reason(row, ok, measure),

@@ -18,7 +18,7 @@ from fentflow.claims.c01_production_states import LAB_RECORD
 from fentflow.claims.context import ClaimContext
 from fentflow.claims.figures import figure
 from fentflow.claims.registry import register
-from fentflow.claims.row import NOT_CHECKABLE, ClaimRow
+from fentflow.claims.row import NOT_CHECKABLE, ClaimRow, cited
 from fentflow.claims.rules import Band, inside, poisson_range, ranges_overlap, verdict, within_factor
 from fentflow.sim.observables import aggregate
 from fentflow.sim.pars import PAR_BY_NAME
@@ -42,7 +42,7 @@ def _against_sedena() -> ClaimRow:
     return ClaimRow(
         id="C9", check="SEDENA record", claim=CLAIM,
         public_figure=f"SEDENA, {sedena.period}: {fmt.count(sedena.value)} kg of {sedena.what}",
-        source_url=sedena.source_url,
+        **cited(sedena),
         fentflow=f"claimed / SEDENA: {CLAIMED_KG / sedena.value:.2f}",
         verdict=verdict(within_factor(CLAIMED_KG, sedena.value, RECORD_FACTOR)),
         rule=(f"consistent if the claimed {CLAIMED_KG} kg is within a factor {RECORD_FACTOR:g} of the fentanyl "
@@ -59,7 +59,7 @@ def _site_stock(context: ClaimContext) -> ClaimRow:
     if SITE not in sim.net.sites:
         why = f"the world has no production site {SITE}"
         return ClaimRow(id="C9", check="site stock", claim=CLAIM, public_figure=f"{CLAIMED_KG} kg of fentanyl",
-                        source_url=figure("culiacan_warehouse_fentanyl_kg").source_url, fentflow=why,
+                        **cited(figure("culiacan_warehouse_fentanyl_kg")), fentflow=why,
                         verdict=NOT_CHECKABLE, rule=f"checkable when the world has the site {SITE}", reason=why)
     weekly = _weekly_stock(sim, RAID_YEAR)                  # (week, rep) pure kg at the Sinaloa site
     low, high = (float(q) for q in np.percentile(weekly, [5, 95]))
@@ -70,7 +70,7 @@ def _site_stock(context: ClaimContext) -> ClaimRow:
         public_figure=(f"{CLAIMED_KG} kg of fentanyl in one Culiacán warehouse (SEDENA: "
                        f"{fmt.count(figure('culiacan_warehouse_fentanyl_kg').value)} kg); as powder at DEA's "
                        f"{RAID_YEAR} purity: {fmt.sig(pure.point)} kg pure ({fmt.span(pure.p05, pure.p95)}, 90%)"),
-        source_url=figure("culiacan_warehouse_fentanyl_kg").source_url,
+        **cited(figure("culiacan_warehouse_fentanyl_kg")),
         fentflow=(f"stock at the model's {name} site ({SITE}) in {RAID_YEAR}, weekly: median "
                   f"{fmt.sig(float(np.median(weekly)))} kg pure, 5-95% {fmt.span(low, high)}, largest "
                   f"{fmt.sig(float(weekly.max()))} ({weekly.shape[1]} replicate{'s' if weekly.shape[1] > 1 else ''})"),
@@ -99,7 +99,7 @@ def _raid_rate(context: ClaimContext, labs: pd.DataFrame) -> ClaimRow:
         public_figure=(f"SEDENA fentanyl labs seized, {years}: "
                        + ", ".join(f"{row.labs} ({row.period})" for row in yearly.itertuples())
                        + f" = {recorded:.0f}"),
-        source_url=yearly["source_url"].iloc[0],
+        **cited(yearly.iloc[0]),
         fentflow=(f"baseline raids on production sites, {years}: expected {fmt.band(expected)}, 90% range of the "
                   f"count {low}-{high}; this run's raids {fmt.band(realised)} (over {sim.net.n_sites} sites)"),
         verdict=verdict(inside(recorded, low, high)),

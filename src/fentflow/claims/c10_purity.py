@@ -12,7 +12,7 @@ import pandas as pd
 from fentflow.claims import fmt
 from fentflow.claims.context import ClaimContext
 from fentflow.claims.registry import register
-from fentflow.claims.row import ClaimRow
+from fentflow.claims.row import ClaimRow, cited
 from fentflow.claims.rules import Band, ranges_overlap, verdict
 from fentflow.sim.pars import PAR_BY_NAME
 
@@ -39,7 +39,7 @@ def _against_dea(context: ClaimContext) -> ClaimRow:
     return ClaimRow(
         id="C10", check="DEA lab", claim=CLAIM,
         public_figure=f"DEA average purity of seized fentanyl powder: {described}",
-        source_url=purity.loc[max(YEARS), "source_url"],
+        **cited(purity.loc[max(YEARS)]),
         fentflow=f"DEA's annual averages span {fmt.span(low, high, as_pct=True)} over {YEARS[0]}-{YEARS[-1]}",
         verdict=verdict(ranges_overlap(*CLAIMED_RANGE, low, high)),
         rule=(f"consistent if the claimed {fmt.span(*CLAIMED_RANGE, as_pct=True)} overlaps the range of DEA's "
@@ -62,7 +62,7 @@ def _against_model(context: ClaimContext) -> ClaimRow:
         id="C10", check="fentflow model", claim=CLAIM,
         public_figure=(f"the claimed {fmt.span(*CLAIMED_RANGE, as_pct=True)}; fentflow's border purity is set from "
                        f"DEA's average powder purity ({fmt.pct(dea.loc[max(YEARS), 'value'])} in {max(YEARS)})"),
-        source_url=dea.loc[max(YEARS), "source_url"],
+        **cited(dea.loc[max(YEARS)]),
         fentflow=("retail purity = border purity x retail dilution "
                   f"{fmt.band(Band.of(dilution))}: "
                   + "; ".join(f"{fmt.band(Band.of(border[y]), as_pct=True)} -> {fmt.band(retail[y], as_pct=True)} ({y})"

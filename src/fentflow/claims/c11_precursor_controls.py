@@ -30,6 +30,7 @@ CONTROL_ARMS = {"precursor_crackdown": "2019-like precursor control",
                 "precursor_crackdown_strong": "stronger precursor control"}
 STOPPED_SHARE = 0.5        # "stopping supply": U.S. consumption cut by half or more in a year
 RECORD_YEARS = (2019, 2022)  # CDC synthetic-opioid deaths before the controls and three years on
+# The State Council of China's own announcement (gov.cn), so it is its own primary source.
 CONTROL_URL = "http://english.www.gov.cn/state_council/ministries/2019/04/01/content_281476589630548.htm"
 
 
@@ -54,7 +55,7 @@ def _control_row(comparison, arm: str, label: str, public: str) -> ClaimRow:
     averted = quantiles(base - other)
     strength = levers(comparison, arm)[0]["strength"]
     return ClaimRow(
-        id="C11", check=label, claim=CLAIM, public_figure=public, source_url=CONTROL_URL,
+        id="C11", check=label, claim=CLAIM, public_figure=public, source_url=CONTROL_URL, primary_url=CONTROL_URL,
         fentflow=(f"{label} from {first} (blocks {strength:.0%} of precursor inflow at first), vs baseline over "
                   f"{len(base)} paired runs: U.S. pure kg consumed {_pct_band(cut[first])} in {first}, "
                   f"{_pct_band(cut[last])} in {last}; deaths averted {first}-{last}: {_band(averted)} "

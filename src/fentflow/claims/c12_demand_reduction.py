@@ -21,7 +21,7 @@ import numpy as np
 from fentflow.claims import fmt
 from fentflow.claims.context import ClaimContext
 from fentflow.claims.registry import register
-from fentflow.claims.row import ClaimRow
+from fentflow.claims.row import ClaimRow, cited
 from fentflow.claims.rules import verdict
 from fentflow.ensemble.evidence import paired_sums, policy_comparison
 from fentflow.ensemble.paired import quantiles
@@ -39,17 +39,17 @@ def check(context: ClaimContext) -> list[ClaimRow]:
     comparison = policy_comparison(context)
     first, last = comparison.window
     years = range(max(first, last - LONG_TERM_YEARS + 1), last + 1)
-    public, url = _moud_figure(context)
-    return [_demand_row(comparison, years, public, url), _seizures_row(comparison, years, public, url)]
+    public, sources = _moud_figure(context)
+    return [_demand_row(comparison, years, public, sources), _seizures_row(comparison, years, public, sources)]
 
 
-def _demand_row(comparison, years: range, public: str, url: str) -> ClaimRow:
+def _demand_row(comparison, years: range, public: str, sources: dict[str, str]) -> ClaimRow:
     averted = {arm: _averted(comparison, arm, years) for arm in (DEMAND_ARM, *ENFORCEMENT_ARMS)}
     margins = {arm: quantiles(averted[DEMAND_ARM] - averted[arm]) for arm in ENFORCEMENT_ARMS}
     wins = {arm: margin[0] > 0 for arm, margin in margins.items()}
     losers = [arm for arm, won in wins.items() if not won]
     return ClaimRow(
-        id="C12", check="demand vs enforcement", claim=CLAIM, public_figure=public, source_url=url,
+        id="C12", check="demand vs enforcement", claim=CLAIM, public_figure=public, **sources,
         fentflow=(f"deaths averted {_years(years)} vs baseline over {len(averted[DEMAND_ARM])} paired runs: "
                   + "; ".join(f"{arm} {_band(quantiles(values))}" for arm, values in averted.items())
                   + ". Treatment minus each: "
@@ -72,12 +72,12 @@ def _demand_row(comparison, years: range, public: str, url: str) -> ClaimRow:
     )
 
 
-def _seizures_row(comparison, years: range, public: str, url: str) -> ClaimRow:
+def _seizures_row(comparison, years: range, public: str, sources: dict[str, str]) -> ClaimRow:
     cuts = {arm: _cut(comparison, arm, years) for arm in ENFORCEMENT_ARMS}
     bands = {arm: quantiles(cut) for arm, cut in cuts.items()}
     stoppers = [arm for arm, band in bands.items() if band[2] >= STOPPED_SHARE]
     return ClaimRow(
-        id="C12", check="seizures alone", claim=CLAIM, public_figure=public, source_url=url,
+        id="C12", check="seizures alone", claim=CLAIM, public_figure=public, **sources,
         fentflow=(f"cut in U.S. pure kg consumed {_years(years)} vs baseline: "
                   + "; ".join(f"{arm} {_pct_band(band)}" for arm, band in bands.items())),
         verdict=verdict(not stoppers),
@@ -114,14 +114,16 @@ def _flows_and_violence(comparison, years: range) -> str:
     return "Flows and violence, medians: " + "; ".join(parts)
 
 
-def _moud_figure(context: ClaimContext) -> tuple[str, str]:
+def _moud_figure(context: ClaimContext) -> tuple[str, dict[str, str]]:
     from fentflow.world import World
 
     national = (context.world or World.load()).national
     oud, moud = national["people_with_oud"], national["moud_share_of_need"]
     url = moud["source"][moud["source"].index("http"):].split()[0]
+    # CDC's MMWR is the publisher's own page, so it is its own primary source unless the world names another.
+    sources = cited({"source_url": url, "primary_url": moud.get("primary_url") or url})
     return (f"{fmt.sig(oud['value'])} people in the U.S. had opioid use disorder in {oud['year']} (NSDUH); "
-            f"{fmt.pct(moud['value'])} of adults needing OUD treatment received medication (MOUD)"), url
+            f"{fmt.pct(moud['value'])} of adults needing OUD treatment received medication (MOUD)"), sources
 
 
 def _years(years: range) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fentflow.claims.context import ClaimContext
 from fentflow.claims.figures import figure
 from fentflow.claims.registry import register
-from fentflow.claims.row import NOT_CHECKABLE, ClaimRow
+from fentflow.claims.row import NOT_CHECKABLE, ClaimRow, cited
 from fentflow.claims.rules import verdict
 from fentflow.risk import LEVELS, ActivityFrames, RiskIndex, annual_activity, raw_indicators
 
@@ -30,7 +30,7 @@ def _firm_map() -> ClaimRow:
     return ClaimRow(
         id="C13", check="Global Guardian map", claim=CLAIM,
         public_figure=f"{firm.what} ({firm.confidence})",
-        source_url=firm.primary_url or firm.source_url,
+        **cited(firm),
         fentflow="fentflow rates states, not countries (next row)",
         verdict=NOT_CHECKABLE,
         rule="checkable if the firm's published level for Mexico, and its method, can be read",
@@ -53,7 +53,7 @@ def _fentflow_map(context: ClaimContext) -> ClaimRow:
         public_figure=("the claim: Mexico in bright red; SESNSP homicide rates by state (the map's observed input) "
                        f"span {index.raw['homicide_rate'].min():.1f}-{index.raw['homicide_rate'].max():.0f} "
                        f"per 100,000 in {YEAR}"),
-        source_url=context.observed("sesnsp_homicides")["source_url"].iloc[0],
+        **cited(context.observed("sesnsp_homicides").iloc[0]),
         fentflow=(f"{len(high)} of {n_states} states at High or above in {YEAR} ("
                   + ", ".join(f"{n} {level}" for level, n in counts.items()) + f"); highest: {listed}"
                   + (" ..." if len(ranked) > SHOWN else "")),

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from fentflow.claims.context import ClaimContext
 from fentflow.claims.registry import claim_rows
-from fentflow.claims.row import CONSISTENT, INCONSISTENT, VERDICTS, ClaimRow, rows_frame
+from fentflow.claims.row import CONSISTENT, INCONSISTENT, PRIMARY_NOT_FOUND, VERDICTS, ClaimRow, rows_frame
 from fentflow.clikit import user_errors
 from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP
 
@@ -56,7 +56,7 @@ def claims_command(
 
 def _print_rows(rows: list[ClaimRow], seed: int, replicates: int) -> None:
     """One section per check: a header with the verdict, then claim, public figure, fentflow, why, rule."""
-    sources = list(dict.fromkeys(row.source_url for row in rows))
+    sources = list(dict.fromkeys(_sources(row) for row in rows))
     table = Table(title=f"Claims check (baseline 2015-2023, seed {seed}, {replicates} replicate"
                         f"{'s' if replicates > 1 else ''})", show_header=False, box=box.SIMPLE_HEAD)
     table.add_column("", style="bold", no_wrap=True)
@@ -68,15 +68,26 @@ def _print_rows(rows: list[ClaimRow], seed: int, replicates: int) -> None:
         if row.id != previous_id:
             table.add_row("claim", Text(row.claim))
         previous_id = row.id
-        table.add_row("public", Text(f"{row.public_figure} [{sources.index(row.source_url) + 1}]"))
+        table.add_row("public", Text(f"{row.public_figure} [{sources.index(_sources(row)) + 1}]"))
         table.add_row("fentflow", Text(row.fentflow))
         table.add_row("why", Text(row.reason))
         table.add_row("rule", Text(row.rule, style="dim"), end_section=True)
     console = _console()
     console.print(table)
     console.print(_summary(rows))
-    for number, url in enumerate(sources, start=1):
-        console.print(Text(f"[{number}] {url}"), soft_wrap=True)   # URLs stay whole and copyable
+    for number, (primary, copy) in enumerate(sources, start=1):
+        console.print(Text(f"[{number}] {_source_note(primary, copy)}"), soft_wrap=True)   # URLs stay whole
+
+
+def _sources(row: ClaimRow) -> tuple[str, str]:
+    return row.primary_url, row.source_url
+
+
+def _source_note(primary: str, copy: str) -> str:
+    """The publisher's page first, then the copy the figure was read from when it is another page."""
+    if primary == PRIMARY_NOT_FOUND:
+        return f"{copy} (the publisher's own page: {PRIMARY_NOT_FOUND})"
+    return primary if primary == copy else f"{primary} (read from {copy})"
 
 
 def _summary(rows: list[ClaimRow]) -> Text:

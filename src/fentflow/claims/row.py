@@ -1,6 +1,7 @@
 """One row of the claims check: a claim, the public figure beside it, fentflow's counterpart, a verdict."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -12,22 +13,26 @@ INCONSISTENT = "inconsistent"
 NOT_CHECKABLE = "not checkable"
 VERDICTS = (CONSISTENT, INCONSISTENT, NOT_CHECKABLE)
 
-TEXT_COLUMNS = ("id", "check", "claim", "public_figure", "source_url", "fentflow", "verdict", "rule", "reason")
+TEXT_COLUMNS = ("id", "check", "claim", "public_figure", "source_url", "primary_url", "fentflow", "verdict", "rule",
+                "reason")
+# `primary_url` when no page at the figure's publisher was located: said outright, never left blank.
+PRIMARY_NOT_FOUND = "none found"
 
 
 @dataclass(frozen=True)
 class ClaimRow:
-    """A claim of article-claims.md checked one way; a claim checked several ways has several rows.
+    """A claim of the news report checked one way; a claim checked several ways has several rows.
 
     `numbers` holds the figures the verdict was computed from (for JSON output and tests);
     `rule` states that computation in words, `reason` says what the numbers show.
     """
 
-    id: str                 # the claim's number in article-claims.md, e.g. "C5"
+    id: str                 # the claim's number, C1-C13 (docs/claims.md), e.g. "C5"
     check: str              # what this row checks it against, e.g. "CDC record", "fentflow model"
     claim: str              # the claim, paraphrased
     public_figure: str      # the public figure(s) it is set beside
-    source_url: str         # where the public figure comes from
+    source_url: str         # where the public figure was read (a copy, or the publisher's own page)
+    primary_url: str        # the publisher's own page for it, or PRIMARY_NOT_FOUND (see `cited`)
     fentflow: str           # fentflow's computed counterpart
     verdict: str            # one of VERDICTS
     rule: str               # the explicit rule that turned the numbers into the verdict
@@ -39,10 +44,25 @@ class ClaimRow:
             raise ValueError(f"verdict must be one of {VERDICTS}, not {self.verdict!r}")
         if not self.source_url.startswith(("https://", "http://")):
             raise ValueError(f"{self.id} ({self.check}): source_url must be a web address, not {self.source_url!r}")
+        if self.primary_url != PRIMARY_NOT_FOUND and not self.primary_url.startswith(("https://", "http://")):
+            raise ValueError(f"{self.id} ({self.check}): primary_url must be a web address or "
+                             f"{PRIMARY_NOT_FOUND!r}, not {self.primary_url!r}")
         object.__setattr__(self, "numbers", MappingProxyType(dict(self.numbers)))
 
     def as_dict(self) -> dict:
         return {**{column: getattr(self, column) for column in TEXT_COLUMNS}, "numbers": dict(self.numbers)}
+
+
+def cited(record) -> dict[str, str]:
+    """`source_url` and `primary_url` of a sourced record, as ClaimRow fields: `ClaimRow(..., **cited(r))`.
+
+    `record` is a row of an observed series (a pandas Series), a claim figure, or a mapping; a
+    record without a primary URL (blank, missing, NaN) is cited with PRIMARY_NOT_FOUND.
+    """
+    get = record.get if isinstance(record, (Mapping, pd.Series)) else functools.partial(getattr, record)
+    primary = get("primary_url", "")
+    return {"source_url": get("source_url"),
+            "primary_url": primary if isinstance(primary, str) and primary else PRIMARY_NOT_FOUND}
 
 
 def rows_frame(rows: Sequence[ClaimRow]) -> pd.DataFrame:
