@@ -17,6 +17,7 @@ from rich.text import Text
 
 from fentflow.clikit import user_errors
 from fentflow.observed.conversions import DEFAULT_DRAWS, DEFAULT_SEED, Conversion, Estimate, convert
+from fentflow.observed.publishers import publisher_of
 from fentflow.observed.series import list_series, load_series
 
 data_app = typer.Typer(
@@ -82,18 +83,31 @@ def convert_command(
 
 
 def _print_series(name: str, frame: pd.DataFrame) -> None:
-    sources = list(dict.fromkeys(frame["source_url"]))
-    columns = [column for column in frame.columns if column != "source_url"]
+    """The rows, then each source numbered: the publisher's page, and the copy read when different."""
+    pairs = list(zip(frame["primary_url"], frame["source_url"]))
+    sources = list(dict.fromkeys(pairs))
+    columns = [column for column in frame.columns if column not in ("primary_url", "source_url")]
     table = Table(title=f"{name} ({len(frame)} rows)", show_lines=False)
     for column in [*columns, "src"]:
         table.add_column(column, overflow="fold")
-    for _, row in frame.iterrows():
+    for (_, row), pair in zip(frame.iterrows(), pairs):
         cells = [Text(_cell(row[column])) for column in columns]
-        table.add_row(*cells, Text(f"[{sources.index(row['source_url']) + 1}]"))
+        table.add_row(*cells, Text(f"[{sources.index(pair) + 1}]"))
     console = _console()
     console.print(table)
-    for number, url in enumerate(sources, start=1):
-        console.print(Text(f"[{number}] {url}"), soft_wrap=True)   # URLs stay copyable
+    for number, (primary, copy) in enumerate(sources, start=1):
+        for line in _source_lines(number, primary, copy):
+            console.print(Text(line), soft_wrap=True)   # URLs stay copyable
+
+
+def _source_lines(number: int, primary: str, copy: str) -> list[str]:
+    if not primary:
+        return [f"[{number}] read from: {copy} (no page at the publisher known)"]
+    publisher = publisher_of(primary)
+    lines = [f"[{number}] {publisher}: {primary}"]
+    if copy != primary:
+        lines.append(f"{' ' * (len(str(number)) + 3)}read from: {copy}")
+    return lines
 
 
 def _print_conversion(result: Conversion) -> None:
