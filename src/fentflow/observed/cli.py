@@ -1,6 +1,6 @@
 """Command-line pieces for observed series and conversions; the main Typer app mounts them:
 
-    app.add_typer(data_app, name="data")        # fentflow data list | data show NAME [--csv]
+    app.add_typer(data_app, name="data")        # fentflow data list | show NAME [--csv] | import FILE...
     app.command("convert")(convert_command)     # fentflow convert "13000 lb pills" [--year 2022]
 
 Bad input (unknown series, unreadable expression) prints one `error: ...` line and exits 2.
@@ -8,6 +8,7 @@ Bad input (unknown series, unreadable expression) prints one `error: ...` line a
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import typer
@@ -15,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from fentflow.clikit import user_errors
+from fentflow.clikit import data_option, use_data, user_errors
 from fentflow.observed.conversions import DEFAULT_DRAWS, DEFAULT_SEED, Conversion, Estimate, convert
 from fentflow.observed.publishers import publisher_of
 from fentflow.observed.series import list_series, load_series
@@ -40,16 +41,20 @@ def _console() -> Console:
 
 
 @data_app.command("list")
-def list_command() -> None:
+def list_command(data: Path | None = data_option()) -> None:
     """List the observed series: name, period, unit, rows, description and source."""
     with user_errors():
+        use_data(data)
         catalog = list_series()
-        table = Table(title="Observed series", show_lines=True)
-        for column in ("name", "period", "unit", "rows", "description", "source"):
+        columns = ["name", "period", "unit", "rows", "description", "source"]
+        if data is not None:
+            columns.append("imported")
+        table = Table(title="Observed series" + (f" (with the series imported in {data})" if data else ""),
+                      show_lines=True)
+        for column in columns:
             table.add_column(column, overflow="fold")
         for record in catalog.itertuples(index=False):
-            table.add_row(*(Text(str(getattr(record, column))) for column in
-                            ("name", "period", "unit", "rows", "description", "source")))
+            table.add_row(*(Text(str(getattr(record, column))) for column in columns))
         _console().print(table)
 
 
@@ -57,14 +62,40 @@ def list_command() -> None:
 def show_command(
     name: str = typer.Argument(..., help="Series name, see `data list`."),
     as_csv: bool = typer.Option(False, "--csv", help="Print the series as CSV to stdout."),
+    data: Path | None = data_option(),
 ) -> None:
-    """Show one observed series, with a numbered list of its sources."""
+    """Show one observed series, with a numbered list of its sources (publisher's page, copy read)."""
     with user_errors():
+        use_data(data)
         frame = load_series(name)
         if as_csv:
             typer.echo(frame.to_csv(index=False), nl=False)
             return
         _print_series(name, frame)
+
+
+@data_app.command("import")
+def import_command(
+    files: list[Path] = typer.Argument(..., help="Publishers' files: CBP nationwide drug seizures, CDC VSRR "
+                                                 "provisional overdose deaths, SESNSP victims by state (CSV)."),
+    into: Path | None = typer.Option(None, "--into", help="Folder to write the series into (default: the "
+                                                          "user's data folder)."),
+) -> None:
+    """Build the public series from the publishers' own files (recognised by their header)."""
+    from fentflow.observed.imports import default_folder, import_files
+
+    with user_errors():
+        folder = into or default_folder()
+        imported = import_files(files, folder)
+    table = Table(title=f"Imported into {folder}")
+    for column in ("series", "rows", "years", "from"):
+        table.add_column(column, overflow="fold")
+    for item in imported:
+        table.add_row(item.series, str(item.rows), f"{item.first}-{item.last}", Text(", ".join(item.files)))
+    console = _console()
+    console.print(table)
+    console.print(Text(f"Provenance (file, sha256, rows read, date): {folder / 'provenance.json'}. "
+                       f"Use the series with --data {folder}"), soft_wrap=True)
 
 
 def convert_command(

@@ -196,6 +196,11 @@ def series_spec(name: str) -> SeriesSpec:
                          field="name") from None
 
 
+def bundled_series(name: str) -> pd.DataFrame:
+    """The bundled rows of series `name` only, whatever data folder is in use (a fresh copy)."""
+    return _load_validated(name).copy()
+
+
 def use_data_folder(folder: Path | str | None) -> None:
     """Read imported series from `folder` over the bundled ones from now on (None: bundled only).
     A folder that does not exist is an InputError (a typo would otherwise fall back silently)."""
