@@ -32,7 +32,7 @@ from fentflow.observed.publishers import publisher_of
 
 logger = logging.getLogger(__name__)
 
-LAST_DATA_YEAR = 2023      # the bundled public series run through 2023 (calibration fits up to it)
+LAST_DATA_YEAR = 2023      # the bundled public series run through 2023; imported ones may go further
 
 CONFIDENCE_MARKS = frozenset({"stated", "computed", "inference", "unconfirmed"})
 PROVENANCE_COLUMNS: Mapping[str, str] = {"confidence": "str", "primary_url": "str", "source_url": "str",
@@ -225,6 +225,17 @@ def imported_file(name: str) -> Path | None:
     folder = data_folder()
     path = folder / series_spec(name).filename if folder else None
     return path if path is not None and path.is_file() else None
+
+
+def last_data_year() -> int:
+    """The last (calendar or fiscal) year of the public series in use: 2023 for the bundled series,
+    later where the data folder in use holds imported rows that reach further."""
+    years = [LAST_DATA_YEAR]
+    for spec in SERIES:
+        if imported_file(spec.name) is not None:
+            frame = load_series(spec.name)
+            years.append(int(frame["year" if "year" in frame else "fy"].max()))
+    return max(years)
 
 
 def load_series(name: str) -> pd.DataFrame:

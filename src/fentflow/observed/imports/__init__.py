@@ -108,7 +108,7 @@ def _write(folder: Path, name: str, frame: pd.DataFrame, sources: list[SourceFil
     frame.to_csv(path, index=False)
     written = read_series_file(spec, path, label=str(path))    # the same checks as the bundled series
     _record(folder, name, sources, len(written))
-    years = written[spec.key[0]]
+    years = written["year" if "year" in written else "fy"]
     log.info("imported %s: %d rows into %s", name, len(written), path)
     return Imported(name, path, len(written), int(years.min()), int(years.max()),
                     tuple(source.name for source in sources))

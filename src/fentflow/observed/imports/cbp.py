@@ -52,12 +52,11 @@ def build(sources: list[SourceFile]) -> dict[str, pd.DataFrame]:
                                column="Region")
     frame = pd.DataFrame(records)
     full = frame[~frame["fy"].isin(partial)]
-    return {
-        "cbp_sw_monthly": _monthly(frame, origin),
-        "cbp_sw_component": _component(full, origin),
-        "cbp_sw_total": _total(full, origin),
-        "cbp_sw_unit": _unit(full, units, origin),
-    }
+    series = {"cbp_sw_monthly": _monthly(frame, origin)}
+    if not full.empty:       # a file of the year in progress only has no complete fiscal year
+        series |= {"cbp_sw_component": _component(full, origin), "cbp_sw_total": _total(full, origin),
+                   "cbp_sw_unit": _unit(full, units, origin)}
+    return series
 
 
 def _last_fy(source: SourceFile) -> int:
