@@ -74,3 +74,16 @@ def test_a_tiny_calibration_on_imported_series_predicts_the_new_year(vsrr_folder
     points = pd.read_csv(out / "predictive" / "points.csv", dtype={"period": str})
     deaths = points[points["series"] == "cdc_synthetic_deaths"].set_index("period")
     assert deaths.loc["2024", "observed"] == 48422       # the imported year, beside the model's band
+
+
+def test_fit_check_shows_the_imported_years_beside_the_model(vsrr_folder, tmp_path):
+    from fentflow.calibrate.fitcheck_cli import fit_check_command
+    app = typer.Typer()
+    app.command("fit-check")(fit_check_command)
+    app.command("noop")(lambda: None)
+    result = CliRunner(env={"COLUMNS": "160"}).invoke(app, ["fit-check", "--data", str(vsrr_folder), "--start",
+                                                            "2021-10-01", "--out", str(tmp_path / "fit")])
+    assert result.exit_code == 0, result.output
+    assert "Imported years after 2023" in result.output and "48,422" in result.output
+    points = pd.read_csv(tmp_path / "fit" / "points.csv", dtype={"period": str})
+    assert "2024" in set(points[points["series"] == "cdc_synthetic_deaths"]["period"])
