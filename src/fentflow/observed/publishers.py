@@ -24,6 +24,8 @@ PUBLISHERS: dict[str, str] = {
     "whitehouse.gov": "The White House (ONDCP)",
     "congress.gov": "U.S. Congress (CRS reports)",
     "unodc.org": "UNODC",
+    "nih.gov": "U.S. National Institutes of Health (NIDA, PubMed)",
+    "doi.org": "the journal's publisher, through the article's DOI",
 }
 
 
