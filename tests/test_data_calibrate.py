@@ -87,3 +87,17 @@ def test_fit_check_shows_the_imported_years_beside_the_model(vsrr_folder, tmp_pa
     assert "Imported years after 2023" in result.output and "48,422" in result.output
     points = pd.read_csv(tmp_path / "fit" / "points.csv", dtype={"period": str})
     assert "2024" in set(points[points["series"] == "cdc_synthetic_deaths"]["period"])
+
+
+def test_a_calibration_records_the_imported_series_it_fitted(vsrr_folder, tmp_path):
+    from fentflow.calibrate.budget import get_budget
+    from fentflow.calibrate.calibration import CalibrationSpec
+    spec = CalibrationSpec(get_budget("tiny"), targets=TargetSet(start="2022-01-01", end="2024-12-31", data_end=2024))
+    assert "imported_series" not in spec.record()                # bundled: the record is as before
+    use_data_folder(vsrr_folder)
+    first = spec.record()["imported_series"]
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "cdc_deaths.csv").write_text((vsrr_folder / "cdc_deaths.csv").read_text().replace("48422", "48423"))
+    use_data_folder(other)
+    assert spec.record()["imported_series"] != first             # other data: not resumed

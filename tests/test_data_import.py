@@ -267,3 +267,15 @@ def test_the_command_exits_2_with_one_line_naming_file_row_and_column(tmp_path):
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert "error:" in result.output and "bad.csv, row 2, field 'Sum Qty (lbs)'" in result.output
+
+
+@pytest.mark.parametrize("command", [["data", "list"], ["data", "show", "cdc_deaths"], ["fit-check"], ["claims"],
+                                     ["calibrate", "--workers", "0"], ["validate", "recovery", "--workers", "0"],
+                                     ["validate", "out-of-sample", "--workers", "0"], ["report"]],
+                         ids=lambda command: " ".join(command[:2]))
+def test_every_command_that_reads_the_series_takes_data(tmp_path, monkeypatch, command):
+    from fentflow.cli import app as fentflow_app
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(fentflow_app, [*command, "--data", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2, result.output
+    assert "nowhere" in result.output and "--data" in result.output and "Traceback" not in result.output

@@ -17,6 +17,7 @@ over the bundled rows (a row of the folder replaces the bundled row with the sam
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
 from collections.abc import Mapping
@@ -225,6 +226,18 @@ def imported_file(name: str) -> Path | None:
     folder = data_folder()
     path = folder / series_spec(name).filename if folder else None
     return path if path is not None and path.is_file() else None
+
+
+def imported_fingerprint() -> str | None:
+    """A sha256 of the imported series in use (None when the bundled series only are read): a
+    calibration records it, so one stored with other data is not resumed."""
+    files = [(spec.name, path) for spec in SERIES if (path := imported_file(spec.name)) is not None]
+    if not files:
+        return None
+    digest = hashlib.sha256()
+    for name, path in files:
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def last_data_year() -> int:
