@@ -40,8 +40,8 @@ PROVENANCE_COLUMNS: Mapping[str, str] = {"confidence": "str", "primary_url": "st
                                           "note": "str"}
 DATA_FOLDER_ENV = "FENTFLOW_DATA"   # the data folder in use; in the environment so worker processes read it too
 
-CBP_EXTRACT = ("CBP public drug-seizure data, Southwest-border fentanyl extract "
-               "(repo Howard-Xuan/fentanyl_traffick)")
+CBP_EXTRACT = ("CBP Drug Seizure Statistics, nationwide files FY2019-FY2023 (read from the copy in repo "
+               "Howard-Xuan/fentanyl_traffick; `fentflow data import` rebuilds the series from CBP's files)")
 
 
 @dataclass(frozen=True)
@@ -142,8 +142,9 @@ SERIES: tuple[SeriesSpec, ...] = (
     SeriesSpec(
         "cdc_deaths",
         "U.S. drug overdose deaths, all drugs (total) and synthetic opioids other than "
-        "methadone (T40.4, mostly fentanyl). total/synthetic are NCHS final values; "
-        "*_status says final or unconfirmed per value, status is the weaker of the two; "
+        "methadone (T40.4, mostly fentanyl). total/synthetic are NCHS final values (imported later "
+        "years: VSRR predicted provisional); *_status says final, provisional or unconfirmed per value, "
+        "status is the weaker of the two; "
         "vsrr_* are CDC VSRR provisional 12-month-ending-December counts (reported / predicted)",
         "deaths", "2013-2023", "NCHS / CDC (see rows)",
         {"year": "int64", "total": "int64", "total_status": "str", "synthetic": "int64",
@@ -157,7 +158,7 @@ SERIES: tuple[SeriesSpec, ...] = (
         "Mexico intentional-homicide victims by state (SESNSP, fuero común), CONAPO mid-year "
         "population and rate per 100,000; code = INEGI state code",
         "victims; persons; per 100k", "2022-2023",
-        "SESNSP / CONAPO open data (repo isaacarroyov/datos_facil_acceso)",
+        "SESNSP / CONAPO open data (read from the copy in repo isaacarroyov/datos_facil_acceso)",
         {"abbr": "str", "code": "str", "state": "str", "year": "int64", "victims": "int64",
          "population": "int64", "rate_per_100k": "float64"},
         key=("abbr", "year"),
