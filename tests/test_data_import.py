@@ -159,6 +159,7 @@ def test_data_import_then_show_with_data_prints_the_new_years_and_both_urls(tmp_
     assert shown.exit_code == 0, shown.output
     assert "80391" in shown.output and "provisional" in shown.output
     assert "read from: https://cdc.gov/nchs/products/databriefs/db522.htm" in shown.output
+    assert "vsrr_us_excerpt.csv (sha256 " in shown.output and "10 rows read" in shown.output
     bundled = runner.invoke(app, ["data", "show", "cdc_deaths"])
     assert "80391" not in bundled.output                  # without --data: the bundled rows only
 

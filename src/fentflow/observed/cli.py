@@ -19,7 +19,7 @@ from rich.text import Text
 from fentflow.clikit import data_option, use_data, user_errors
 from fentflow.observed.conversions import DEFAULT_DRAWS, DEFAULT_SEED, Conversion, Estimate, convert
 from fentflow.observed.publishers import publisher_of
-from fentflow.observed.series import list_series, load_series
+from fentflow.observed.series import imported_file, list_series, load_series
 
 data_app = typer.Typer(
     help="Public observed series (CBP, DEA, CDC, SESNSP, SEDENA, prices), each row with its source.",
@@ -72,6 +72,7 @@ def show_command(
             typer.echo(frame.to_csv(index=False), nl=False)
             return
         _print_series(name, frame)
+        _print_import(name)
 
 
 @data_app.command("import")
@@ -129,6 +130,20 @@ def _print_series(name: str, frame: pd.DataFrame) -> None:
     for number, (primary, copy) in enumerate(sources, start=1):
         for line in _source_lines(number, primary, copy):
             console.print(Text(line), soft_wrap=True)   # URLs stay copyable
+
+
+def _print_import(name: str) -> None:
+    """Where the imported rows in use came from (file, sha256, rows read, date)."""
+    from fentflow.observed.imports import imports_of
+    path = imported_file(name)
+    if path is None:
+        return
+    console = _console()
+    console.print(Text(f"Rows imported into {path.parent} replace the bundled rows with the same key; from:"),
+                  soft_wrap=True)
+    for entry in imports_of(path.parent).get(name, {}).get("files", []):
+        console.print(Text(f"  {entry['file']} (sha256 {entry['sha256']}, {entry['rows_read']:,} rows read, "
+                           f"{entry['read_on']})"), soft_wrap=True)
 
 
 def _source_lines(number: int, primary: str, copy: str) -> list[str]:

@@ -114,12 +114,18 @@ def _write(folder: Path, name: str, frame: pd.DataFrame, sources: list[SourceFil
                     tuple(source.name for source in sources))
 
 
-def _record(folder: Path, name: str, sources: list[SourceFile], rows: int) -> None:
+def imports_of(folder: Path) -> dict[str, dict]:
+    """The provenance record of a data folder: per series, the files imported (empty if none)."""
     path = folder / PROVENANCE_FILE
     try:
-        record = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     except (OSError, ValueError):
-        record = {}     # a damaged record is rewritten, the series files are what is read
+        return {}       # a damaged record is rewritten at the next import; the series files are what is read
+
+
+def _record(folder: Path, name: str, sources: list[SourceFile], rows: int) -> None:
+    path = folder / PROVENANCE_FILE
+    record = imports_of(folder)
     earlier = [entry for entry in record.get(name, {}).get("files", [])
                if entry.get("sha256") not in {source.sha256 for source in sources}]
     record[name] = {"imported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "rows": rows,
@@ -127,4 +133,4 @@ def _record(folder: Path, name: str, sources: list[SourceFile], rows: int) -> No
     path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
-__all__ = ["FORMATS", "Imported", "default_folder", "import_files", "recognise"]
+__all__ = ["FORMATS", "Imported", "default_folder", "import_files", "imports_of", "recognise"]
