@@ -45,7 +45,7 @@ def synthetic_deaths(points: pd.DataFrame) -> pd.Series:
 def test_targets_fit_the_imported_years_through_data_end(vsrr_folder):
     use_data_folder(vsrr_folder)
     through_2024 = synthetic_deaths(TargetSet(start="2022-01-01", end="2024-12-31", data_end=2024).observed_points)
-    assert through_2024.to_dict() == {"2022": 73838, "2023": 72776, "2024": 48422}
+    assert through_2024.to_dict() == {"2022": 73838, "2023": 72776, "2024": 49241}
     through_2023 = synthetic_deaths(TargetSet(start="2022-01-01", end="2024-12-31", data_end=2023).observed_points)
     assert "2024" not in through_2023.index
 
@@ -73,7 +73,7 @@ def test_a_tiny_calibration_on_imported_series_predicts_the_new_year(vsrr_folder
     assert set(shares["year"]) == {2021, 2022, 2023, 2024}
     points = pd.read_csv(out / "predictive" / "points.csv", dtype={"period": str})
     deaths = points[points["series"] == "cdc_synthetic_deaths"].set_index("period")
-    assert deaths.loc["2024", "observed"] == 48422       # the imported year, beside the model's band
+    assert deaths.loc["2024", "observed"] == 49241       # the imported year, beside the model's band
 
 
 def test_fit_check_shows_the_imported_years_beside_the_model(vsrr_folder, tmp_path):
@@ -84,7 +84,7 @@ def test_fit_check_shows_the_imported_years_beside_the_model(vsrr_folder, tmp_pa
     result = CliRunner(env={"COLUMNS": "160"}).invoke(app, ["fit-check", "--data", str(vsrr_folder), "--start",
                                                             "2021-10-01", "--out", str(tmp_path / "fit")])
     assert result.exit_code == 0, result.output
-    assert "Imported years after 2023" in result.output and "48,422" in result.output
+    assert "Imported years after 2023" in result.output and "49,241" in result.output
     points = pd.read_csv(tmp_path / "fit" / "points.csv", dtype={"period": str})
     assert "2024" in set(points[points["series"] == "cdc_synthetic_deaths"]["period"])
 
@@ -98,6 +98,6 @@ def test_a_calibration_records_the_imported_series_it_fitted(vsrr_folder, tmp_pa
     first = spec.record()["imported_series"]
     other = tmp_path / "other"
     other.mkdir()
-    (other / "cdc_deaths.csv").write_text((vsrr_folder / "cdc_deaths.csv").read_text().replace("48422", "48423"))
+    (other / "cdc_deaths.csv").write_text((vsrr_folder / "cdc_deaths.csv").read_text().replace("49241", "49242"))
     use_data_folder(other)
     assert spec.record()["imported_series"] != first             # other data: not resumed

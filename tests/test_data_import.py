@@ -110,8 +110,8 @@ def test_vsrr_adds_provisional_years_and_keeps_final_counts(tmp_path):
     import_files([VSRR], tmp_path)
     use_data_folder(tmp_path)
     deaths = load_series("cdc_deaths").set_index("year")
-    assert deaths.loc[2024, ["total", "synthetic", "status"]].tolist() == [80391, 48422, "provisional"]
-    assert deaths.loc[2024, "vsrr_synthetic_reported"] == 47735
+    assert deaths.loc[2024, ["total", "synthetic", "status"]].tolist() == [81711, 49241, "provisional"]
+    assert deaths.loc[2024, "vsrr_synthetic_reported"] == 48661
     assert deaths.loc[2023, ["total", "synthetic", "status"]].tolist() == [105007, 72776, "final"]
     assert 2025 not in deaths.index                       # no December count yet
     assert deaths.loc[2024, "primary_url"] == "https://www.cdc.gov/nchs/nvss/vsrr/drug-overdose-data.htm"
@@ -157,11 +157,11 @@ def test_data_import_then_show_with_data_prints_the_new_years_and_both_urls(tmp_
     assert "cdc_deaths" in result.output and "provenance.json" in result.output
     shown = runner.invoke(app, ["data", "show", "cdc_deaths", "--data", str(tmp_path)])
     assert shown.exit_code == 0, shown.output
-    assert "80391" in shown.output and "provisional" in shown.output
+    assert "81711" in shown.output and "provisional" in shown.output
     assert "read from: https://cdc.gov/nchs/products/databriefs/db522.htm" in shown.output
-    assert "vsrr_us_excerpt.csv (sha256 " in shown.output and "10 rows read" in shown.output
+    assert "vsrr_us_excerpt.csv (sha256 " in shown.output and "12 rows read" in shown.output
     bundled = runner.invoke(app, ["data", "show", "cdc_deaths"])
-    assert "80391" not in bundled.output                  # without --data: the bundled rows only
+    assert "81711" not in bundled.output                  # without --data: the bundled rows only
 
 
 def test_data_list_with_data_names_the_imported_files(tmp_path):
@@ -181,7 +181,7 @@ def test_data_on_a_missing_folder_exits_2(tmp_path):
 HEADER = ",".join(cbp.COLUMNS)
 GOOD = f"2023,JAN,{SW},3,10.5"
 VSRR_HEADER = VSRR.read_text().splitlines()[0]
-VSRR_ROW = 'US,2024,December,12 month-ending,Number of Drug Overdose Deaths,"79,384",100,0.41,United States,,,"80,391"'
+VSRR_ROW = VSRR.read_text().splitlines()[6]        # U.S., December 2024, all drugs
 SES_HEADER = SESNSP.read_text(encoding="utf-8").splitlines()[0]
 SES_ROW = SESNSP.read_text(encoding="utf-8").splitlines()[1]
 
@@ -208,9 +208,9 @@ MALFORMED = {   # id: (file content, row named, column named or None, words in t
                          "Area of Responsibility", "neither"),
     "cbp duplicate row": (f"{HEADER}\n{GOOD}\n{GOOD}\n", 3, "Area of Responsibility", "duplicate"),
     "cbp no southwest fentanyl": (f"{HEADER}\n{GOOD.replace('Fentanyl', 'Cocaine')}\n", None, "Region", "no rows"),
-    "vsrr missing column": (VSRR_HEADER.replace(",Predicted Value", "") + "\n" + VSRR_ROW[:VSRR_ROW.rindex(',"80,391"')] + "\n",
+    "vsrr missing column": (VSRR_HEADER.replace(",Predicted Value", "") + "\n" + VSRR_ROW[:VSRR_ROW.rindex(',"81,711"')] + "\n",
                             1, "Predicted Value", "missing column"),
-    "vsrr value not a number": (f"{VSRR_HEADER}\n{VSRR_ROW.replace('79,384', 'n/a')}\n", 2, "Data Value",
+    "vsrr value not a number": (f"{VSRR_HEADER}\n{VSRR_ROW.replace('80,856', 'n/a')}\n", 2, "Data Value",
                                 "not a number"),
     "vsrr bad year": (f"{VSRR_HEADER}\n{VSRR_ROW.replace('2024', '24', 1)}\n", 2, "Year", "not a year"),
     "vsrr bad month": (f"{VSRR_HEADER}\n{VSRR_ROW.replace('December', 'Dec')}\n", 2, "Month", "month name"),
