@@ -36,6 +36,7 @@ def test_data_list_names_every_series():
     assert result.exit_code == 0, result.output
     for name in ("cbp_sw_monthly", "dea_share_2mg", "cdc_deaths", "sesnsp_homicides", "prices"):
         assert name in result.output
+    assert "(primary_url): 250 of 263 (95.1%)" in result.output
 
 
 def test_data_show_prints_rows_and_numbered_sources():

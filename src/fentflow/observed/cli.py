@@ -19,7 +19,7 @@ from rich.text import Text
 from fentflow.clikit import data_option, use_data, user_errors
 from fentflow.observed.conversions import DEFAULT_DRAWS, DEFAULT_SEED, Conversion, Estimate, convert
 from fentflow.observed.publishers import publisher_of
-from fentflow.observed.series import imported_file, list_series, load_series
+from fentflow.observed.series import imported_file, list_series, load_series, primary_url_count
 
 data_app = typer.Typer(
     help="Public observed series (CBP, DEA, CDC, SESNSP, SEDENA, prices), each row with its source.",
@@ -55,7 +55,11 @@ def list_command(data: Path | None = data_option()) -> None:
             table.add_column(column, overflow="fold")
         for record in catalog.itertuples(index=False):
             table.add_row(*(Text(str(getattr(record, column))) for column in columns))
-        _console().print(table)
+        at_publisher, rows = primary_url_count()
+        console = _console()
+        console.print(table)
+        console.print(f"Rows with the figure's page at its publisher (primary_url): {at_publisher} of {rows} "
+                      f"({100 * at_publisher / rows:.1f}%); `data show NAME` lists each row's sources.")
 
 
 @data_app.command("show")

@@ -280,6 +280,12 @@ def list_series() -> pd.DataFrame:
     ])
 
 
+def primary_url_count() -> tuple[int, int]:
+    """(rows whose primary_url is at a publisher's site, all rows) over every series in use."""
+    urls = [url for spec in SERIES for url in load_series(spec.name)["primary_url"]]
+    return sum(1 for url in urls if url and publisher_of(url)), len(urls)
+
+
 def _period(spec: SeriesSpec) -> str:
     """The declared period, or the years actually present when imported rows extend it."""
     if imported_file(spec.name) is None:
