@@ -5,12 +5,14 @@ https://www.cbp.gov/newsroom/stats/drug-seizure-statistics), one row per fiscal 
 component, region, land filter, area of responsibility and drug, with `Count of Event` and
 `Sum Qty (lbs)`. The year of the fiscal year in progress reads like `2025 (FYTD)`.
 
-From the rows with Region "Southwest Border" and Drug Type "Fentanyl" this builds:
+From the rows with Drug Type "Fentanyl" and Region "Southwest Border" this builds:
 - cbp_sw_monthly: lb by month (calendar year = FY - 1 for Oct-Dec), rounded to whole lb;
 - cbp_sw_component, cbp_sw_total: lb (whole lb) and seizure events by FY, port (OFO) and
   between (USBP), for complete fiscal years only;
 - cbp_sw_unit: lb (to 0.1) by FY and OFO field office / USBP sector, every Southwest unit that
-  appears in the file for any drug (0 where it seized no fentanyl), complete fiscal years only.
+  appears in the file for any drug (0 where it seized no fentanyl), complete fiscal years only;
+and from the Fentanyl rows of every region, cbp_nationwide: lb (to 0.1) by FY, total, port (OFO)
+and between (USBP), complete fiscal years only (replacing the press figures bundled for it).
 The roundings are those of the bundled series, so the bundled CBP series are this importer's
 output on CBP's files (tests/data/cbp/).
 """
@@ -30,12 +32,13 @@ COMPONENTS = {"Office of Field Operations": ("port", "OFO"), "U.S. Border Patrol
 MONTHS = ("OCT", "NOV", "DEC", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP")   # fiscal order
 UNIT_KINDS = {"FIELD OFFICE": "port", "SECTOR": "between"}
 FY_PATTERN = re.compile(r"^(\d{4})(\s*\(FYTD\))?$")
-SERIES = ("cbp_sw_monthly", "cbp_sw_component", "cbp_sw_total", "cbp_sw_unit")
+SERIES = ("cbp_sw_monthly", "cbp_sw_component", "cbp_sw_total", "cbp_sw_unit", "cbp_nationwide")
+SOUTHWEST_SERIES = SERIES[:4]      # the bundled CBP series this importer rebuilds exactly
 
 
 def build(sources: list[SourceFile]) -> dict[str, pd.DataFrame]:
-    """The four Southwest-border series from one or more CBP files. Where files overlap, the
-    one reaching the latest fiscal year (the newer release) gives that year's rows."""
+    """The Southwest-border and nationwide series from one or more CBP files. Where files overlap,
+    the one reaching the latest fiscal year (the newer release) gives that year's rows."""
     for source in sources:
         source.require(COLUMNS)
     records, units, partial, origin = [], set(), set(), {}
@@ -46,16 +49,18 @@ def build(sources: list[SourceFile]) -> dict[str, pd.DataFrame]:
         partial = (partial - years) | file_partial
         units |= file_units
         origin.update({year: source for year in years})
-    if not records:
+    frame = pd.DataFrame(records, columns=["fy", "month", "southwest", "component", "unit", "lb", "events"])
+    southwest = frame[frame["southwest"]]
+    if southwest.empty:
         names = ", ".join(source.name for source in sources)
         raise sources[0].error(f"no rows with Region {REGION!r} and Drug Type {DRUG!r} in {names}",
                                column="Region")
-    frame = pd.DataFrame(records)
-    full = frame[~frame["fy"].isin(partial)]
-    series = {"cbp_sw_monthly": _monthly(frame, origin)}
+    complete = ~frame["fy"].isin(partial)
+    full = southwest[complete[frame["southwest"]]]
+    series = {"cbp_sw_monthly": _monthly(southwest, origin)}
     if not full.empty:       # a file of the year in progress only has no complete fiscal year
         series |= {"cbp_sw_component": _component(full, origin), "cbp_sw_total": _total(full, origin),
-                   "cbp_sw_unit": _unit(full, units, origin)}
+                   "cbp_sw_unit": _unit(full, units, origin), "cbp_nationwide": _nationwide(frame[complete], origin)}
     return series
 
 
@@ -77,14 +82,14 @@ def _read(source: SourceFile) -> tuple[list[dict], set[str], set[int]]:
         seen[key] = row.line
         if in_progress:
             partial.add(fy)
-        if row.cells["Region"].strip() != REGION:
-            continue
-        unit, component = _unit_name(source, row)
-        units.add(unit)
+        southwest = row.cells["Region"].strip() == REGION
+        unit, unit_kind = _unit_name(source, row) if southwest else ("", None)
+        if southwest:
+            units.add(unit)
         if row.cells["Drug Type"].strip() != DRUG:
             continue
-        _check_component(source, row, component)
-        records.append({"fy": fy, "month": month, "component": component, "unit": unit,
+        records.append({"fy": fy, "month": month, "southwest": southwest,
+                        "component": _component_of(source, row, unit_kind), "unit": unit,
                         "lb": source.number(row, "Sum Qty (lbs)"), "events": source.count(row, "Count of Event")})
     return records, units, partial
 
@@ -113,13 +118,16 @@ def _unit_name(source: SourceFile, row: Row) -> tuple[str, str]:
                        row, "Area of Responsibility")
 
 
-def _check_component(source: SourceFile, row: Row, unit_component: str) -> None:
+def _component_of(source: SourceFile, row: Row, unit_kind: str | None) -> str:
+    """port or between, checked against the kind of Southwest unit (field office or sector)."""
     name = row.cells["Component"].strip()
     if name not in COMPONENTS:
         raise source.error(f"{name!r} is not a CBP component ({', '.join(COMPONENTS)})", row, "Component")
-    if COMPONENTS[name][0] != unit_component:
+    kind = COMPONENTS[name][0]
+    if unit_kind is not None and kind != unit_kind:
         raise source.error(f"component {name!r} does not match the area {row.cells['Area of Responsibility']!r}",
                            row, "Component")
+    return kind
 
 
 def _provenance(years, origin) -> dict[str, str]:
@@ -160,6 +168,19 @@ def _unit(frame: pd.DataFrame, units: set[str], origin) -> pd.DataFrame:
     rows = [{"fy": fy, "unit": unit, "component": _kind(unit), "lb": float(sums.get((fy, unit), 0.0))}
             for fy in sorted(frame["fy"].unique()) for unit in sorted(units)]
     return _with_provenance(pd.DataFrame(rows), origin)
+
+
+def _nationwide(frame: pd.DataFrame, origin) -> pd.DataFrame:
+    by_component = frame.groupby(["fy", "component"], as_index=False)["lb"].sum()
+    total = frame.groupby("fy", as_index=False)["lb"].sum().assign(component="total")
+    sums = pd.concat([total, by_component], ignore_index=True)
+    sums["lb"] = sums["lb"].round(1)
+    sums["lb_alt"] = float("nan")
+    order = {"total": 0, "port": 1, "between": 2}
+    sums = sums.sort_values(["fy", "component"], key=lambda c: c.map(order) if c.name == "component" else c)
+    frame = _with_provenance(sums[["fy", "component", "lb", "lb_alt"]], origin)
+    frame["note"] = "Fentanyl, all regions: " + frame["note"]
+    return frame
 
 
 def _kind(unit: str) -> str:
