@@ -53,14 +53,17 @@ def out_of_sample_command(
     out: Path = typer.Option(Path("out/validation/out-of-sample"), "--out", help="Output directory."),
     data: Path | None = data_option(),
 ) -> None:
-    """Fit on data through 2021, predict 2022-2023: coverage of the 90% intervals and errors."""
+    """Fit on data through 2021, predict the years after (to 2023, or the last imported year with
+    --data): coverage of the 90% intervals and errors."""
     from fentflow.calibrate.validation import out_of_sample, pooled_coverage
+    from fentflow.observed.series import last_data_year
 
     logging.getLogger("ABC").setLevel(logging.WARNING)
     with user_errors():
         use_data(data)
     with user_errors(), open_executor(workers, scheduler) as executor:
-        tables = out_of_sample(get_budget(budget), seed, out, executor, fit_through=fit_through)
+        tables = out_of_sample(get_budget(budget), seed, out, executor, fit_through=fit_through,
+                               predict_through=last_data_year())
     errors = tables["errors"]
     console.print(errors[["series", "n", "coverage_90", "male", "mean_ratio"]].to_string(index=False))
     summary = {"held_out_coverage_90": pooled_coverage(errors),
