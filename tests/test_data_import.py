@@ -289,3 +289,10 @@ def test_every_command_that_reads_the_series_takes_data(tmp_path, monkeypatch, c
     result = runner.invoke(fentflow_app, [*command, "--data", str(tmp_path / "nowhere")])
     assert result.exit_code == 2, result.output
     assert "nowhere" in result.output and "--data" in result.output and "Traceback" not in result.output
+
+
+def test_into_a_file_instead_of_a_folder_exits_2(tmp_path):
+    target = write(tmp_path, "not a folder", "taken.txt")
+    result = runner.invoke(app, ["data", "import", str(VSRR), "--into", str(target)])
+    assert result.exit_code == 2, result.output
+    assert "taken.txt" in result.output and "--into" in result.output and "Traceback" not in result.output
