@@ -139,10 +139,10 @@ def test_sesnsp_sums_homicidio_doloso_for_complete_years(tmp_path):
     assert homicides.loc[("BC", 2023), "victims"] == bundled.loc[("BC", 2023), "victims"]   # untouched
 
 
-def test_a_windows_1252_sesnsp_file_reads_like_utf8(tmp_path):
-    latin = tmp_path / "victimas.csv"
-    latin.write_bytes(SESNSP.read_text(encoding="utf-8").encode("cp1252"))
-    import_files([latin], tmp_path / "out")
+def test_a_utf8_sesnsp_file_reads_like_sesnsps_windows_1252(tmp_path):
+    utf8 = tmp_path / "victimas.csv"
+    utf8.write_text(SESNSP.read_text(encoding="cp1252"), encoding="utf-8")
+    import_files([utf8], tmp_path / "out")
     assert read_series_file(series_spec("sesnsp_homicides"), tmp_path / "out" / "sesnsp_homicides.csv")[
         "victims"].sum() == 1235 + 90 + 126
 
@@ -191,8 +191,8 @@ HEADER = ",".join(cbp.COLUMNS)
 GOOD = f"2023,JAN,{SW},3,10.5"
 VSRR_HEADER = VSRR.read_text().splitlines()[0]
 VSRR_ROW = VSRR.read_text().splitlines()[6]        # U.S., December 2024, all drugs
-SES_HEADER = SESNSP.read_text(encoding="utf-8").splitlines()[0]
-SES_ROW = SESNSP.read_text(encoding="utf-8").splitlines()[1]
+SES_HEADER = SESNSP.read_text(encoding="cp1252").splitlines()[0]
+SES_ROW = SESNSP.read_text(encoding="cp1252").splitlines()[1]
 
 MALFORMED = {   # id: (file content, row named, column named or None, words in the message)
     "empty": ("", None, None, "empty"),
