@@ -9,7 +9,7 @@ import typer
 from typer.testing import CliRunner
 
 from fentflow.observed.cli import convert_command, data_app
-from fentflow.observed.series import load_series
+from fentflow.observed.series import load_series, primary_url_count
 
 app = typer.Typer()
 app.add_typer(data_app, name="data")
@@ -36,6 +36,8 @@ def test_data_list_names_every_series():
     assert result.exit_code == 0, result.output
     for name in ("cbp_sw_monthly", "dea_share_2mg", "cdc_deaths", "sesnsp_homicides", "prices"):
         assert name in result.output
+    at_publisher, rows = primary_url_count()
+    assert f"(primary_url): {at_publisher} of {rows} ({100 * at_publisher / rows:.1f}%)" in result.output
 
 
 def test_data_show_prints_rows_and_numbered_sources():

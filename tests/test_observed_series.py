@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from fentflow.errors import InputError
+from fentflow.observed.publishers import publisher_of
 from fentflow.observed.series import (
     CONFIDENCE_MARKS,
     SERIES,
@@ -46,7 +47,7 @@ def test_every_api_series_is_registered_with_its_columns():
 
 def test_list_series_describes_each_series():
     catalog = list_series()
-    assert list(catalog.columns) == ["name", "description", "unit", "period", "rows", "source"]
+    assert list(catalog.columns) == ["name", "description", "unit", "period", "rows", "source", "imported"]
     assert list(catalog["name"]) == series_names()
     assert (catalog["rows"] > 0).all()
     assert catalog["description"].str.len().gt(10).all()
@@ -71,6 +72,28 @@ def test_every_row_has_a_source_url_and_a_confidence_mark(spec):
     assert frame["source_url"].str.match(r"https?://\S+$").all()
     assert set(frame["confidence"]) <= CONFIDENCE_MARKS
     assert not frame.duplicated(list(spec.key)).any()
+
+
+PRIMARY_SHARE_TARGET = 0.95     # issue 16: at least 95% of the public-series rows name the publisher's page
+
+
+def test_at_least_95_percent_of_rows_have_a_primary_url_at_a_publisher():
+    urls = pd.concat([load_series(spec.name)["primary_url"] for spec in SERIES])
+    at_publisher = urls.map(lambda url: bool(url) and publisher_of(url) is not None)
+    assert at_publisher.mean() >= PRIMARY_SHARE_TARGET, f"{at_publisher.sum()} of {len(urls)} rows"
+
+
+@pytest.mark.parametrize("spec", SERIES, ids=lambda spec: spec.name)
+def test_every_primary_url_is_at_a_publishers_site(spec):
+    urls = load_series(spec.name)["primary_url"]
+    assert all(publisher_of(url) for url in urls if url)
+
+
+def test_publisher_of_matches_the_domain_not_a_lookalike():
+    assert publisher_of("https://www.cbp.gov/newsroom/stats/drug-seizure-statistics")
+    assert publisher_of("https://wonder.cdc.gov/mcd.html")
+    assert publisher_of("https://notcbp.gov.example.com/x") is None
+    assert publisher_of("https://github.com/Howard-Xuan/fentanyl_traffick") is None
 
 
 # --- CBP Southwest border -------------------------------------------------------------------
@@ -262,10 +285,10 @@ def test_prices_have_units_and_consistent_ranges():
 # --- file validation ------------------------------------------------------------------------
 
 SHARE_SPEC = next(spec for spec in SERIES if spec.name == "dea_share_2mg")
-GOOD_ROW = "2022,0.6,,stated,https://example.org/dea,"
+GOOD_ROW = "2022,0.6,,stated,https://www.dea.gov/onepill,https://example.org/dea,"
 
 
-def write_share_file(tmp_path, *rows, header="year,share,share_alt,confidence,source_url,note"):
+def write_share_file(tmp_path, *rows, header="year,share,share_alt,confidence,primary_url,source_url,note"):
     path = tmp_path / "dea_share_2mg.csv"
     path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     return path
@@ -277,11 +300,12 @@ def test_a_well_formed_file_reads(tmp_path):
 
 
 @pytest.mark.parametrize("rows, header, field, line", [
-    ([GOOD_ROW, "2021,0.4,,stated,,"], None, "source_url", 3),
-    ([GOOD_ROW, "2021,0.4,,rumour,https://example.org,"], None, "confidence", 3),
+    ([GOOD_ROW, "2021,0.4,,stated,,,"], None, "source_url", 3),
+    ([GOOD_ROW, "2021,0.4,,rumour,,https://example.org,"], None, "confidence", 3),
+    ([GOOD_ROW, "2021,0.4,,stated,https://example.org,https://example.org,"], None, "primary_url", 3),
     ([GOOD_ROW, GOOD_ROW], None, "year", 2),
-    ([GOOD_ROW], "year,share,confidence,source_url,note", "share_alt", None),
-    ([GOOD_ROW + ",extra"], "year,share,share_alt,confidence,source_url,note,extra", "extra", None),
+    ([GOOD_ROW], "year,share,confidence,primary_url,source_url,note", "share_alt", None),
+    ([GOOD_ROW + ",extra"], "year,share,share_alt,confidence,primary_url,source_url,note,extra", "extra", None),
 ])
 def test_a_broken_file_names_file_line_and_field(tmp_path, rows, header, field, line):
     kwargs = {"header": header} if header else {}
@@ -292,4 +316,4 @@ def test_a_broken_file_names_file_line_and_field(tmp_path, rows, header, field, 
 
 def test_a_value_of_the_wrong_type_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="declared types"):
-        read_series_file(SHARE_SPEC, write_share_file(tmp_path, "twenty,0.6,,stated,https://x.org,"))
+        read_series_file(SHARE_SPEC, write_share_file(tmp_path, "twenty,0.6,,stated,,https://x.org,"))

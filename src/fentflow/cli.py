@@ -80,15 +80,15 @@ def run(
 
 @app.command()
 def params() -> None:
-    """List every model parameter: default, unit, prior and source."""
+    """List every model parameter: default, unit, prior, source and the source's page at its publisher."""
     from fentflow.sim.pars import PARAMETERS
 
     table = Table(title="fentflow parameters")
-    for column in ("name", "default", "unit", "prior", "source"):
+    for column in ("name", "default", "unit", "prior", "source", "primary_url"):
         table.add_column(column, overflow="fold")
     for p in PARAMETERS:
         prior = "fixed" if p.prior[0] == "fixed" else f"{p.prior[0]}({p.prior[1]:g}, {p.prior[2]:g})"
-        table.add_row(p.name, f"{p.default:g}", p.unit, prior, p.source)
+        table.add_row(p.name, f"{p.default:g}", p.unit, prior, p.source, p.primary_url)
     console.print(table)
 
 

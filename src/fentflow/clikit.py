@@ -13,6 +13,8 @@ from rich.text import Text
 from fentflow.errors import InputError
 
 EXIT_BAD_INPUT = 2
+DATA_HELP = ("Folder of public series imported with `fentflow data import`: their rows are read over the "
+             "bundled ones (default: the bundled series only).")
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -25,6 +27,17 @@ def user_errors() -> Iterator[None]:
         # Text, not markup: the message may echo user input containing [brackets].
         err_console.print(Text.assemble(("error:", "bold red"), " ", str(exc)))
         raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def data_option():
+    """The `--data FOLDER` option of every command that reads the public series."""
+    return typer.Option(None, "--data", help=DATA_HELP)
+
+
+def use_data(folder: Path | None) -> None:
+    """Read the public series from `folder` (imported) over the bundled ones, or the bundled only."""
+    from fentflow.observed.series import use_data_folder
+    use_data_folder(folder)
 
 
 def output_folder(path: Path, option: str = "--out") -> Path:

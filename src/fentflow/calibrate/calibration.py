@@ -35,6 +35,7 @@ from fentflow.calibrate.seeds import derive_seed
 from fentflow.calibrate.statistics import TargetSet
 from fentflow.calibrate.transition import IndependentTransition
 from fentflow.errors import InputError
+from fentflow.observed.series import imported_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +58,13 @@ class CalibrationSpec:
     observed: dict[str, float] | None = None     # synthetic statistics (validation); None: the public series
 
     def record(self) -> dict:
-        """The spec as JSON, to recognise a directory's calibration when resuming."""
-        return {"budget": asdict(self.budget), "seed": self.seed, "targets": asdict(self.targets),
-                "fitted": list(self.fitted), "world": self.world, "observed": self.observed,
-                "epsilon_quantile": EPSILON_QUANTILE}
+        """The spec as JSON, to recognise a directory's calibration when resuming (with the
+        fingerprint of the imported series when `--data` is in use)."""
+        record = {"budget": asdict(self.budget), "seed": self.seed, "targets": asdict(self.targets),
+                  "fitted": list(self.fitted), "world": self.world, "observed": self.observed,
+                  "epsilon_quantile": EPSILON_QUANTILE}
+        imported = imported_fingerprint() if self.observed is None else None
+        return record | ({"imported_series": imported} if imported else {})
 
 
 @dataclass

@@ -14,9 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from fentflow.calibrate.budget import BUDGETS
-from fentflow.clikit import compile_notice, output_folder, user_errors
+from fentflow.clikit import compile_notice, data_option, output_folder, use_data, user_errors
 from fentflow.errors import InputError
-from fentflow.observed.series import LAST_DATA_YEAR
+from fentflow.observed.series import LAST_DATA_YEAR, last_data_year
 
 if TYPE_CHECKING:
     from fentflow.calibrate.sampler import Progress as GenerationProgress
@@ -38,8 +38,11 @@ def calibrate_command(
     seed: int = typer.Option(0, "--seed", help="Master seed: every random choice of the calibration derives from it."),
     resume: bool = typer.Option(True, "--resume/--fresh",
                                 help="Continue the calibration stored in --out (default), or discard it."),
-    data_through: int = typer.Option(LAST_DATA_YEAR, "--data-through", min=2016, max=LAST_DATA_YEAR,
-                                     help="Last year of data fitted (2021: fit through 2021, predict 2022-2023)."),
+    data_through: int | None = typer.Option(None, "--data-through", min=2016,
+                                            help="Last year of data fitted (default: the last year of the series "
+                                                 f"in use, {LAST_DATA_YEAR} bundled; 2021: fit through 2021, "
+                                                 "predict the years after)."),
+    data: Path | None = data_option(),
     world: Path | None = typer.Option(None, "--world", help="World directory (default: the bundled world)."),
     draws: int | None = typer.Option(None, "--draws", min=1,
                                      help="Posterior-predictive simulations (default: set by the budget)."),
@@ -53,6 +56,8 @@ def calibrate_command(
         if budget not in BUDGETS:
             raise InputError(f"unknown budget {budget!r}; choose one of {', '.join(BUDGETS)}", field="budget")
         output_folder(out)
+        use_data(data)          # before the workers start: they read the same folder
+        data_through = _data_through(data_through, data)
         if not quiet:
             compile_notice(console)
         with _progress_display(quiet) as on_progress:
@@ -60,6 +65,18 @@ def calibrate_command(
                                           resume=resume, data_through=data_through, start=start,
                                           world=str(world) if world else None, draws=draws, progress=on_progress)
     _print_report(report, out)
+
+
+def _data_through(year: int | None, data: Path | None) -> int:
+    """The last year fitted: as asked, at most the last year of the public series in use."""
+    last = last_data_year()
+    if year is None:
+        return last
+    if year > last:
+        where = f"the series in {data}" if data else "the bundled series"
+        raise InputError(f"--data-through {year}: {where} end in {last}; import newer files with "
+                         "`fentflow data import` and pass their folder with --data", field="--data-through")
+    return year
 
 
 class _progress_display:

@@ -5,7 +5,7 @@
 - `national_table`: per year, attempted crossings, border seizures and U.S. consumption in
   pure tonnes.
 - `rand_comparison`: consumption in 2021 beside RAND's upper bound ("unlikely ... more than
-  single-digit pure metric tons", Kilmer et al. 2022; public-figures.md §6).
+  single-digit pure metric tons", Kilmer et al. 2022; https://www.rand.org/pubs/external_publications/EP68975.html).
 
 Intervals are quantiles over the draws (parameter uncertainty and simulation noise together).
 """

@@ -7,12 +7,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from fentflow.clikit import run_with_progress, user_errors
+from fentflow.clikit import data_option, run_with_progress, use_data, user_errors
 from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP
 from fentflow.sim.calendar import DEFAULT_START
 
 console = Console(highlight=False)
-FIT_CHECK_END = "2023-12-31"   # the public series run through 2023
 
 
 def fit_check_command(
@@ -21,19 +20,24 @@ def fit_check_command(
     replicates: int = typer.Option(1, "--replicates", min=1,
                                    help="Replicates (one parameter draw each); more than one gives 5-95% bands."),
     start: str = typer.Option(DEFAULT_START, help="First simulated date (YYYY-MM-DD)."),
-    end: str = typer.Option(FIT_CHECK_END, help="Last simulated date (YYYY-MM-DD)."),
+    end: str | None = typer.Option(None, help="Last simulated date (YYYY-MM-DD; default: the end of the last "
+                                              "year of the public series in use, 2023 bundled)."),
     out: Path = typer.Option(Path("out/fit-check"), "--out", help="Directory for the charts (PNG) and errors.csv."),
     parameters: str = typer.Option(CALIBRATED, "--parameters", help=CHOICE_HELP),
+    data: Path | None = data_option(),
 ) -> None:
     """Run the model and put each observable beside its public series: error measures and one chart per series."""
     from fentflow.calibrate.fitcheck import fit_check, write_fit_check
     from fentflow.ensemble.parameters import parameter_source
     from fentflow.errors import InputError
+    from fentflow.observed.series import last_data_year
     from fentflow.sim.engine import Sim
     from fentflow.sim.pars import Pars
     from fentflow.world import World
 
     with user_errors():
+        use_data(data)
+        end = end or f"{last_data_year()}-12-31"
         source = parameter_source(parameters)
         sim = Sim(World.load(world), Pars(source.values(range(replicates), seed), n_reps=replicates), start=start,
                   end=end, seed=seed)
@@ -41,13 +45,14 @@ def fit_check_command(
         fit = fit_check(sim)
         if fit.points.empty:
             raise InputError(f"{start} to {end} covers no whole year or month of the observed series "
-                             "(they run to 2023)", field="end")
+                             f"(they run to {last_data_year()})", field="end")
         try:
             write_fit_check(fit, out)
         except OSError as exc:
             raise InputError(f"cannot write the fit check: {exc.strerror}", file=str(out)) from None
     console.print(f"Parameters: {source.describe()}")
     _print_fit_errors(fit.errors, seed, replicates)
+    _print_new_years(fit.points)
     console.print(f"Charts (one PNG per series), errors.csv and points.csv written to [bold]{out}/[/]")
 
 
@@ -68,6 +73,24 @@ def _print_fit_errors(errors, seed: int, replicates: int) -> None:
     console.print("mean ratio = mean of model/observed; MALE = mean |ln(model/observed)| (ln 2 = 0.69 is off by "
                   "a factor 2); NRMSE = RMSE / mean observed; bounds: observed 'less/more than' figures the model "
                   "respects.")
+
+
+def _print_new_years(points) -> None:
+    """Imported observations after the bundled series' last year, beside the model (national and
+    component points; every point is in points.csv)."""
+    from fentflow.observed.series import LAST_DATA_YEAR
+
+    years = points["period"].str.extract(r"(\d{4})", expand=False).astype(int)
+    new = points[(years > LAST_DATA_YEAR) & points["place"].isin(["all", "port", "between"])]
+    if new.empty:
+        return
+    table = Table(title=f"Imported years after {LAST_DATA_YEAR}: observed beside the model (median, 5-95%)")
+    for column in ("series", "period", "place", "observed", "model", "5-95%"):
+        table.add_column(column, justify="left" if column in ("series", "period", "place") else "right")
+    for row in new.itertuples(index=False):
+        table.add_row(row.series, row.period, row.place, _num(row.observed), _num(row.model_median),
+                      f"{_num(row.model_p05)}-{_num(row.model_p95)}")
+    console.print(table)
 
 
 def _num(value: float) -> str:

@@ -22,6 +22,7 @@ from fentflow.calibrate.predictive import Predictive, posterior_predictive
 from fentflow.calibrate.priors import fitted_parameters
 from fentflow.calibrate.sampler import Progress
 from fentflow.calibrate.statistics import LAST_DATA_YEAR, TargetSet
+from fentflow.observed.series import last_data_year
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +42,12 @@ def calibrate_and_report(budget: str, out: str | Path, *, workers: int = 2, sche
                          seed: int = 0, resume: bool = True, data_through: int = LAST_DATA_YEAR,
                          start: str = "2015-01-01", world: str | None = None, draws: int | None = None,
                          progress: Callable[[Progress], None] | None = None) -> CalibrationReport:
-    """Calibrate on data through `data_through`, then predict every series through 2023 and write outputs."""
+    """Calibrate on data through `data_through`, then predict every series through the last year of
+    the public series in use (2023 bundled; later with imported series, see `use_data_folder`)."""
     chosen = get_budget(budget)
     fit_targets = TargetSet(start=start, end=f"{data_through}-12-31", data_end=data_through)
-    predict_targets = TargetSet(start=start, end=f"{max(data_through, LAST_DATA_YEAR)}-12-31",
-                                data_end=max(data_through, LAST_DATA_YEAR))
+    last = max(data_through, last_data_year())
+    predict_targets = TargetSet(start=start, end=f"{last}-12-31", data_end=last)
     spec = CalibrationSpec(chosen, seed=seed, targets=fit_targets, world=world)
     with open_executor(workers, scheduler) as executor:
         result = calibrate(spec, out, resume=resume, progress=progress, executor=executor)

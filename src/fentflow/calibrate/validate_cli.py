@@ -16,7 +16,7 @@ from rich.table import Table
 
 from fentflow.calibrate.budget import get_budget
 from fentflow.calibrate.executor import open_executor
-from fentflow.clikit import user_errors
+from fentflow.clikit import data_option, use_data, user_errors
 
 console = Console(highlight=False)
 validate_app = typer.Typer(help="Validate the calibration: synthetic-data recovery and out-of-sample prediction.",
@@ -31,11 +31,14 @@ def recovery_command(
     scheduler: str | None = typer.Option(None, "--scheduler", help="Existing Dask scheduler address."),
     seed: int = typer.Option(0, "--seed", help="Master seed of the suite."),
     out: Path = typer.Option(Path("out/validation/recovery"), "--out", help="Directory (one folder per trial)."),
+    data: Path | None = data_option(),
 ) -> None:
     """Calibrate on synthetic data from known parameters; report how often the intervals cover the true share."""
     from fentflow.calibrate.validation import recovery   # imports pyABC: seconds, so only when used
 
     logging.getLogger("ABC").setLevel(logging.WARNING)
+    with user_errors():
+        use_data(data)     # before the workers start: they read the same folder
     with user_errors(), open_executor(workers, scheduler) as executor:
         rows, summary = recovery(trials, get_budget(budget), seed, out, executor)
     pooled = summary[summary["year"] == "all"]
@@ -55,13 +58,19 @@ def out_of_sample_command(
     seed: int = typer.Option(0, "--seed", help="Master seed."),
     fit_through: int = typer.Option(2021, "--fit-through", help="Last year of data fitted."),
     out: Path = typer.Option(Path("out/validation/out-of-sample"), "--out", help="Output directory."),
+    data: Path | None = data_option(),
 ) -> None:
-    """Fit on data through 2021, predict 2022-2023: coverage of the 90% intervals and errors."""
+    """Fit on data through 2021, predict the years after (to 2023, or the last imported year with
+    --data): coverage of the 90% intervals and errors."""
     from fentflow.calibrate.validation import out_of_sample, pooled_coverage
+    from fentflow.observed.series import last_data_year
 
     logging.getLogger("ABC").setLevel(logging.WARNING)
+    with user_errors():
+        use_data(data)
     with user_errors(), open_executor(workers, scheduler) as executor:
-        tables = out_of_sample(get_budget(budget), seed, out, executor, fit_through=fit_through)
+        tables = out_of_sample(get_budget(budget), seed, out, executor, fit_through=fit_through,
+                               predict_through=last_data_year())
     errors = tables["errors"]
     console.print(errors[["series", "n", "coverage_90", "male", "mean_ratio"]].to_string(index=False))
     summary = {"held_out_coverage_90": pooled_coverage(errors),

@@ -18,7 +18,7 @@ from rich.text import Text
 from fentflow.claims.context import ClaimContext
 from fentflow.claims.registry import claim_rows
 from fentflow.claims.row import CONSISTENT, INCONSISTENT, PRIMARY_NOT_FOUND, VERDICTS, ClaimRow, rows_frame
-from fentflow.clikit import user_errors
+from fentflow.clikit import data_option, use_data, user_errors
 from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP
 
 VERDICT_STYLE = {CONSISTENT: "bold green", INCONSISTENT: "bold red"}   # not checkable: yellow
@@ -33,12 +33,14 @@ def claims_command(
     as_csv: bool = typer.Option(False, "--csv", help="Print the table as CSV to stdout."),
     as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON, with the numbers behind each verdict."),
     parameters: str = typer.Option(CALIBRATED, "--parameters", help=CHOICE_HELP),
+    data: Path | None = data_option(),
 ) -> None:
     """Check the news report's 13 claims (C1-C13) against public data and the model."""
     from fentflow.ensemble.parameters import parameter_source
     from fentflow.world import World
 
     with user_errors():
+        use_data(data)
         context = ClaimContext(World.load(world), seed=seed, replicates=replicates,
                                parameters=parameter_source(parameters))
         if as_csv or as_json:

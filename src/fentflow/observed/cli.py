@@ -1,6 +1,6 @@
 """Command-line pieces for observed series and conversions; the main Typer app mounts them:
 
-    app.add_typer(data_app, name="data")        # fentflow data list | data show NAME [--csv]
+    app.add_typer(data_app, name="data")        # fentflow data list | show NAME [--csv] | import FILE...
     app.command("convert")(convert_command)     # fentflow convert "13000 lb pills" [--year 2022]
 
 Bad input (unknown series, unreadable expression) prints one `error: ...` line and exits 2.
@@ -8,6 +8,7 @@ Bad input (unknown series, unreadable expression) prints one `error: ...` line a
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import typer
@@ -15,9 +16,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from fentflow.clikit import user_errors
+from fentflow.clikit import data_option, use_data, user_errors
 from fentflow.observed.conversions import DEFAULT_DRAWS, DEFAULT_SEED, Conversion, Estimate, convert
-from fentflow.observed.series import list_series, load_series
+from fentflow.observed.publishers import publisher_of
+from fentflow.observed.series import imported_file, list_series, load_series, primary_url_count
 
 data_app = typer.Typer(
     help="Public observed series (CBP, DEA, CDC, SESNSP, SEDENA, prices), each row with its source.",
@@ -39,31 +41,66 @@ def _console() -> Console:
 
 
 @data_app.command("list")
-def list_command() -> None:
+def list_command(data: Path | None = data_option()) -> None:
     """List the observed series: name, period, unit, rows, description and source."""
     with user_errors():
+        use_data(data)
         catalog = list_series()
-        table = Table(title="Observed series", show_lines=True)
-        for column in ("name", "period", "unit", "rows", "description", "source"):
+        columns = ["name", "period", "unit", "rows", "description", "source"]
+        if data is not None:
+            columns.append("imported")
+        table = Table(title="Observed series" + (f" (with the series imported in {data})" if data else ""),
+                      show_lines=True)
+        for column in columns:
             table.add_column(column, overflow="fold")
         for record in catalog.itertuples(index=False):
-            table.add_row(*(Text(str(getattr(record, column))) for column in
-                            ("name", "period", "unit", "rows", "description", "source")))
-        _console().print(table)
+            table.add_row(*(Text(str(getattr(record, column))) for column in columns))
+        at_publisher, rows = primary_url_count()
+        console = _console()
+        console.print(table)
+        console.print(f"Rows with the figure's page at its publisher (primary_url): {at_publisher} of {rows} "
+                      f"({100 * at_publisher / rows:.1f}%); `data show NAME` lists each row's sources.")
 
 
 @data_app.command("show")
 def show_command(
     name: str = typer.Argument(..., help="Series name, see `data list`."),
     as_csv: bool = typer.Option(False, "--csv", help="Print the series as CSV to stdout."),
+    data: Path | None = data_option(),
 ) -> None:
-    """Show one observed series, with a numbered list of its sources."""
+    """Show one observed series, with a numbered list of its sources (publisher's page, copy read)."""
     with user_errors():
+        use_data(data)
         frame = load_series(name)
         if as_csv:
             typer.echo(frame.to_csv(index=False), nl=False)
             return
         _print_series(name, frame)
+        _print_import(name)
+
+
+@data_app.command("import")
+def import_command(
+    files: list[Path] = typer.Argument(..., help="Publishers' files: CBP nationwide drug seizures, CDC VSRR "
+                                                 "provisional overdose deaths, SESNSP victims by state (CSV)."),
+    into: Path | None = typer.Option(None, "--into", help="Folder to write the series into (default: the "
+                                                          "user's data folder)."),
+) -> None:
+    """Build the public series from the publishers' own files (recognised by their header)."""
+    from fentflow.observed.imports import default_folder, import_files
+
+    with user_errors():
+        folder = into or default_folder()
+        imported = import_files(files, folder)
+    table = Table(title=f"Imported into {folder}")
+    for column in ("series", "rows", "years", "from"):
+        table.add_column(column, overflow="fold")
+    for item in imported:
+        table.add_row(item.series, str(item.rows), f"{item.first}-{item.last}", Text(", ".join(item.files)))
+    console = _console()
+    console.print(table)
+    console.print(Text(f"Provenance (file, sha256, rows read, date): {folder / 'provenance.json'}. "
+                       f"Use the series with --data {folder}"), soft_wrap=True)
 
 
 def convert_command(
@@ -82,18 +119,45 @@ def convert_command(
 
 
 def _print_series(name: str, frame: pd.DataFrame) -> None:
-    sources = list(dict.fromkeys(frame["source_url"]))
-    columns = [column for column in frame.columns if column != "source_url"]
+    """The rows, then each source numbered: the publisher's page, and the copy read when different."""
+    pairs = list(zip(frame["primary_url"], frame["source_url"]))
+    sources = list(dict.fromkeys(pairs))
+    columns = [column for column in frame.columns if column not in ("primary_url", "source_url")]
     table = Table(title=f"{name} ({len(frame)} rows)", show_lines=False)
     for column in [*columns, "src"]:
         table.add_column(column, overflow="fold")
-    for _, row in frame.iterrows():
+    for (_, row), pair in zip(frame.iterrows(), pairs):
         cells = [Text(_cell(row[column])) for column in columns]
-        table.add_row(*cells, Text(f"[{sources.index(row['source_url']) + 1}]"))
+        table.add_row(*cells, Text(f"[{sources.index(pair) + 1}]"))
     console = _console()
     console.print(table)
-    for number, url in enumerate(sources, start=1):
-        console.print(Text(f"[{number}] {url}"), soft_wrap=True)   # URLs stay copyable
+    for number, (primary, copy) in enumerate(sources, start=1):
+        for line in _source_lines(number, primary, copy):
+            console.print(Text(line), soft_wrap=True)   # URLs stay copyable
+
+
+def _print_import(name: str) -> None:
+    """Where the imported rows in use came from (file, sha256, rows read, date)."""
+    from fentflow.observed.imports import imports_of
+    path = imported_file(name)
+    if path is None:
+        return
+    console = _console()
+    console.print(Text(f"Rows imported into {path.parent} replace the bundled rows with the same key; from:"),
+                  soft_wrap=True)
+    for entry in imports_of(path.parent).get(name, {}).get("files", []):
+        console.print(Text(f"  {entry['file']} (sha256 {entry['sha256']}, {entry['rows_read']:,} rows read, "
+                           f"{entry['read_on']})"), soft_wrap=True)
+
+
+def _source_lines(number: int, primary: str, copy: str) -> list[str]:
+    if not primary:
+        return [f"[{number}] read from: {copy} (no page at the publisher known)"]
+    publisher = publisher_of(primary)
+    lines = [f"[{number}] {publisher}: {primary}"]
+    if copy != primary:
+        lines.append(f"{' ' * (len(str(number)) + 3)}read from: {copy}")
+    return lines
 
 
 def _print_conversion(result: Conversion) -> None:

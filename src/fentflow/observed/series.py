@@ -2,8 +2,14 @@
 
 Each series is one CSV file under `observed/data/`, declared once in `SERIES` below with its
 columns and types. Every row carries `confidence` (stated / computed / inference /
-unconfirmed, as in reference/public-figures.md), `source_url` and a free-text `note`.
+unconfirmed), `primary_url` (the figure at its publisher, see `publishers.py`; empty only
+where no publisher's page is known), `source_url` (the copy the figure was read from, the
+same address when read at the publisher) and a free-text `note`.
 The series names and columns are an API: the simulator and calibration read them.
+
+Series imported from the publishers' newer files (`fentflow data import`, see `imports/`)
+live in a data folder; `use_data_folder(folder)` makes every later `load_series` read them
+over the bundled rows (a row of the folder replaces the bundled row with the same key).
 
     >>> from fentflow.observed.series import load_series
     >>> load_series("cbp_sw_component").query("component == 'port'")
@@ -11,7 +17,9 @@ The series names and columns are an API: the simulator and calibration read them
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -21,16 +29,19 @@ from pathlib import Path
 import pandas as pd
 
 from fentflow.errors import InputError
+from fentflow.observed.publishers import publisher_of
 
 logger = logging.getLogger(__name__)
 
-LAST_DATA_YEAR = 2023      # the bundled public series run through 2023 (calibration fits up to it)
+LAST_DATA_YEAR = 2023      # the bundled public series run through 2023; imported ones may go further
 
 CONFIDENCE_MARKS = frozenset({"stated", "computed", "inference", "unconfirmed"})
-PROVENANCE_COLUMNS: Mapping[str, str] = {"confidence": "str", "source_url": "str", "note": "str"}
+PROVENANCE_COLUMNS: Mapping[str, str] = {"confidence": "str", "primary_url": "str", "source_url": "str",
+                                          "note": "str"}
+DATA_FOLDER_ENV = "FENTFLOW_DATA"   # the data folder in use; in the environment so worker processes read it too
 
-CBP_EXTRACT = ("CBP public drug-seizure data, Southwest-border fentanyl extract "
-               "(repo Howard-Xuan/fentanyl_traffick)")
+CBP_EXTRACT = ("CBP Drug Seizure Statistics, nationwide files FY2019-FY2023 (read from the copy in repo "
+               "Howard-Xuan/fentanyl_traffick; `fentflow data import` rebuilds the series from CBP's files)")
 
 
 @dataclass(frozen=True)
@@ -131,8 +142,9 @@ SERIES: tuple[SeriesSpec, ...] = (
     SeriesSpec(
         "cdc_deaths",
         "U.S. drug overdose deaths, all drugs (total) and synthetic opioids other than "
-        "methadone (T40.4, mostly fentanyl). total/synthetic are NCHS final values; "
-        "*_status says final or unconfirmed per value, status is the weaker of the two; "
+        "methadone (T40.4, mostly fentanyl). total/synthetic are NCHS final values (imported later "
+        "years: VSRR predicted provisional); *_status says final, provisional or unconfirmed per value, "
+        "status is the weaker of the two; "
         "vsrr_* are CDC VSRR provisional 12-month-ending-December counts (reported / predicted)",
         "deaths", "2013-2023", "NCHS / CDC (see rows)",
         {"year": "int64", "total": "int64", "total_status": "str", "synthetic": "int64",
@@ -146,7 +158,7 @@ SERIES: tuple[SeriesSpec, ...] = (
         "Mexico intentional-homicide victims by state (SESNSP, fuero común), CONAPO mid-year "
         "population and rate per 100,000; code = INEGI state code",
         "victims; persons; per 100k", "2022-2023",
-        "SESNSP / CONAPO open data (repo isaacarroyov/datos_facil_acceso)",
+        "SESNSP / CONAPO open data (read from the copy in repo isaacarroyov/datos_facil_acceso)",
         {"abbr": "str", "code": "str", "state": "str", "year": "int64", "victims": "int64",
          "population": "int64", "rate_per_100k": "float64"},
         key=("abbr", "year"),
@@ -186,26 +198,115 @@ def series_spec(name: str) -> SeriesSpec:
                          field="name") from None
 
 
-def load_series(name: str) -> pd.DataFrame:
-    """The rows of series `name` as a DataFrame (a fresh copy, safe to modify)."""
+def bundled_series(name: str) -> pd.DataFrame:
+    """The bundled rows of series `name` only, whatever data folder is in use (a fresh copy)."""
     return _load_validated(name).copy()
 
 
+def use_data_folder(folder: Path | str | None) -> None:
+    """Read imported series from `folder` over the bundled ones from now on (None: bundled only).
+    A folder that does not exist is an InputError (a typo would otherwise fall back silently)."""
+    if folder is None:
+        os.environ.pop(DATA_FOLDER_ENV, None)
+        return
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError("not a folder of imported series (see `fentflow data import`)", file=str(folder),
+                         field="--data")
+    os.environ[DATA_FOLDER_ENV] = str(folder.resolve())
+
+
+def data_folder() -> Path | None:
+    """The folder of imported series in use, or None (bundled series only)."""
+    folder = os.environ.get(DATA_FOLDER_ENV)
+    return Path(folder) if folder else None
+
+
+def imported_file(name: str) -> Path | None:
+    """The imported file of series `name` in the data folder in use, if there is one."""
+    folder = data_folder()
+    path = folder / series_spec(name).filename if folder else None
+    return path if path is not None and path.is_file() else None
+
+
+def imported_fingerprint() -> str | None:
+    """A sha256 of the imported series in use (None when the bundled series only are read): a
+    calibration records it, so one stored with other data is not resumed."""
+    files = [(spec.name, path) for spec in SERIES if (path := imported_file(spec.name)) is not None]
+    if not files:
+        return None
+    digest = hashlib.sha256()
+    for name, path in files:
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def last_data_year() -> int:
+    """The last (calendar or fiscal) year of the public series in use: 2023 for the bundled series,
+    later where the data folder in use holds imported rows that reach further."""
+    years = [LAST_DATA_YEAR]
+    for spec in SERIES:
+        if imported_file(spec.name) is not None:
+            frame = load_series(spec.name)
+            years.append(int(frame["year" if "year" in frame else "fy"].max()))
+    return max(years)
+
+
+def load_series(name: str) -> pd.DataFrame:
+    """The rows of series `name` as a DataFrame (a fresh copy, safe to modify): the bundled rows,
+    with the rows of the data folder in use (if any) replacing those with the same key."""
+    bundled = _load_validated(name)
+    path = imported_file(name)
+    if path is None:
+        return bundled.copy()
+    return merge_rows(series_spec(name), bundled, _load_imported(name, str(path), path.stat().st_mtime_ns))
+
+
+def merge_rows(spec: SeriesSpec, bundled: pd.DataFrame, imported: pd.DataFrame) -> pd.DataFrame:
+    """`bundled` with the rows of `imported` replacing those with the same key, in key order."""
+    key = list(spec.key)
+    replaced = bundled.set_index(key).index.isin(imported.set_index(key).index)
+    merged = pd.concat([bundled[~replaced], imported], ignore_index=True)
+    return merged.sort_values(key[0], kind="stable").reset_index(drop=True)
+
+
 def list_series() -> pd.DataFrame:
-    """One row per series: name, description, unit, period, rows, source."""
+    """One row per series: name, description, unit, period, rows, source, imported (file in use)."""
     return pd.DataFrame([
         {"name": spec.name, "description": spec.description, "unit": spec.unit,
-         "period": spec.period, "rows": len(_load_validated(spec.name)), "source": spec.source}
+         "period": _period(spec), "rows": len(load_series(spec.name)), "source": spec.source,
+         "imported": str(imported_file(spec.name) or "")}
         for spec in SERIES
     ])
 
 
-def read_series_file(spec: SeriesSpec, path: Traversable | Path) -> pd.DataFrame:
+def primary_url_count() -> tuple[int, int]:
+    """(rows whose primary_url is at a publisher's site, all rows) over every series in use."""
+    urls = [url for spec in SERIES for url in load_series(spec.name)["primary_url"]]
+    return sum(1 for url in urls if url and publisher_of(url)), len(urls)
+
+
+def _period(spec: SeriesSpec) -> str:
+    """The declared period, or the years actually present when imported rows extend it."""
+    if imported_file(spec.name) is None:
+        return spec.period
+    years = load_series(spec.name)[spec.key[0]]
+    return f"{spec.key[0]} {years.min()}-{years.max()} (with imported rows)"
+
+
+def read_series_file(spec: SeriesSpec, path: Traversable | Path, label: str | None = None) -> pd.DataFrame:
     """Read and validate a CSV file for `spec`: declared columns and types, a source URL and a
-    known confidence mark on every row, unique keys. Errors name the file, line and field."""
-    frame = _read_csv(spec, path)
-    _check_rows(spec, frame)
+    known confidence mark on every row, unique keys. Errors name the file (`label`, by default
+    the series' file name), line and field."""
+    label = label or spec.filename
+    frame = _read_csv(spec, path, label)
+    _check_rows(spec, frame, label)
     return frame
+
+
+@functools.cache
+def _load_imported(name: str, path: str, mtime_ns: int) -> pd.DataFrame:   # mtime: a new import is re-read
+    return read_series_file(series_spec(name), Path(path), label=path)
 
 
 @functools.cache
@@ -216,10 +317,10 @@ def _load_validated(name: str) -> pd.DataFrame:
     return frame
 
 
-def _read_csv(spec: SeriesSpec, path: Traversable | Path) -> pd.DataFrame:
+def _read_csv(spec: SeriesSpec, path: Traversable | Path, label: str) -> pd.DataFrame:
     with path.open("r", encoding="utf-8") as handle:
         header = pd.read_csv(handle, nrows=0).columns.tolist()
-    _check_header(spec, header)
+    _check_header(spec, header, label)
     numeric_blanks = {col: [""] for col, dtype in spec.all_columns.items() if dtype != "str"}
     with path.open("r", encoding="utf-8") as handle:
         try:
@@ -227,33 +328,37 @@ def _read_csv(spec: SeriesSpec, path: Traversable | Path) -> pd.DataFrame:
                                na_values=numeric_blanks)
         except ValueError as exc:   # a value that does not fit its declared type
             raise InputError(f"cannot read values with the declared types: {exc}",
-                             file=spec.filename) from None
+                             file=label) from None
 
 
-def _check_header(spec: SeriesSpec, header: list[str]) -> None:
+def _check_header(spec: SeriesSpec, header: list[str], label: str) -> None:
     expected = list(spec.all_columns)
     missing = [col for col in expected if col not in header]
     if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}", file=spec.filename, field=missing[0])
+        raise InputError(f"missing column(s) {', '.join(missing)}", file=label, field=missing[0])
     extra = [col for col in header if col not in expected]
     if extra:
         raise InputError(f"column(s) {', '.join(extra)} not declared for series {spec.name!r}",
-                         file=spec.filename, field=extra[0])
+                         file=label, field=extra[0])
 
 
-def _check_rows(spec: SeriesSpec, frame: pd.DataFrame) -> None:
-    """Every row names its source and a known confidence mark; keys are unique."""
+def _check_rows(spec: SeriesSpec, frame: pd.DataFrame, label: str) -> None:
+    """Every row names its source and a known confidence mark; a primary URL is at a publisher's
+    site; keys are unique."""
     for index, row in frame.iterrows():
         line = int(index) + 2   # the line in the CSV file, after the header
         if not str(row["source_url"]).startswith(("http://", "https://")):
-            raise InputError("source_url must be an http(s) URL", file=spec.filename, row=line,
+            raise InputError("source_url must be an http(s) URL", file=label, row=line,
                              field="source_url")
+        if row["primary_url"] and publisher_of(row["primary_url"]) is None:
+            raise InputError(f"primary_url {row['primary_url']!r} is not at a known publisher's site "
+                             "(observed/publishers.py)", file=label, row=line, field="primary_url")
         if row["confidence"] not in CONFIDENCE_MARKS:
             raise InputError(f"confidence {row['confidence']!r} is not one of "
                              f"{', '.join(sorted(CONFIDENCE_MARKS))}",
-                             file=spec.filename, row=line, field="confidence")
+                             file=label, row=line, field="confidence")
     duplicated = frame.duplicated(list(spec.key), keep=False)
     if duplicated.any():
         line = int(duplicated.to_numpy().nonzero()[0][0]) + 2
-        raise InputError(f"duplicate row for key ({', '.join(spec.key)})", file=spec.filename,
+        raise InputError(f"duplicate row for key ({', '.join(spec.key)})", file=label,
                          row=line, field=spec.key[0])

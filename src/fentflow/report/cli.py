@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from fentflow.clikit import user_errors
+from fentflow.clikit import data_option, use_data, user_errors
 from fentflow.errors import InputError
 
 
@@ -28,6 +28,7 @@ def report_command(
                                                                         "(default: OUT/calibration)."),
     compare: Path | None = typer.Option(None, "--compare", help="`fentflow compare` output folder "
                                                                 "(default: OUT/compare)."),
+    data: Path | None = data_option(),
 ) -> None:
     """Write one self-contained HTML report of a run (opens from disk, no network): run, fit to data,
     calibration, scenarios, risk map, claims, assumptions and sources."""
@@ -36,6 +37,7 @@ def report_command(
 
     console = Console(highlight=False)
     with user_errors():
+        use_data(data)
         with console.status("building the report"):
             try:
                 path = build_report(out, world=World.load(world), seed=seed, risk_year=year, claims=claims,

@@ -1,7 +1,7 @@
 """Plotly figures in HTML that works with no network: plotly.js inline, no topojson download.
 
 Plotly's geo subplots fetch a world topojson from a CDN when they first draw, and come out
-blank offline (DESIGN.md §3). Our maps draw the 32 states from their own GeoJSON and need no
+blank offline, and fentflow's outputs must open without a network. Our maps draw the 32 states from their own GeoJSON and need no
 base map, so we give plotly an empty topology under the name it would fetch, before plotly.js
 loads; with every base layer off, nothing else is requested. Explicit lon/lat ranges (set by
 the figures) stop plotly from fitting to a world it does not have.

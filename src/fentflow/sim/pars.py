@@ -4,8 +4,10 @@
 of replicates (leading replicate axis). Unknown names are rejected; values outside
 their bounds are rejected. Priors are read by the calibration layer.
 
-Sources: `public-figures.md` tables are cited by their table id (T2a, T2c, ...); anything
-we chose ourselves says `assumption` and why.
+Sources: `source` names the figure and where it is bundled (the observed series, see
+`fentflow data show NAME`, each row with its publisher's and its copy's URL) or the publication;
+`primary_url` is the figure's page at its publisher (empty for a pure assumption). Anything we
+chose ourselves says `assumption` and why.
 """
 from __future__ import annotations
 
@@ -27,106 +29,133 @@ class Par:
     prior: tuple  # ("uniform", lo, hi) | ("loguniform", lo, hi) | ("fixed",)
     source: str
     doc: str
+    primary_url: str = ""   # the source's page at its publisher (observed/publishers.py)
 
 
-def _p(name, default, unit, lo, hi, prior, source, doc) -> Par:
-    return Par(name, float(default), unit, (float(lo), float(hi)), prior, source, doc)
+def _p(name, default, unit, lo, hi, prior, source, doc, primary_url="") -> Par:
+    return Par(name, float(default), unit, (float(lo), float(hi)), prior, source, doc, primary_url)
 
 
 PARAMETERS: tuple[Par, ...] = (
     # 1. Precursor inflow (fentanyl-equivalent kg; no chemistry)
     _p("supply_kg_week_2023", 190, "fent-eq kg/week", 10, 2000, ("loguniform", 60, 600),
        "assumption: sized so 2023 U.S. consumption stays within RAND's single-digit pure "
-       "tonnes (public-figures §6)", "precursor inflow reaching Mexican entry points in 2023"),
+       "tonnes (Kilmer, Pardo, Caulkins, Reuter 2022, doi:10.1080/00952990.2022.2092491)",
+       "precursor inflow reaching Mexican entry points in 2023", "https://www.rand.org/pubs/external_publications/EP68975.html"),
     _p("supply_midyear", 2019.75, "year", 2015, 2025, ("uniform", 2017.5, 2021.5),
-       "assumption: CDC T40.4 deaths rise fastest 2019-2021 (T3a)", "midpoint of the logistic supply growth"),
+       "assumption: CDC T40.4 deaths rise fastest 2019-2021 (series cdc_deaths)",
+       "midpoint of the logistic supply growth", "https://wonder.cdc.gov/mcd.html"),
     _p("supply_growth_rate", 0.9, "1/year", 0.05, 4, ("uniform", 0.3, 1.8),
-       "assumption: CDC T40.4 deaths x7.7 from 2015 to 2022 (T3a)", "logistic growth rate of supply"),
+       "assumption: CDC T40.4 deaths x7.7 from 2015 to 2022 (series cdc_deaths)",
+       "logistic growth rate of supply", "https://wonder.cdc.gov/mcd.html"),
     _p("supply_price_elasticity", 0.3, "-", 0, 2, ("uniform", 0, 1),
-       "assumption: production follows profit (DESIGN §1 step 8)", "response of inflow to the retail price index"),
+       "assumption: production follows profit (the supply step, `fentflow steps`)", "response of inflow to the retail price index"),
     _p("precursor_port_seizure_rate", 0.02, "share", 0, 1, ("uniform", 0, 0.1),
-       "assumption; Manzanillo precursor seizures began 2022 (public-figures §7)",
-       "share of precursor inflow seized at Mexican ports from 2022"),
+       "assumption; Manzanillo precursor seizures began 2022 (Mexican Navy, via EFE 24 Jul 2023: "
+       "https://www.lanacion.com.ar/agencias/manzanillo-una-barrera-en-el-pacifico-mexicano-contra-el-fentanilo-nid24072023/)",
+       "share of precursor inflow seized at Mexican ports from 2022", "https://www.gob.mx/semar"),
     _p("substitution_weeks", 52, "weeks", 1, 520, ("uniform", 13, 156),
-       "assumption: China's 2019 controls did not stop supply (article claim C11)",
-       "time constant over which supply routes around a precursor control"),
+       "assumption: China's 2019 class-wide control did not stop supply (article claim C11, `fentflow claims`)",
+       "time constant over which supply routes around a precursor control",
+       "https://www.unodc.org/LSS/announcement/Details/f2adea68-fbed-4292-a4cc-63771c943318"),
     # 2. Production
     _p("capacity_headroom", 2.0, "x supply", 1, 10, ("fixed",),
        "assumption", "pressing capacity relative to the supply trajectory"),
     _p("ship_fraction", 0.5, "share/week", 0.05, 1, ("fixed",),
        "assumption", "share of finished stock at a site shipped north each week"),
     _p("raids_per_year", 5.0, "raids/year", 0, 200, ("uniform", 1, 15),
-       "stated: SEDENA fentanyl labs 3-10 per year 2019-2023 (T5d)", "raids on production sites, all sites"),
+       "stated: SEDENA fentanyl labs 3-10 per year 2019-2023 (series mexico_fentanyl_labs; SEDENA "
+       "transparency reply 330026424002985)", "raids on production sites, all sites", "https://www.plataformadetransparencia.org.mx/"),
     _p("raid_stock_destroyed", 0.15, "share", 0, 1, ("uniform", 0.05, 0.5),
-       "inference: SEDENA seized 816 kg of fentanyl in 26 labs 2019-2024, 31 kg a lab (T5d, computed); "
-       "a raided site holds ~200-350 kg of stock in 2021-2023 at default parameters, so 0.15 destroys 30-55 kg "
-       "a raid (the prior spans ~10-175 kg)", "share of a site's stock destroyed in a raid"),
+       "inference: SEDENA seized 816 kg of fentanyl in 26 labs 2019-2024, 31 kg a lab (transparency reply "
+       "330026424002985, computed); a raided site holds ~200-350 kg of stock in 2021-2023 at default parameters, "
+       "so 0.15 destroys 30-55 kg a raid (the prior spans ~10-175 kg)", "share of a site's stock destroyed in a raid",
+       "https://www.plataformadetransparencia.org.mx/"),
     _p("raid_capacity_loss", 0.3, "share", 0, 1, ("fixed",), "assumption", "share of a site's capacity lost in a raid"),
     _p("capacity_recovery_weeks", 26, "weeks", 1, 520, ("fixed",), "assumption", "time for lost capacity to recover"),
     _p("pill_share_2017", 0.103, "share of loads", 0.001, 0.999, ("uniform", 0.05, 0.2),
-       "stated: pill form 10.3% of fentanyl seizures 2017 (T2a, Palamar et al.)", "share of loads pressed into pills, 2017"),
+       "stated: pill form 10.3% of fentanyl seizures 2017 (Palamar et al., Int J Drug Policy 2024, HIDTA data)",
+       "share of loads pressed into pills, 2017", "https://doi.org/10.1016/j.drugpo.2024.104417"),
     _p("pill_share_2023", 0.49, "share of loads", 0.001, 0.999, ("uniform", 0.35, 0.65),
-       "stated: pill form 49% of fentanyl seizures 2023 (T2a)", "share of loads pressed into pills, 2023"),
+       "stated: pill form 49% of fentanyl seizures 2023 (Palamar et al., Int J Drug Policy 2024, HIDTA data)",
+       "share of loads pressed into pills, 2023", "https://doi.org/10.1016/j.drugpo.2024.104417"),
     _p("pill_mg_median_2017", 1.2, "mg/pill", 0.1, 10, ("uniform", 0.8, 1.6),
-       "inference: ~1 in 10 pills >= 2 mg in 2017 (T2a) with a lognormal of sigma 0.4",
-       "median fentanyl per pill, 2017"),
+       "inference: ~1 in 10 pills >= 2 mg in 2017 (series dea_share_2mg) with a lognormal of sigma 0.4",
+       "median fentanyl per pill, 2017", "https://www.dea.gov/press-releases"),
     _p("pill_mg_median_2023", 2.4, "mg/pill", 0.1, 10, ("uniform", 1.8, 3.0),
-       "inference: mean 2.4 mg (2022) and 6 in 10 >= 2 mg (T2a, T2c)", "median fentanyl per pill, 2023"),
+       "inference: mean 2.4 mg (2022, DEA NDTA 2024) and 6 in 10 >= 2 mg (series dea_purity, dea_share_2mg)",
+       "median fentanyl per pill, 2023", "https://www.dea.gov/documents"),
     _p("pill_mg_sigma", 0.4, "log-sd", 0.05, 2, ("uniform", 0.25, 0.7),
-       "inference: matches DEA's >= 2 mg shares with the medians above", "spread of mg per pill between batches"),
+       "inference: matches DEA's >= 2 mg shares with the medians above (series dea_share_2mg)",
+       "spread of mg per pill between batches", "https://www.dea.gov/onepill"),
     _p("pill_mass_mg", 100, "mg/pill", 20, 1000, ("fixed",),
        "assumption: a typical counterfeit tablet", "gross mass of one pill"),
     _p("powder_purity_2017", 0.07, "share", 0.001, 1, ("uniform", 0.04, 0.12),
-       "stated: ~7% typical purity c. 2017 (T2c)", "mean purity of trafficked powder, 2017"),
+       "stated: ~7% typical purity c. 2017 (series dea_purity; a news report, no publisher's page known)",
+       "mean purity of trafficked powder, 2017"),
     _p("powder_purity_2023", 0.19, "share", 0.001, 1, ("uniform", 0.12, 0.3),
-       "stated: 19.2% mean powder purity 2022 (T2c)", "mean purity of trafficked powder, 2023"),
+       "stated: 19.2% mean powder purity 2022 (DEA NDTA 2024; series dea_purity)",
+       "mean purity of trafficked powder, 2023", "https://www.dea.gov/documents"),
     _p("retail_dilution", 0.7, "share", 0.05, 1, ("uniform", 0.4, 1.0),
-       "assumption: article claim C10 (cut to 10-15% at retail)", "retail purity relative to border purity"),
+       "assumption: article claim C10 (cut to 10-15% at retail; `fentflow claims`)", "retail purity relative to border purity"),
     # 3. Transport
     _p("load_gross_median_kg", 2.5, "kg", 0.05, 500, ("uniform", 1, 6),
-       "inference: CBP SW FY2022 14,104 lb in 1,212 events, ~5 kg per event (T1b)", "median gross mass of a load"),
+       "inference: CBP SW FY2022 14,104 lb in 1,212 events, ~5 kg per event (series cbp_sw_total)",
+       "median gross mass of a load", "https://www.cbp.gov/newsroom/stats/drug-seizure-statistics"),
     _p("load_gross_sigma", 1.2, "log-sd", 0.1, 3, ("fixed",), "assumption", "spread of load sizes (lognormal)"),
     _p("staging_weeks_mean", 1.5, "weeks", 0, 26, ("fixed",), "assumption", "mean wait before a load moves north"),
     _p("route_hours_scale", 12, "hours", 1, 500, ("uniform", 6, 48),
-       "assumption (calibrated to the CBP field-office split, T1d)", "travel hours that divide a route's appeal by e"),
+       "assumption (calibrated to the CBP field-office split, series cbp_sw_unit)",
+       "travel hours that divide a route's appeal by e", "https://www.cbp.gov/newsroom/stats/drug-seizure-statistics"),
     _p("foreign_plaza_access", 0.005, "share", 1e-4, 1, ("loguniform", 0.003, 0.2),
-       "assumption (calibrated to the CBP field-office split, T1d)",
-       "access to a border city for an organisation holding no share of it (its control share otherwise)"),
+       "assumption (calibrated to the CBP field-office split, series cbp_sw_unit)",
+       "access to a border city for an organisation holding no share of it (its control share otherwise)", "https://www.cbp.gov/newsroom/stats/drug-seizure-statistics"),
     _p("plaza_access_exponent", 3.0, "-", 0, 6, ("uniform", 0.5, 4),
-       "assumption (calibrated to the CBP field-office split, T1d)",
-       "how strongly control of a border city gates passage: appeal ~ access ** exponent"),
+       "assumption (calibrated to the CBP field-office split, series cbp_sw_unit)",
+       "how strongly control of a border city gates passage: appeal ~ access ** exponent", "https://www.cbp.gov/newsroom/stats/drug-seizure-statistics"),
     _p("traffic_cover_exponent", 0.25, "-", 0, 2, ("uniform", 0, 1),
-       "assumption: loads hide in traffic (>90% smuggled in vehicles at ports, T1a)", "appeal of a port vs its vehicle traffic"),
+       "assumption: loads hide in traffic (CBP: >90% of fentanyl smuggled in vehicles at ports, FY2023)",
+       "appeal of a port vs its vehicle traffic", "https://www.cbp.gov/newsroom/stats/drug-seizure-statistics"),
     _p("between_ports_weight", 0.15, "-", 0, 10, ("uniform", 0.05, 0.5),
-       "inference: USBP ~10-20% of SW seizures (T1b)", "appeal of a Border Patrol sector relative to a port"),
+       "inference: USBP ~10-20% of SW seizures (series cbp_sw_component)",
+       "appeal of a Border Patrol sector relative to a port", "https://www.cbp.gov/newsroom/stats/drug-seizure-statistics"),
     _p("rival_territory_risk", 0.02, "prob per unit rival share", 0, 1, ("fixed",),
        "assumption", "extra interception risk per unit of rival control along a leg"),
     _p("mexico_interdiction_scale", 1.0, "x", 0, 20, ("uniform", 0.3, 3),
        "assumption", "multiplier on the routes' base interception risk in Mexico"),
     # 4. Crossing
     _p("poe_detection_2019", 0.02, "prob/load", 1e-4, 1, ("uniform", 0.01, 0.2),
-       "assumption (calibrated to CBP OFO seizures, T1b)", "detection probability of a 5 kg load at a port of entry, 2019"),
+       "assumption (calibrated to CBP OFO seizures, series cbp_sw_component)",
+       "detection probability of a 5 kg load at a port of entry, 2019", "https://www.cbp.gov/newsroom/stats/drug-seizure-statistics"),
     _p("poe_detection_2023", 0.12, "prob/load", 1e-4, 1, ("uniform", 0.03, 0.35),
-       "assumption (calibrated to CBP OFO seizures, T1b)", "detection probability of a 5 kg load at a port of entry, 2023"),
+       "assumption (calibrated to CBP OFO seizures, series cbp_sw_component)",
+       "detection probability of a 5 kg load at a port of entry, 2023", "https://www.cbp.gov/newsroom/stats/drug-seizure-statistics"),
     _p("between_detection", 0.10, "prob/load", 0, 1, ("uniform", 0.02, 0.4),
-       "assumption (calibrated to CBP USBP seizures, T1b)", "detection probability of a 5 kg load between ports"),
+       "assumption (calibrated to CBP USBP seizures, series cbp_sw_component)",
+       "detection probability of a 5 kg load between ports", "https://www.cbp.gov/newsroom/stats/drug-seizure-statistics"),
     _p("detection_size_elasticity", 0.3, "-", 0, 2, ("fixed",), "assumption", "larger loads are easier to detect"),
     # 5. U.S. distribution
     _p("gravity_distance_km", 1500, "km", 50, 10000, ("fixed",),
-       "assumption: West Coast supplies the West first (world-us §6)", "distance decay of domestic distribution"),
+       "assumption: West Coast supplies the West first (DEA NDTA 2020: West Coast traffickers often supply "
+       "the East Coast)", "distance decay of domestic distribution", "https://www.dea.gov/documents"),
     _p("domestic_seizure_rate", 0.10, "share", 0, 1, ("uniform", 0.03, 0.3),
-       "assumption (calibrated to DEA seizures, T2a)", "share of arrivals in a market seized by domestic enforcement"),
+       "assumption (calibrated to DEA seizures, series dea_seizures)",
+       "share of arrivals in a market seized by domestic enforcement", "https://www.dea.gov/press-releases"),
     # 6. Retail market
     _p("market_turnover", 0.5, "share/week", 0.01, 1, ("fixed",), "assumption", "share of retail stock reachable per week"),
     _p("price_per_pill_ref", 10.0, "USD/pill", 0.1, 100, ("fixed",),
-       "assumption: public points $0.45-$20 per pill (public-figures §4)", "retail pill price at reference supply"),
+       "assumption: public points $0.45-$20 per pill (series prices)", "retail pill price at reference supply",
+       "https://www.justice.gov/usao-sdca"),
     _p("price_cover_elasticity", 0.5, "-", 0, 3, ("fixed",), "assumption", "price response to weeks of supply on hand"),
     _p("demand_price_elasticity", 0.2, "-", 0, 2, ("fixed",), "assumption: opioid demand is inelastic", "use response to price"),
     # 7. Demand and mortality
     _p("need_mg_per_user_week", 30, "pure mg/week", 1, 1000, ("uniform", 10, 80),
-       "assumption: ~6 M people with OUD (W5) and RAND's single-digit tonnes", "fentanyl used by an active user at full supply"),
+       "assumption: ~6 M people with OUD (SAMHSA, 2022 NSDUH: 6.1 M aged 12+) and RAND's single-digit tonnes",
+       "fentanyl used by an active user at full supply",
+       "https://www.samhsa.gov/data/report/2022-nsduh-annual-national-report"),
     _p("overdose_hazard", 3.8e-4, "deaths/user-week", 1e-6, 1e-2, ("loguniform", 1e-4, 1e-3),
-       "assumption (calibrated to CDC T40.4 deaths, T3a)", "synthetic-opioid death hazard at full exposure"),
+       "assumption (calibrated to CDC T40.4 deaths, series cdc_deaths)",
+       "synthetic-opioid death hazard at full exposure", "https://wonder.cdc.gov/mcd.html"),
     _p("potency_hazard_exponent", 1.5, "-", 0, 5, ("uniform", 0.5, 3),
        "assumption", "how hazard rises when potency outruns tolerance"),
     _p("tolerance_weeks", 26, "weeks", 1, 520, ("fixed",), "assumption", "time for tolerance to follow potency"),
@@ -135,7 +164,9 @@ PARAMETERS: tuple[Par, ...] = (
     _p("treatment_retention_weeks", 52, "weeks", 1, 520, ("fixed",), "assumption", "mean time in treatment"),
     _p("naloxone_reversal_2015", 0.05, "share", 0.001, 0.99, ("fixed",), "assumption", "share of fatal overdoses reversed, 2015"),
     _p("naloxone_reversal_2023", 0.20, "share", 0.001, 0.99, ("fixed",),
-       "assumption: retail naloxone x9 in five years to 2021 (W5)", "share of fatal overdoses reversed, 2023"),
+       "assumption: retail pharmacy naloxone ~x9 in five years to 2021 (AMA data, via "
+       "https://www.notfarfromme.org/news/naloxone-is-reaching-more-people-than-ever/)",
+       "share of fatal overdoses reversed, 2023"),
     # 8. Adaptation
     _p("route_adaptation", 8.0, "-", 0, 100, ("uniform", 0, 20),
        "assumption: the balloon effect", "shift of loads away from crossings with recent losses"),
@@ -143,10 +174,11 @@ PARAMETERS: tuple[Par, ...] = (
     _p("production_adaptation", 3.0, "-", 0, 100, ("fixed",), "assumption", "shift of production away from sites with losses"),
     # 9. Violence
     _p("violence_baseline_share", 0.6, "share", 0, 1, ("uniform", 0.3, 0.9),
-       "assumption: violence not driven by fentanyl flows, as a share of SESNSP 2022 (T5a)",
-       "baseline homicides as a share of the observed 2022 level"),
+       "assumption: violence not driven by fentanyl flows, as a share of SESNSP 2022 (series sesnsp_homicides)",
+       "baseline homicides as a share of the observed 2022 level", "https://www.gob.mx/sesnsp/acciones-y-programas/incidencia-delictiva-del-fuero-comun"),
     _p("violence_per_tonne", 500, "homicides/(pure t/yr)", 0, 1e5, ("loguniform", 50, 5000),
-       "assumption (calibrated to SESNSP by state, T5a)", "homicides per pure tonne-year of flow per unit of rivalry"),
+       "assumption (calibrated to SESNSP by state, series sesnsp_homicides)",
+       "homicides per pure tonne-year of flow per unit of rivalry", "https://www.gob.mx/sesnsp/acciones-y-programas/incidencia-delictiva-del-fuero-comun"),
 )
 
 PAR_BY_NAME: dict[str, Par] = {p.name: p for p in PARAMETERS}
