@@ -38,6 +38,14 @@ def output_folder(path: Path, option: str = "--out") -> Path:
     return path
 
 
+def warn_intervals(runs: int) -> None:
+    """Print a warning on stderr when `runs` are too few to back the 90% intervals a command shows."""
+    from fentflow.ensemble.parameters import interval_warning
+    warning = interval_warning(runs)
+    if warning:
+        err_console.print(Text.assemble(("warning:", "bold yellow"), " ", warning))
+
+
 def compile_notice(console: Console) -> None:
     """Say so when the simulation kernels are about to be compiled (once per machine, a minute or two)."""
     from fentflow.sim.compile_cache import kernels_cached
