@@ -7,8 +7,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from fentflow.clikit import run_with_progress, user_errors
-from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP
+from fentflow.clikit import run_with_progress, user_errors, warn_intervals
+from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP, DEFAULT_REPLICATES, REPLICATES_HELP
 from fentflow.sim.calendar import DEFAULT_START
 
 console = Console(highlight=False)
@@ -18,8 +18,7 @@ FIT_CHECK_END = "2023-12-31"   # the public series run through 2023
 def fit_check_command(
     world: Path | None = typer.Option(None, "--world", help="World directory (default: the bundled world)."),
     seed: int = typer.Option(0, "--seed", help="Base random seed."),
-    replicates: int = typer.Option(1, "--replicates", min=1,
-                                   help="Replicates (one parameter draw each); more than one gives 5-95% bands."),
+    replicates: int = typer.Option(DEFAULT_REPLICATES, "--replicates", min=1, help=REPLICATES_HELP),
     start: str = typer.Option(DEFAULT_START, help="First simulated date (YYYY-MM-DD)."),
     end: str = typer.Option(FIT_CHECK_END, help="Last simulated date (YYYY-MM-DD)."),
     out: Path = typer.Option(Path("out/fit-check"), "--out", help="Directory for the charts (PNG) and errors.csv."),
@@ -27,16 +26,13 @@ def fit_check_command(
 ) -> None:
     """Run the model and put each observable beside its public series: error measures and one chart per series."""
     from fentflow.calibrate.fitcheck import fit_check, write_fit_check
-    from fentflow.ensemble.parameters import parameter_source
     from fentflow.errors import InputError
     from fentflow.sim.engine import Sim
-    from fentflow.sim.pars import Pars
     from fentflow.world import World
 
     with user_errors():
-        source = parameter_source(parameters)
-        sim = Sim(World.load(world), Pars(source.values(range(replicates), seed), n_reps=replicates), start=start,
-                  end=end, seed=seed)
+        sim = Sim(World.load(world), parameters=parameters, replicates=replicates, start=start, end=end, seed=seed)
+        warn_intervals(replicates)
         run_with_progress(sim, console)
         fit = fit_check(sim)
         if fit.points.empty:
@@ -46,7 +42,7 @@ def fit_check_command(
             write_fit_check(fit, out)
         except OSError as exc:
             raise InputError(f"cannot write the fit check: {exc.strerror}", file=str(out)) from None
-    console.print(f"Parameters: {source.describe()}")
+    console.print(f"Parameters: {sim.parameter_source}")
     _print_fit_errors(fit.errors, seed, replicates)
     console.print(f"Charts (one PNG per series), errors.csv and points.csv written to [bold]{out}/[/]")
 

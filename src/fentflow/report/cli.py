@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from fentflow.clikit import user_errors
+from fentflow.clikit import staged_progress, user_errors
 from fentflow.errors import InputError
 
 
@@ -31,15 +31,15 @@ def report_command(
 ) -> None:
     """Write one self-contained HTML report of a run (opens from disk, no network): run, fit to data,
     calibration, scenarios, risk map, claims, assumptions and sources."""
-    from fentflow.report.build import build_report
+    from fentflow.report.build import STAGES, build_report
     from fentflow.world import World
 
     console = Console(highlight=False)
     with user_errors():
-        with console.status("building the report"):
+        with staged_progress(console, STAGES) as progress:
             try:
                 path = build_report(out, world=World.load(world), seed=seed, risk_year=year, claims=claims,
-                                    calibration_dir=calibration, compare_dir=compare)
+                                    calibration_dir=calibration, compare_dir=compare, progress=progress)
             except OSError as exc:
                 raise InputError(f"cannot write the report: {exc.strerror}", file=str(out)) from None
     console.print(f"Report written: [bold]{path}[/] (self-contained; open it in a browser, no network needed)")
