@@ -84,17 +84,25 @@ def run(
 
 
 @app.command()
-def params() -> None:
+def params(
+    as_csv: bool = typer.Option(False, "--csv", help="Print the table as CSV to stdout."),
+) -> None:
     """List every model parameter: default, unit, prior and source."""
     from fentflow.sim.pars import PARAMETERS
+    from fentflow.tables import print_stacked
 
-    table = Table(title="fentflow parameters")
-    for column in ("name", "default", "unit", "prior", "source"):
-        table.add_column(column, overflow="fold")
-    for p in PARAMETERS:
-        prior = "fixed" if p.prior[0] == "fixed" else f"{p.prior[0]}({p.prior[1]:g}, {p.prior[2]:g})"
-        table.add_row(p.name, f"{p.default:g}", p.unit, prior, p.source)
-    console.print(table)
+    rows = [{"name": p.name, "default": f"{p.default:g}", "unit": p.unit, "prior": _prior_text(p.prior),
+             "source": p.source} for p in PARAMETERS]
+    if as_csv:
+        import pandas as pd
+        typer.echo(pd.DataFrame(rows).to_csv(index=False), nl=False)
+        return
+    print_stacked(console, f"fentflow parameters ({len(rows)}; fentflow params --csv for a table)",
+                  [(row["name"], [(key, row[key]) for key in ("default", "unit", "prior", "source")]) for row in rows])
+
+
+def _prior_text(prior: tuple) -> str:
+    return "fixed" if prior[0] == "fixed" else f"{prior[0]}({prior[1]:g}, {prior[2]:g})"
 
 
 @app.command()

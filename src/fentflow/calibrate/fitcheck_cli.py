@@ -5,7 +5,6 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from fentflow.clikit import run_with_progress, user_errors, warn_intervals
 from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP, DEFAULT_REPLICATES, REPLICATES_HELP
@@ -48,19 +47,16 @@ def fit_check_command(
 
 
 def _print_fit_errors(errors, seed: int, replicates: int) -> None:
-    table = Table(title=f"Model vs data (seed {seed}, {replicates} replicate{'s' if replicates > 1 else ''}; "
-                        "model = median over replicates)")
-    columns = {"series": "series", "unit": "unit", "n": "points", "mean_ratio": "mean ratio",
-               "male": "MALE", "rmse": "RMSE", "nrmse": "NRMSE", "corr": "corr", "coverage_90": "in 5-95%",
-               "bounds_met": "bounds met"}
-    for key, label in columns.items():
-        table.add_column(label, justify="left" if key in ("series", "unit") else "right", no_wrap=key == "series")
-    for row in errors.itertuples(index=False):
-        table.add_row(row.series, row.unit, str(row.n), _num(row.mean_ratio), _num(row.male), _num(row.rmse),
-                      _num(row.nrmse), _num(row.corr),
-                      "-" if row.coverage_90 != row.coverage_90 else f"{100 * row.coverage_90:.0f}%",
-                      "-" if not row.bounds else f"{row.bounds_met}/{row.bounds}")
-    console.print(table)
+    from fentflow.tables import Column, print_fitting
+
+    columns = [Column("series", "left"), Column("unit", "left"), Column("points"), Column("mean ratio"),
+               Column("MALE"), Column("RMSE"), Column("NRMSE"), Column("corr"), Column("in 5-95%"),
+               Column("bounds met")]
+    rows = [[row.series, row.unit, str(row.n), _num(row.mean_ratio), _num(row.male), _num(row.rmse),
+             _num(row.nrmse), _num(row.corr), "-" if row.coverage_90 != row.coverage_90 else f"{100 * row.coverage_90:.0f}%",
+             "-" if not row.bounds else f"{row.bounds_met}/{row.bounds}"] for row in errors.itertuples(index=False)]
+    print_fitting(console, f"Model vs data (seed {seed}, {replicates} replicate{'s' if replicates > 1 else ''}; "
+                           "model = median over replicates)", columns, rows)
     console.print("mean ratio = mean of model/observed; MALE = mean |ln(model/observed)| (ln 2 = 0.69 is off by "
                   "a factor 2); NRMSE = RMSE / mean observed; bounds: observed 'less/more than' figures the model "
                   "respects.")

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.progress import MofNCompleteColumn, Progress
 
 from fentflow.calibrate.budget import get_budget
 from fentflow.calibrate.executor import open_executor
-from fentflow.clikit import user_errors
+from fentflow.calibrate.cli import CalibrationProgress
+from fentflow.clikit import eta_columns, user_errors
 
 console = Console(highlight=False)
 validate_app = typer.Typer(help="Validate the calibration: synthetic-data recovery and out-of-sample prediction.",
@@ -34,7 +36,11 @@ def recovery_command(
 
     logging.getLogger("ABC").setLevel(logging.WARNING)
     with user_errors(), open_executor(workers, scheduler) as executor:
-        rows, summary = recovery(trials, get_budget(budget), seed, out, executor)
+        chosen = get_budget(budget)
+        with Progress(*eta_columns("recovery trials"), MofNCompleteColumn(), console=console) as bar:
+            task = bar.add_task("trials", total=trials)
+            rows, summary = recovery(trials, chosen, seed, out, executor,
+                                     progress=lambda done, total: bar.update(task, completed=done))
     pooled = summary[summary["year"] == "all"]
     console.print(pooled.to_string(index=False))
     console.print(f"{rows['trial'].nunique()} trials; tables in [bold]{out}/[/]")
@@ -52,9 +58,10 @@ def out_of_sample_command(
     """Fit on data through 2021, predict 2022-2023: coverage of the 90% intervals and errors."""
     from fentflow.calibrate.validation import out_of_sample, pooled_coverage
 
-    logging.getLogger("ABC").setLevel(logging.WARNING)
     with user_errors(), open_executor(workers, scheduler) as executor:
-        tables = out_of_sample(get_budget(budget), seed, out, executor, fit_through=fit_through)
+        chosen = get_budget(budget)
+        with CalibrationProgress(False, chosen, f"fit through {fit_through}") as on_progress:
+            tables = out_of_sample(chosen, seed, out, executor, fit_through=fit_through, progress=on_progress)
     errors = tables["errors"]
     console.print(errors[["series", "n", "coverage_90", "male", "mean_ratio"]].to_string(index=False))
     summary = {"held_out_coverage_90": pooled_coverage(errors),
