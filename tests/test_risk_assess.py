@@ -33,7 +33,7 @@ def assessment(world, tmp_path_factory):
 def short_sim(world):
     from fentflow.sim.engine import Sim
 
-    sim = Sim(world, start="2015-01-01", end="2016-12-31", seed=2)
+    sim = Sim(world, start="2015-01-01", end="2016-12-31", seed=2, parameters="defaults", replicates=1)
     sim.run()
     return sim
 

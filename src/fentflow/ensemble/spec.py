@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 import fentflow
-from fentflow.ensemble.parameters import DEFAULT_REPLICATES, DefaultParameters, ParameterSource, parameter_source
+from fentflow.ensemble.parameters import DEFAULT_REPLICATES, ParameterSource, parameter_source
 from fentflow.errors import InputError
 from fentflow.policy.scenarios import Scenario
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
