@@ -7,12 +7,10 @@ pounds; CDC, DEA and SESNSP in calendar years.
 """
 from __future__ import annotations
 
-import difflib
-
 import numpy as np
 import pandas as pd
 
-from fentflow.errors import InputError
+from fentflow.errors import InputError, unknown_name
 from fentflow.sim.results import Results
 from fentflow.units import KG_PER_LB
 
@@ -195,8 +193,7 @@ def aggregate(results: Results, name: str, period: str = "year", by_place: bool 
     if period not in PERIOD_KEYS:
         raise InputError(f"period must be one of {', '.join(PERIOD_KEYS)}, not {period!r}", field="period")
     if name not in results.quantities:
-        raise InputError(f"no result named {name!r}{_did_you_mean(name, results.quantities)} "
-                         f"(the results: {', '.join(sorted(results.quantities))})", field="name")
+        raise unknown_name("result", name, results.quantities, field="name")
     keys = ["replicate", *PERIOD_KEYS[period], *(["place"] if by_place else [])]
     table = _long(results, name)
     if results.quantities[name].kind == "stock":
@@ -204,8 +201,3 @@ def aggregate(results: Results, name: str, period: str = "year", by_place: bool 
         table = table[table["period"] == last]
     out = table.groupby(keys, as_index=False)[name].sum()
     return out.rename(columns={"place": results.quantities[name].place_kind})
-
-
-def _did_you_mean(name: str, known) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
