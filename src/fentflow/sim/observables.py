@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from fentflow.errors import InputError, unknown_name
+from fentflow.sim.periods import Span
 from fentflow.sim.results import Results
 from fentflow.units import KG_PER_LB
 
@@ -184,7 +185,8 @@ def aggregate(results: Results, name: str, period: str = "year", by_place: bool 
     """Any result summed (flows) or taken at period end (stocks) by calendar year, CBP fiscal year or month.
 
     `name` is a result declared by a module (`list(results.quantities)`: deaths, seized_gross_kg,
-    people_in_treatment, ...); `period` is "year", "fiscal_year" or "month". Example::
+    people_in_treatment, ...); `period` is "year", "fiscal_year" or "month". The `partial` column
+    is true for a period the run covers only in part (`fentflow.sim.periods`). Example::
 
         results = ff.Sim(start="2021-01-01", end="2022-12-31", replicates=20).run()
         ff.aggregate(results, "deaths", by_place=False)                 # replicate, year, deaths
@@ -200,4 +202,5 @@ def aggregate(results: Results, name: str, period: str = "year", by_place: bool 
         last = table.groupby(["replicate", *PERIOD_KEYS[period]])["period"].transform("max")
         table = table[table["period"] == last]
     out = table.groupby(keys, as_index=False)[name].sum()
+    out = Span.of(results.calendar).flag(out)
     return out.rename(columns={"place": results.quantities[name].place_kind})
