@@ -122,3 +122,10 @@ def test_parameter_source_passes_a_source_through(posterior_file):
     source = PosteriorDraws.load(posterior_file)
     assert parameter_source(source) is source and not source.is_shipped
     assert parameter_source("calibrated").is_shipped
+
+
+def test_a_sim_remembers_the_choice_that_gives_its_parameters_back(posterior_file):
+    assert ff.Sim(**SHORT, replicates=1).parameter_choice == "calibrated"
+    assert ff.Sim(**SHORT, replicates=1, parameters="defaults").parameter_choice == "defaults"
+    assert ff.Sim(**SHORT, replicates=1, parameters=posterior_file).parameter_choice == str(posterior_file)
+    assert ff.Sim(**SHORT, pars={"supply_kg_week_2023": 120.0}).parameter_choice is None

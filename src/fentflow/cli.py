@@ -75,7 +75,7 @@ def run(
         began = time.perf_counter()
         run_with_progress(sim, console, quiet)
         wall = time.perf_counter() - began
-        provenance = {"parameter_choice": parameters, "scenario": chosen.name if chosen else None}
+        provenance = {"scenario": chosen.name if chosen else None}
         summary = write_outputs(sim, out, provenance, csv=csv)
     if not quiet:
         _print_summary(summary, out, wall)

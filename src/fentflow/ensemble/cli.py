@@ -140,6 +140,7 @@ def _print_comparison(comparison, out: Path, written: dict) -> None:
     console.print(f"{len(comparison.arms)} arms x {comparison.description['runs']} runs: computed "
                   f"{comparison.computed}, reused {comparison.reused} from the store"
                   + (f" ({comparison.repaired} corrupt or stale, recomputed)" if comparison.repaired else "") + ".")
+    console.print(f"Parameters: {comparison.description['parameters']}.")
     _print_differences(comparison, window)
     _print_displacement(comparison)
     console.print(f"Tables in [bold]{out / 'tables'}/[/], {len(written['charts'])} charts in "

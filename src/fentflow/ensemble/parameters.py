@@ -113,6 +113,13 @@ CHOICE_HELP = ("Parameters: 'calibrated' (the shipped posterior draws, one per r
                "table of draws (e.g. a calibration's posterior.parquet).")
 
 
+def choice_of(source: ParameterSource) -> str:
+    """The `--parameters` choice that gives `source` back: `calibrated`, `defaults` or its path."""
+    if isinstance(source, DefaultParameters):
+        return DEFAULTS
+    return CALIBRATED if source.is_shipped else source.path
+
+
 def interval_warning(runs: int) -> str | None:
     """A one-line warning when `runs` are too few to back a 90% interval, else None."""
     if runs >= MIN_INTERVAL_RUNS:

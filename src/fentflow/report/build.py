@@ -92,7 +92,7 @@ def _run_baseline(world, out: Path, seed: int, start: str, end: str, report: Cal
     log.info("no run in %s: running the baseline %s to %s (seed %d)", out, start, end, seed)
     sim = Sim(world, parameters=CALIBRATED, start=start, end=end, seed=seed)
     sim.run(progress=lambda week: report("running the baseline", (week + 1) / sim.calendar.n_weeks))
-    write_outputs(sim, out, {"parameter_choice": CALIBRATED})
+    write_outputs(sim, out)
 
 
 def _section_name(module) -> str:

@@ -109,7 +109,7 @@ def assess(world=None, year: int | None = None, scenario: str | Scenario | None 
     end = f"{year}-12-31"
     report = progress or (lambda stage, fraction: None)
 
-    def run(arm: Scenario | None) -> tuple[ActivityFrames, str]:
+    def run(arm: Scenario | None) -> tuple[ActivityFrames, Sim]:
         sim = Sim(world, parameters=parameters, replicates=replicates, start=DEFAULT_START, end=end, seed=seed,
                   interventions=arm.interventions if arm else ())
         if arm:

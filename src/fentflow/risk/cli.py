@@ -59,6 +59,8 @@ def map_command(
         except OSError as exc:
             raise InputError(f"cannot write the map: {exc.strerror}", file=str(out)) from None
     _print_levels(console, assessment)
+    console.print(f"Parameters: {assessment.run.get('parameters')}; indicators are medians over "
+                  f"{assessment.run.get('replicates')} replicates.")
     console.print(f"Map written: [bold]{paths['html']}[/] (interactive, works offline), {paths['png'].name}, "
                   f"{paths['geojson'].name}, {paths['csv'].name}, {paths['sensitivity'].name}, "
                   f"{paths['summary'].name} in {out}/")

@@ -83,7 +83,8 @@ class Sim:
             world = World.load()
         self.world = world
         self.seed = int(seed)
-        self.pars, self.parameter_source, self.parameter_draws = _parameters(pars, parameters, replicates, self.seed)
+        (self.pars, self.parameter_choice, self.parameter_source,
+         self.parameter_draws) = _parameters(pars, parameters, replicates, self.seed)
         self.par_columns = self.pars.columns()
         self.n_reps = self.pars.n_reps
         self.calendar = Calendar.between(start, end)
@@ -163,9 +164,10 @@ class Sim:
         self.timings["ledger"] += time.perf_counter() - began
 
 
-def _parameters(pars, parameters, replicates: int | None, seed: int) -> tuple[Pars, str, list[int]]:
-    """The run's parameter values, where they came from, and the posterior draw of each replicate (-1: none)."""
-    from fentflow.ensemble.parameters import CALIBRATED, DEFAULT_REPLICATES, parameter_source  # deferred
+def _parameters(pars, parameters, replicates: int | None, seed: int) -> tuple[Pars, str | None, str, list[int]]:
+    """The run's parameter values; the choice that names their source (`calibrated`, `defaults`, a path;
+    None for explicit values) and its description; the posterior draw of each replicate (-1: none)."""
+    from fentflow.ensemble.parameters import CALIBRATED, DEFAULT_REPLICATES, choice_of, parameter_source  # no cycle
 
     if replicates is not None and replicates < 1:
         raise InputError(f"replicates must be at least 1, got {replicates}", field="replicates")
@@ -178,10 +180,10 @@ def _parameters(pars, parameters, replicates: int | None, seed: int) -> tuple[Pa
                 raise InputError(f"pars holds {pars.n_reps} replicates, not {replicates}", field="replicates")
         else:
             pars = Pars(pars, n_reps=replicates)
-        return pars, "explicit parameter values", [-1] * pars.n_reps
+        return pars, None, "explicit parameter values", [-1] * pars.n_reps
     source = parameter_source(CALIBRATED if parameters is None else parameters)
     runs = range(DEFAULT_REPLICATES if replicates is None else replicates)
-    return (Pars(source.values(runs, seed), n_reps=len(runs)), source.describe(),
+    return (Pars(source.values(runs, seed), n_reps=len(runs)), choice_of(source), source.describe(),
             [source.draw_of(run, seed) for run in runs])
 
 

@@ -86,6 +86,7 @@ def build_summary(sim, observables: dict[str, pd.DataFrame]) -> dict:
         "weeks": sim.calendar.n_weeks,
         "replicates": sim.n_reps,
         "seed": sim.seed,
+        "parameter_choice": sim.parameter_choice,
         "parameter_source": sim.parameter_source,
         "draws": list(sim.parameter_draws),
         "partial_years": Span.of(sim.calendar).partial("year", observables["national_annual"]["year"]),
