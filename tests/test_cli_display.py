@@ -186,3 +186,12 @@ def test_wrong_names_raise_input_errors_with_the_closest_match(results):
         ff.Pars({"overdose_hazzard": 1e-4})
     with pytest.raises(InputError, match="unknown intervention 'port_inspections'"):
         ff.Intervention("port_inspections", "2025-01-01", "2025-12-31", 1.0)
+
+
+def test_scenarios_csv_lists_every_bundled_scenario_and_a_scenarios_levers():
+    from fentflow.policy.scenarios import bundled_names
+
+    listing = pd.read_csv(io.StringIO(runner.invoke(app, ["scenarios", "--csv"]).output))
+    assert list(listing["name"]) == bundled_names()
+    levers = pd.read_csv(io.StringIO(runner.invoke(app, ["scenarios", "port_surge", "--csv"]).output))
+    assert list(levers.columns[:4]) == ["kind", "start", "end", "strength"] and (levers["kind"] == "port_inspection").all()

@@ -98,11 +98,17 @@ def query_command(
 def scenarios_command(
     scenario: str | None = typer.Argument(None, help="A bundled name or a .toml file to show and check "
                                                      "(default: list the bundled scenarios)."),
+    as_csv: bool = typer.Option(False, "--csv", help="Print the list (or the scenario's interventions) as CSV."),
 ) -> None:
     """List the bundled policy scenarios, or show and check one scenario file."""
     from fentflow.policy.scenarios import bundled_names, check_scenario, load_scenario
 
     with user_errors():
+        if scenario is None and as_csv:
+            rows = [{"name": name, "title": (s := load_scenario(name)).title,
+                     "levers": " ".join(i.kind for i in s.interventions)} for name in bundled_names()]
+            typer.echo(pd.DataFrame(rows).to_csv(index=False), nl=False)
+            return
         if scenario is None:
             names = bundled_names()
             table = Table(title="Bundled scenarios (fentflow compare NAME ...)")
@@ -119,6 +125,11 @@ def scenarios_command(
         from fentflow.world import World
 
         check_scenario(loaded, build_network(World.load()), DEFAULT_START, DEFAULT_END)
+    if as_csv:
+        rows = [vars(iv) | {"places": " ".join(iv.places), "why": why}
+                for iv, why in zip(loaded.interventions, loaded.notes)]
+        typer.echo(pd.DataFrame(rows).to_csv(index=False), nl=False)
+        return
     _print_scenario(loaded)
 
 
