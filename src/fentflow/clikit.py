@@ -61,7 +61,8 @@ def run_with_progress(sim, console: Console, quiet: bool = False) -> None:
         sim.run()
         return
     compile_notice(console)
-    columns = (TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TextColumn("weeks"), TimeElapsedColumn())
+    columns = (TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TextColumn("weeks"), TimeElapsedColumn(),
+               TextColumn("left"), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("run", total=sim.calendar.n_weeks)
         sim.run(progress=lambda week: progress.update(task, completed=week + 1))
