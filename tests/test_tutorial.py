@@ -2,10 +2,8 @@
 import os
 from pathlib import Path
 
-import pytest
-
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
+import nbclient          # the `test` extra installs nbclient, nbformat and ipykernel
+import nbformat
 
 NOTEBOOK = Path(__file__).parents[1] / "docs" / "tutorial.ipynb"
 SRC = str(Path(__file__).parents[1] / "src")
