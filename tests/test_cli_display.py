@@ -195,3 +195,11 @@ def test_scenarios_csv_lists_every_bundled_scenario_and_a_scenarios_levers():
     assert list(listing["name"]) == bundled_names()
     levers = pd.read_csv(io.StringIO(runner.invoke(app, ["scenarios", "port_surge", "--csv"]).output))
     assert list(levers.columns[:4]) == ["kind", "start", "end", "strength"] and (levers["kind"] == "port_inspection").all()
+
+
+def test_the_report_plans_a_stage_for_every_section():
+    from fentflow.report.build import STAGES, _section_name
+    from fentflow.report.sections import ORDER
+
+    planned = [name for name, _ in STAGES]
+    assert [f"section: {_section_name(module)}" for module in ORDER] == [p for p in planned if p.startswith("section")]

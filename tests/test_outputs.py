@@ -149,3 +149,18 @@ def test_csv_copies_every_parquet_table(tmp_path):
     for path in tmp_path.rglob("*.parquet"):
         copy = pd.read_csv(path.with_suffix(".csv"))
         assert len(copy) == pq.read_metadata(path).num_rows, path.name
+
+
+def test_run_command_runs_a_scenario_and_writes_csv(tmp_path):
+    from typer.testing import CliRunner
+
+    from fentflow.cli import app
+
+    args = ["run", "--start", "2024-10-01", "--end", "2025-03-31", "--replicates", "2", "--quiet", "--csv"]
+    result = CliRunner().invoke(app, [*args, "--scenario", "port_surge", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["scenario"] == "port_surge" and summary["interventions"][0]["kind"] == "port_inspection"
+    assert (tmp_path / "annual.csv").is_file() and (tmp_path / "observables" / "cdc_deaths.csv").is_file()
+    bad = CliRunner().invoke(app, [*args, "--scenario", "no_such_scenario", "--out", str(tmp_path / "bad")])
+    assert bad.exit_code == 2 and "no scenario 'no_such_scenario'" in bad.output and "Traceback" not in bad.output
