@@ -32,6 +32,7 @@ def report_command(
     """Write one self-contained HTML report of a run (opens from disk, no network): run, fit to data,
     calibration, scenarios, risk map, claims, assumptions and sources."""
     from fentflow.report.build import STAGES, build_report
+    from fentflow.report.context import read_summary
     from fentflow.world import World
 
     console = Console(highlight=False)
@@ -43,3 +44,6 @@ def report_command(
             except OSError as exc:
                 raise InputError(f"cannot write the report: {exc.strerror}", file=str(out)) from None
     console.print(f"Report written: [bold]{path}[/] (self-contained; open it in a browser, no network needed)")
+    summary = read_summary(out)
+    console.print(f"Parameters: {summary.get('parameter_source', 'not recorded')}; "
+                  f"{summary.get('replicates')} replicates.", markup=False)
