@@ -46,10 +46,10 @@ def main(start: str, end: str) -> dict:
     before = _status_mb("VmRSS")
     import_peak = max_rss_mb()
     reset = reset_peak_rss()
-    ff.Sim(world, start=start, end=end, seed=0).run()
+    ff.Sim(world, parameters="defaults", replicates=1, start=start, end=end, seed=0).run()
     run_peak = _status_mb("VmHWM")
     tracemalloc.start()
-    ff.Sim(world, start=start, end=end, seed=1).run()
+    ff.Sim(world, parameters="defaults", replicates=1, start=start, end=end, seed=1).run()
     _, traced = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return {"rss_before_mb": before, "run_peak_mb": run_peak - before if reset else float("nan"),

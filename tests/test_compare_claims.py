@@ -2,7 +2,7 @@
 import pytest
 
 from fentflow.claims import ClaimContext, claim_rows
-from fentflow.ensemble import ComparisonSpec, compare, evidence, write_report
+from fentflow.ensemble import ComparisonSpec, DefaultParameters, compare, evidence, write_report
 from fentflow.policy.scenarios import load_scenario
 
 SPAN = ("2024-07-01", "2026-12-31")
@@ -13,7 +13,7 @@ def comparison_dir(tmp_path_factory):
     """A small `fentflow compare` folder holding the claim arms (window 2025-2026)."""
     out = tmp_path_factory.mktemp("claims-compare")
     spec = ComparisonSpec(tuple(load_scenario(name) for name in evidence.CLAIM_ARMS), runs=3, block_size=3,
-                          start=SPAN[0], end=SPAN[1], seed=2)
+                          start=SPAN[0], end=SPAN[1], seed=2, parameters=DefaultParameters())
     write_report(compare(spec, out, workers=0), out, charts=False)
     return out
 
@@ -65,11 +65,10 @@ def test_c12_verdicts_follow_the_rule(rows):
 def test_without_a_folder_the_claims_simulate_once_into_the_cache(tmp_path, monkeypatch):
     monkeypatch.delenv(evidence.ENV_COMPARISON, raising=False)
     monkeypatch.setenv(evidence.ENV_CACHE, str(tmp_path))
-    monkeypatch.setattr(evidence, "CLAIM_RUNS", 2)
     monkeypatch.setattr(evidence, "CLAIM_SPAN", SPAN)
-    first = evidence.policy_comparison(ClaimContext(seed=1))
+    first = evidence.policy_comparison(ClaimContext(seed=1, replicates=2))     # runs: the context's replicates
     assert first.computed == 2 * len(evidence.CLAIM_ARMS) and first.reused == 0
-    again = evidence.policy_comparison(ClaimContext(seed=1))        # another context: read back, not simulated
+    again = evidence.policy_comparison(ClaimContext(seed=1, replicates=2))     # another context: read back
     assert again.computed == 0 and again.reused == first.computed
     assert again.differences.equals(first.differences)
 

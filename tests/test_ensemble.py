@@ -16,7 +16,7 @@ SPAN = {"start": "2024-07-01", "end": "2025-12-31"}
 
 def spec(**changes) -> ComparisonSpec:
     arms = (load_scenario("baseline"), load_scenario("port_surge"))
-    return ComparisonSpec(arms, **{"runs": 4, "block_size": 2, **SPAN, **changes})
+    return ComparisonSpec(arms, **{"runs": 4, "block_size": 2, "parameters": DefaultParameters(), **SPAN, **changes})
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,8 @@
 import json
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -10,7 +12,7 @@ from fentflow.sim.output import write_outputs
 
 
 def run_to(out, seed):
-    sim = Sim(start="2021-09-01", end="2022-12-31", seed=seed)
+    sim = Sim(start="2021-09-01", end="2022-12-31", seed=seed, parameters="defaults", replicates=1)
     sim.run()
     return write_outputs(sim, out)
 
@@ -64,7 +66,7 @@ def test_different_seed_differs(tmp_path, written):
 
 def test_aggregate_by_period_sums_flows_and_keeps_stock_ends():
     from fentflow.sim.observables import aggregate
-    sim = Sim(start="2021-09-01", end="2022-12-31", seed=1)
+    sim = Sim(start="2021-09-01", end="2022-12-31", seed=1, parameters="defaults", replicates=1)
     results = sim.run()
     by_fy = aggregate(results, "seizure_events", "fiscal_year", by_place=False)
     assert by_fy["seizure_events"].sum() == pytest.approx(results["seizure_events"].sum(), rel=1e-12)
@@ -76,8 +78,8 @@ def test_aggregate_by_period_sums_flows_and_keeps_stock_ends():
 
 
 def test_monthly_resolution_splits_weeks_over_months_and_keeps_totals():
-    weekly = Sim(start="2022-01-01", end="2022-12-31", seed=2)
-    monthly = Sim(start="2022-01-01", end="2022-12-31", seed=2, resolution="month")
+    weekly = Sim(start="2022-01-01", end="2022-12-31", seed=2, parameters="defaults", replicates=1)
+    monthly = Sim(start="2022-01-01", end="2022-12-31", seed=2, parameters="defaults", replicates=1, resolution="month")
     weekly.run()
     monthly.run()
     # The last week (Mon 26 Dec 2022) ends on Sunday 1 January 2023: one day of January.
@@ -90,3 +92,75 @@ def test_monthly_resolution_splits_weeks_over_months_and_keeps_totals():
     by_month = aggregate(weekly.results, "seized_gross_kg", "month", by_place=False)
     np.testing.assert_allclose(by_month["seized_gross_kg"].to_numpy(),
                                monthly.results["seized_gross_kg"].sum(axis=2)[:, 0], rtol=1e-9)
+
+
+def test_every_place_has_its_name_beside_its_code(written):
+    out, _ = written
+    crossings = pq.read_table(out / "crossings.parquet").to_pandas()
+    assert crossings.columns.get_loc("crossing_name") == crossings.columns.get_loc("crossing") + 1
+    assert set(crossings.loc[crossings["crossing"] == "2504", "crossing_name"]) == {"San Ysidro"}
+    homicides = pq.read_table(out / "observables" / "sesnsp_homicides.parquet").to_pandas()
+    assert set(homicides.loc[homicides["abbr"] == "SIN", "abbr_name"]) == {"Sinaloa"}
+    for name in ("markets", "states", "sites", "entries"):
+        frame = pq.read_table(out / f"{name}.parquet").to_pandas()
+        assert any(column.endswith("_name") for column in frame.columns), name
+
+
+def test_every_parquet_file_has_units_for_its_value_columns(written):
+    out, _ = written
+    for path in sorted(out.rglob("*.parquet")):
+        table = pq.read_table(path)
+        units = json.loads(table.schema.metadata[b"fentflow.units"])
+        numeric = [f.name for f in table.schema if f.type in (pa.float64(), pa.int64()) and f.name != "replicate"]
+        assert numeric and set(numeric) <= set(units), (path.name, set(numeric) - set(units))
+
+
+def test_partial_periods_are_flagged(written):
+    out, summary = written      # 2021-09-01 to 2022-12-31: FY2021 (from October 2020) and 2021 are partial
+    by_fy = pq.read_table(out / "observables" / "cbp_sw_component.parquet").to_pandas()
+    assert by_fy.groupby("fy")["partial"].first().to_dict() == {2021: True, 2022: False, 2023: True}
+    deaths = pq.read_table(out / "observables" / "cdc_deaths.parquet").to_pandas()
+    assert deaths.groupby("year")["partial"].first().to_dict() == {2021: True, 2022: False, 2023: True}  # 1 day
+    monthly = pq.read_table(out / "observables" / "cbp_sw_monthly.parquet").to_pandas()
+    assert not monthly.query("year == 2022")["partial"].any()
+    assert summary["partial_years"] == [2021, 2023]
+
+
+def test_annual_csv_has_runs_then_median_and_bounds(tmp_path):
+    sim = Sim(start="2021-01-01", end="2022-12-31", seed=1, parameters="defaults", replicates=3)
+    sim.run()
+    write_outputs(sim, tmp_path)
+    annual = pd.read_csv(tmp_path / "annual.csv")
+    assert list(annual.columns[:4]) == ["year", "partial", "statistic", "replicate"]
+    per_year = annual[annual["year"] == 2022]
+    assert list(per_year["statistic"]) == ["run"] * 3 + ["median", "p05", "p95"]
+    runs = per_year[per_year["statistic"] == "run"]["deaths"]
+    median = per_year.loc[per_year["statistic"] == "median", "deaths"].item()
+    assert median == pytest.approx(runs.median())
+    low, high = (per_year.loc[per_year["statistic"] == s, "deaths"].item() for s in ("p05", "p95"))
+    assert runs.min() <= low <= median <= high <= runs.max()
+    assert per_year["seizure_share_pure"].between(0, 1).all()
+
+
+def test_csv_copies_every_parquet_table(tmp_path):
+    sim = Sim(start="2022-01-01", end="2022-03-31", seed=1, parameters="defaults", replicates=1)
+    sim.run()
+    write_outputs(sim, tmp_path, csv=True)
+    for path in tmp_path.rglob("*.parquet"):
+        copy = pd.read_csv(path.with_suffix(".csv"))
+        assert len(copy) == pq.read_metadata(path).num_rows, path.name
+
+
+def test_run_command_runs_a_scenario_and_writes_csv(tmp_path):
+    from typer.testing import CliRunner
+
+    from fentflow.cli import app
+
+    args = ["run", "--start", "2024-10-01", "--end", "2025-03-31", "--replicates", "2", "--quiet", "--csv"]
+    result = CliRunner().invoke(app, [*args, "--scenario", "port_surge", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["scenario"] == "port_surge" and summary["interventions"][0]["kind"] == "port_inspection"
+    assert (tmp_path / "annual.csv").is_file() and (tmp_path / "observables" / "cdc_deaths.csv").is_file()
+    bad = CliRunner().invoke(app, [*args, "--scenario", "no_such_scenario", "--out", str(tmp_path / "bad")])
+    assert bad.exit_code == 2 and "no scenario 'no_such_scenario'" in bad.output and "Traceback" not in bad.output

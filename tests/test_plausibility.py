@@ -13,7 +13,7 @@ FACTOR = 3.0
 
 @pytest.fixture(scope="module")
 def observables():
-    sim = Sim(start="2015-01-01", end="2023-12-31", seed=0)
+    sim = Sim(start="2015-01-01", end="2023-12-31", seed=0, parameters="defaults", replicates=1)
     sim.run()
     return all_observables(sim.results, sim.net)
 

@@ -134,7 +134,7 @@ def test_report_command(run_dir, tmp_path):
     shutil.copytree(run_dir, out)
     result = runner.invoke(app, ["report", "--out", str(out), "--no-claims", "--year", "2022"])
     assert result.exit_code == 0, result.output
-    assert "Report written" in result.output
+    assert "Report written" in result.output and "Parameters: 400 weighted posterior draws" in result.output
     assert "Fentanyl supply-chain risk in 2022" in (out / REPORT_FILE).read_text(encoding="utf-8")
 
 

@@ -22,18 +22,31 @@ strength = 5.0
 """
 
 
+STAGES_HEARD: list[tuple[str, float]] = []
+
+
 @pytest.fixture(scope="module")
 def assessment(world, tmp_path_factory):
     path = tmp_path_factory.mktemp("scenario") / "raids_now.toml"
     path.write_text(SCENARIO)
-    return assess(world, year=2023, scenario=str(path), seed=1)
+    return assess(world, year=2023, scenario=str(path), seed=1,
+                  progress=lambda stage, fraction: STAGES_HEARD.append((stage, fraction)))
+
+
+def test_progress_hears_each_stage_in_order_to_the_end(assessment):
+    stages = list(dict.fromkeys(stage for stage, _ in STAGES_HEARD))
+    assert stages == ["simulating raids_now", "simulating the baseline", "scoring the states (hotspots, sensitivity)"]
+    for stage in stages:
+        fractions = [fraction for heard, fraction in STAGES_HEARD if heard == stage]
+        assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert assessment.run["replicates"] == 20 and "posterior draws" in assessment.run["parameters"]
 
 
 @pytest.fixture(scope="module")
 def short_sim(world):
     from fentflow.sim.engine import Sim
 
-    sim = Sim(world, start="2015-01-01", end="2016-12-31", seed=2)
+    sim = Sim(world, start="2015-01-01", end="2016-12-31", seed=2, parameters="defaults", replicates=1)
     sim.run()
     return sim
 

@@ -18,6 +18,8 @@ LEVERS = (Intervention("port_inspection", "2019-03-01", "2019-12-31", 2.0),
 
 def _sim(**kwargs) -> Sim:
     kwargs = {"start": "2019-01-01", "end": "2020-06-30", "seed": 4, **kwargs}
+    if "pars" not in kwargs:   # one run at the default parameters unless a test asks for more
+        kwargs = {"parameters": "defaults", "replicates": 1, **kwargs}
     return Sim(**kwargs)
 
 

@@ -12,6 +12,8 @@ def short_sim(**kwargs) -> Sim:
     kwargs.setdefault("start", "2019-01-01")
     kwargs.setdefault("end", "2020-06-30")
     kwargs.setdefault("seed", 3)
+    if "pars" not in kwargs:   # one run at the default parameters unless a test asks for more
+        kwargs = {"parameters": "defaults", "replicates": 1, **kwargs}
     return Sim(**kwargs)
 
 

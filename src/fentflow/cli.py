@@ -12,14 +12,15 @@ from fentflow.calibrate.cli import calibrate_command
 from fentflow.calibrate.fitcheck_cli import fit_check_command
 from fentflow.calibrate.validate_cli import validate_app
 from fentflow.claims.cli import claims_command
-from fentflow.clikit import output_folder, run_with_progress, user_errors
-from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP
+from fentflow.clikit import output_folder, run_with_progress, user_errors, warn_intervals
+from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP, DEFAULT_REPLICATES, REPLICATES_HELP
 from fentflow.ensemble.cli import compare_command, query_command, scenarios_command
 from fentflow.observed.cli import convert_command, data_app
 from fentflow.report.cli import report_command
 from fentflow.risk.cli import map_command
 from fentflow.world.cli import app as world_app
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
+from fentflow.units import KG_PER_LB
 
 app = typer.Typer(help="fentflow: simulate, calibrate and map the illicit fentanyl supply chain feeding the "
                        "U.S. market.", no_args_is_help=True, add_completion=False)
@@ -45,33 +46,37 @@ def run(
     start: str = typer.Option(DEFAULT_START, help="First simulated date (YYYY-MM-DD)."),
     end: str = typer.Option(DEFAULT_END, help="Last simulated date (YYYY-MM-DD)."),
     seed: int = typer.Option(0, help="Base random seed; same inputs and seed give identical results."),
-    out: Path = typer.Option(Path("out"), "--out", help="Output directory for Parquet tables and summary.json."),
+    out: Path = typer.Option(Path("out"), "--out", help="Output directory for Parquet tables, annual.csv and "
+                                                         "summary.json."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar and no summary table."),
     profile: bool = typer.Option(False, "--profile", help="Print the time spent in each step of the step order."),
     parameters: str = typer.Option(CALIBRATED, "--parameters", help=CHOICE_HELP),
-    replicates: int = typer.Option(1, "--replicates", min=1,
-                                   help="Replicates simulated together, each with its own posterior draw; the "
-                                        "summary gives medians over replicates."),
+    replicates: int = typer.Option(DEFAULT_REPLICATES, "--replicates", min=1, help=REPLICATES_HELP),
+    scenario: str | None = typer.Option(None, "--scenario", help="A scenario to run: a bundled name (see "
+                                        "`fentflow scenarios`) or a TOML file. Default: no interventions."),
+    csv: bool = typer.Option(False, "--csv", help="Also write every Parquet table as CSV beside it."),
 ) -> None:
-    """Run the simulation on a world and write its results (Parquet + summary.json)."""
-    from fentflow.ensemble.parameters import parameter_source
+    """Run the simulation on a world and write its results (Parquet, annual.csv, summary.json)."""
+    from fentflow.policy.scenarios import check_scenario, load_scenario
     from fentflow.sim.engine import Sim
+    from fentflow.sim.network import network_of
     from fentflow.sim.output import write_outputs
-    from fentflow.sim.pars import Pars
     from fentflow.world import World
 
     with user_errors():
         output_folder(out)
-        source = parameter_source(parameters)
-        runs = range(replicates)
-        pars = Pars(source.values(runs, seed), n_reps=replicates)
-        sim = Sim(World.load(world), pars, start=start, end=end, seed=seed)
+        the_world = World.load(world)
+        chosen = load_scenario(scenario) if scenario else None
+        if chosen:
+            check_scenario(chosen, network_of(the_world), start, end)
+        sim = Sim(the_world, parameters=parameters, replicates=replicates, start=start, end=end, seed=seed,
+                  interventions=chosen.interventions if chosen else ())
+        warn_intervals(replicates)
         began = time.perf_counter()
         run_with_progress(sim, console, quiet)
         wall = time.perf_counter() - began
-        provenance = {"parameter_choice": parameters, "parameter_source": source.describe(),
-                      "draws": [source.draw_of(r, seed) for r in runs]}
-        summary = write_outputs(sim, out, provenance)
+        provenance = {"scenario": chosen.name if chosen else None}
+        summary = write_outputs(sim, out, provenance, csv=csv)
     if not quiet:
         _print_summary(summary, out, wall)
     if profile:
@@ -79,17 +84,26 @@ def run(
 
 
 @app.command()
-def params() -> None:
+def params(
+    as_csv: bool = typer.Option(False, "--csv", help="Print the table as CSV to stdout."),
+) -> None:
     """List every model parameter: default, unit, prior, source and the source's page at its publisher."""
     from fentflow.sim.pars import PARAMETERS
+    from fentflow.tables import print_stacked
 
-    table = Table(title="fentflow parameters")
-    for column in ("name", "default", "unit", "prior", "source", "primary_url"):
-        table.add_column(column, overflow="fold")
-    for p in PARAMETERS:
-        prior = "fixed" if p.prior[0] == "fixed" else f"{p.prior[0]}({p.prior[1]:g}, {p.prior[2]:g})"
-        table.add_row(p.name, f"{p.default:g}", p.unit, prior, p.source, p.primary_url)
-    console.print(table)
+    rows = [{"name": p.name, "default": f"{p.default:g}", "unit": p.unit, "prior": _prior_text(p.prior),
+             "source": p.source, "primary_url": p.primary_url} for p in PARAMETERS]
+    if as_csv:
+        import pandas as pd
+        typer.echo(pd.DataFrame(rows).to_csv(index=False), nl=False)
+        return
+    fields = ("default", "unit", "prior", "source", "primary_url")
+    print_stacked(console, f"fentflow parameters ({len(rows)}; fentflow params --csv for a table)",
+                  [(row["name"], [(key, row[key]) for key in fields if row[key]]) for row in rows])
+
+
+def _prior_text(prior: tuple) -> str:
+    return "fixed" if prior[0] == "fixed" else f"{prior[0]}({prior[1]:g}, {prior[2]:g})"
 
 
 @app.command()
@@ -102,23 +116,27 @@ def steps() -> None:
 
 
 def _print_summary(summary: dict, out: Path, wall: float) -> None:
-    table = Table(title=f"fentflow run: world '{summary['world']}', seed {summary['seed']}, weeks from "
+    scenario = f", scenario '{summary['scenario']}'" if summary.get("scenario") else ""
+    table = Table(title=f"fentflow run: world '{summary['world']}'{scenario}, seed {summary['seed']}, weeks from "
                         f"{summary['start']} to {summary['end']}")
     for column in ("year", "deaths", "consumed (pure t)", "border seized (lb)", "seized at border (pure %)",
                    "attempted crossings", "homicides (MX)"):
         table.add_column(column, justify="right")
     shares = summary["seizure_share_at_border"]
+    partial = set(summary.get("partial_years", []))
     for year, row in summary["calendar_years"].items():
         share = shares.get(year, {}).get("all", {}).get("share_pure")
-        table.add_row(year, f"{row['deaths']:,.0f}", f"{row['consumed_pure_kg'] / 1000:.2f}",
-                      f"{row['border_seized_gross_kg'] / 0.45359237:,.0f}",
+        table.add_row(year + ("*" if int(year) in partial else ""), f"{row['deaths']:,.0f}",
+                      f"{row['consumed_pure_kg'] / 1000:.2f}", f"{row['border_seized_gross_kg'] / KG_PER_LB:,.0f}",
                       "-" if share is None else f"{100 * share:.1f}",
                       f"{row['attempted_crossings']:,.0f}", f"{row['homicides']:,.0f}")
     console.print(table)
-    console.print(f"Parameters: {summary['parameter_source']}" + (f"; medians over {summary['replicates']} replicates"
-                                                                 if summary["replicates"] > 1 else ""))
+    if partial & {int(year) for year in summary["calendar_years"]}:
+        console.print("* partial year: the run covers only part of it (flagged `partial` in every table).")
+    console.print(f"Parameters: {summary['parameter_source']}; medians over {summary['replicates']} "
+                  f"replicate{'s' if summary['replicates'] != 1 else ''}.")
     console.print(f"Simulated in {wall:.2f} s. Results written to [bold]{out}/[/] "
-                  "(Parquet tables, observables/, summary.json).")
+                  "(annual.csv, Parquet tables, observables/, summary.json).")
 
 
 def _print_profile(timings: dict[str, float], wall: float) -> None:

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
+                           TimeElapsedColumn, TimeRemainingColumn)
 from rich.text import Text
 
 from fentflow.errors import InputError
@@ -51,6 +52,14 @@ def output_folder(path: Path, option: str = "--out") -> Path:
     return path
 
 
+def warn_intervals(runs: int) -> None:
+    """Print a warning on stderr when `runs` are too few to back the 90% intervals a command shows."""
+    from fentflow.ensemble.parameters import interval_warning
+    warning = interval_warning(runs)
+    if warning:
+        err_console.print(Text.assemble(("warning:", "bold yellow"), " ", warning))
+
+
 def compile_notice(console: Console) -> None:
     """Say so when the simulation kernels are about to be compiled (once per machine, a minute or two)."""
     from fentflow.sim.compile_cache import kernels_cached
@@ -65,7 +74,41 @@ def run_with_progress(sim, console: Console, quiet: bool = False) -> None:
         sim.run()
         return
     compile_notice(console)
-    columns = (TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TextColumn("weeks"), TimeElapsedColumn())
+    columns = (TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TextColumn("weeks"), TimeElapsedColumn(),
+               TextColumn("left"), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("run", total=sim.calendar.n_weeks)
         sim.run(progress=lambda week: progress.update(task, completed=week + 1))
+
+
+def eta_columns(label: str = "{task.description}") -> tuple:
+    """Columns of every long command's bar: what it is doing, the bar, %, time so far and time left."""
+    return (TextColumn(label), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(), TextColumn("left"),
+            TimeRemainingColumn())
+
+
+@contextlib.contextmanager
+def staged_progress(console: Console, plan: Sequence[tuple[str, float]], quiet: bool = False
+                    ) -> Iterator[Callable[[str, float], None]]:
+    """One bar with an ETA over a command's stages, for library code that reports `(stage, fraction)`.
+
+    `plan` lists the expected stages in order as (name prefix, weight): a weight is the stage's
+    expected share of the time, so the bar (and the time left) moves evenly across stages.
+    A reported stage takes the next planned entry its name starts with."""
+    if quiet:
+        yield lambda stage, fraction: None
+        return
+    weights = [weight for _, weight in plan]
+    state = {"entry": -1, "stage": None}
+
+    def report(stage: str, fraction: float) -> None:
+        if stage != state["stage"]:
+            later = [i for i in range(state["entry"] + 1, len(plan)) if stage.startswith(plan[i][0])]
+            state["entry"], state["stage"] = (later[0] if later else state["entry"]), stage
+        entry = state["entry"]
+        done = sum(weights[:entry]) + (weights[entry] * min(max(fraction, 0.0), 1.0) if entry >= 0 else 0.0)
+        progress.update(task, description=stage, completed=done)
+
+    with Progress(*eta_columns(), console=console, transient=True) as progress:
+        task = progress.add_task("starting", total=sum(weights))
+        yield report

@@ -29,3 +29,13 @@ class InputError(ValueError):
 
 class LedgerError(RuntimeError):
     """The mass-balance ledger does not close: names the week, replicate and the gap."""
+
+
+def unknown_name(what: str, name: str, known, field: str | None = None) -> InputError:
+    """An `InputError` for a name that is not among `known`: the closest match, then every valid name."""
+    import difflib
+
+    known = sorted(map(str, known))
+    close = difflib.get_close_matches(str(name), known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return InputError(f"no {what} named {name!r}{hint} (valid: {', '.join(known)})", field=field or what)

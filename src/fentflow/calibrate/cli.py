@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 from rich.table import Table
 
-from fentflow.calibrate.budget import BUDGETS
+from fentflow.calibrate.budget import BUDGETS, Budget, get_budget
 from fentflow.clikit import compile_notice, data_option, output_folder, use_data, user_errors
 from fentflow.errors import InputError
 from fentflow.observed.series import LAST_DATA_YEAR, last_data_year
@@ -60,7 +61,7 @@ def calibrate_command(
         data_through = _data_through(data_through, data)
         if not quiet:
             compile_notice(console)
-        with _progress_display(quiet) as on_progress:
+        with CalibrationProgress(quiet, get_budget(budget)) as on_progress:
             report = calibrate_and_report(budget, out, workers=workers, scheduler=scheduler, seed=seed,
                                           resume=resume, data_through=data_through, start=start,
                                           world=str(world) if world else None, draws=draws, progress=on_progress)
@@ -79,20 +80,25 @@ def _data_through(year: int | None, data: Path | None) -> int:
     return year
 
 
-class _progress_display:
-    """A rich progress bar per generation: accepted particles out of the population."""
+class CalibrationProgress:
+    """Rich bars: one over the whole calibration, with the time left (simulations out of the budget's
+    most, an upper bound: a calibration may stop sooner), and one per generation (accepted particles)."""
 
-    def __init__(self, quiet: bool):
+    def __init__(self, quiet: bool, budget: Budget, label: str = "calibration"):
         self.quiet = quiet
         self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("accepted of {task.fields[evaluated]} simulated"), TimeElapsedColumn(),
-                            console=console, transient=False)
+                            TextColumn("{task.fields[what]}"), TimeElapsedColumn(), TextColumn("{task.fields[left]}"),
+                            TimeRemainingColumn(), console=console, transient=False)
+        self.budget, self.label = budget, label
         self.tasks: dict[int, int] = {}
+        self.evaluated: dict[int, int] = {}
 
     def __enter__(self):
         logging.getLogger("ABC").setLevel(logging.WARNING)     # pyABC's own log lines: the bar says the same
         if self.quiet:
             return None
+        self.overall = self.bar.add_task(f"{self.label} (at most)", total=self.budget.max_simulations,
+                                         what="simulations", left="left at most")
         self.bar.start()
         return self.update
 
@@ -103,8 +109,12 @@ class _progress_display:
     def update(self, event: GenerationProgress) -> None:
         if event.t not in self.tasks:
             eps = "prior" if event.epsilon == float("inf") else f"eps {event.epsilon:.3g}"
-            self.tasks[event.t] = self.bar.add_task(f"generation {event.t} ({eps})", total=event.needed, evaluated=0)
-        self.bar.update(self.tasks[event.t], completed=event.accepted, evaluated=event.evaluated)
+            self.tasks[event.t] = self.bar.add_task(f"generation {event.t} ({eps})", total=event.needed,
+                                                    what="accepted", left="", visible=True)
+        self.evaluated[event.t] = event.evaluated
+        self.bar.update(self.tasks[event.t], completed=event.accepted,
+                        what=f"accepted of {event.evaluated} simulated")
+        self.bar.update(self.overall, completed=min(sum(self.evaluated.values()), self.budget.max_simulations))
 
 
 def _print_report(report, out: Path) -> None:

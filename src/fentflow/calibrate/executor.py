@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable, Iterator
 from fentflow.errors import InputError
 
 log = logging.getLogger(__name__)
+# Dask's shutdown warnings ("Worker process still alive ... killing") are noise to a user: errors only.
+QUIET_DASK = logging.ERROR
 
 HOLD = object()            # a task iterator yields this for "nothing more to submit for now"
 LOCAL_HOST = "127.0.0.1"
@@ -90,5 +92,5 @@ def open_executor(workers: int = 2, scheduler: str | None = None) -> Iterator[Ex
         raise InputError(f"workers must be 0 (this process) or more, got {workers}", field="workers")
     log.info("starting a local Dask cluster: %d workers on %s", workers, LOCAL_HOST)
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host=LOCAL_HOST,
-                      dashboard_address=None, silence_logs=logging.WARNING) as cluster, Client(cluster) as client:
+                      dashboard_address=None, silence_logs=QUIET_DASK) as cluster, Client(cluster) as client:
         yield Executor(client)

@@ -5,10 +5,9 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from fentflow.clikit import data_option, run_with_progress, use_data, user_errors
-from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP
+from fentflow.clikit import data_option, run_with_progress, use_data, user_errors, warn_intervals
+from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP, DEFAULT_REPLICATES, REPLICATES_HELP
 from fentflow.sim.calendar import DEFAULT_START
 
 console = Console(highlight=False)
@@ -17,8 +16,7 @@ console = Console(highlight=False)
 def fit_check_command(
     world: Path | None = typer.Option(None, "--world", help="World directory (default: the bundled world)."),
     seed: int = typer.Option(0, "--seed", help="Base random seed."),
-    replicates: int = typer.Option(1, "--replicates", min=1,
-                                   help="Replicates (one parameter draw each); more than one gives 5-95% bands."),
+    replicates: int = typer.Option(DEFAULT_REPLICATES, "--replicates", min=1, help=REPLICATES_HELP),
     start: str = typer.Option(DEFAULT_START, help="First simulated date (YYYY-MM-DD)."),
     end: str | None = typer.Option(None, help="Last simulated date (YYYY-MM-DD; default: the end of the last "
                                               "year of the public series in use, 2023 bundled)."),
@@ -28,19 +26,16 @@ def fit_check_command(
 ) -> None:
     """Run the model and put each observable beside its public series: error measures and one chart per series."""
     from fentflow.calibrate.fitcheck import fit_check, write_fit_check
-    from fentflow.ensemble.parameters import parameter_source
     from fentflow.errors import InputError
     from fentflow.observed.series import last_data_year
     from fentflow.sim.engine import Sim
-    from fentflow.sim.pars import Pars
     from fentflow.world import World
 
     with user_errors():
         use_data(data)
         end = end or f"{last_data_year()}-12-31"
-        source = parameter_source(parameters)
-        sim = Sim(World.load(world), Pars(source.values(range(replicates), seed), n_reps=replicates), start=start,
-                  end=end, seed=seed)
+        sim = Sim(World.load(world), parameters=parameters, replicates=replicates, start=start, end=end, seed=seed)
+        warn_intervals(replicates)
         run_with_progress(sim, console)
         fit = fit_check(sim)
         if fit.points.empty:
@@ -50,26 +45,23 @@ def fit_check_command(
             write_fit_check(fit, out)
         except OSError as exc:
             raise InputError(f"cannot write the fit check: {exc.strerror}", file=str(out)) from None
-    console.print(f"Parameters: {source.describe()}")
+    console.print(f"Parameters: {sim.parameter_source}")
     _print_fit_errors(fit.errors, seed, replicates)
     _print_new_years(fit.points)
     console.print(f"Charts (one PNG per series), errors.csv and points.csv written to [bold]{out}/[/]")
 
 
 def _print_fit_errors(errors, seed: int, replicates: int) -> None:
-    table = Table(title=f"Model vs data (seed {seed}, {replicates} replicate{'s' if replicates > 1 else ''}; "
-                        "model = median over replicates)")
-    columns = {"series": "series", "unit": "unit", "n": "points", "mean_ratio": "mean ratio",
-               "male": "MALE", "rmse": "RMSE", "nrmse": "NRMSE", "corr": "corr", "coverage_90": "in 5-95%",
-               "bounds_met": "bounds met"}
-    for key, label in columns.items():
-        table.add_column(label, justify="left" if key in ("series", "unit") else "right", no_wrap=key == "series")
-    for row in errors.itertuples(index=False):
-        table.add_row(row.series, row.unit, str(row.n), _num(row.mean_ratio), _num(row.male), _num(row.rmse),
-                      _num(row.nrmse), _num(row.corr),
-                      "-" if row.coverage_90 != row.coverage_90 else f"{100 * row.coverage_90:.0f}%",
-                      "-" if not row.bounds else f"{row.bounds_met}/{row.bounds}")
-    console.print(table)
+    from fentflow.tables import Column, print_fitting
+
+    columns = [Column("series", "left"), Column("unit", "left"), Column("points"), Column("mean ratio"),
+               Column("MALE"), Column("RMSE"), Column("NRMSE"), Column("corr"), Column("in 5-95%"),
+               Column("bounds met")]
+    rows = [[row.series, row.unit, str(row.n), _num(row.mean_ratio), _num(row.male), _num(row.rmse),
+             _num(row.nrmse), _num(row.corr), "-" if row.coverage_90 != row.coverage_90 else f"{100 * row.coverage_90:.0f}%",
+             "-" if not row.bounds else f"{row.bounds_met}/{row.bounds}"] for row in errors.itertuples(index=False)]
+    print_fitting(console, f"Model vs data (seed {seed}, {replicates} replicate{'s' if replicates > 1 else ''}; "
+                           "model = median over replicates)", columns, rows)
     console.print("mean ratio = mean of model/observed; MALE = mean |ln(model/observed)| (ln 2 = 0.69 is off by "
                   "a factor 2); NRMSE = RMSE / mean observed; bounds: observed 'less/more than' figures the model "
                   "respects.")

@@ -12,11 +12,13 @@ from pathlib import Path
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.progress import MofNCompleteColumn, Progress
 from rich.table import Table
 
 from fentflow.calibrate.budget import get_budget
+from fentflow.calibrate.cli import CalibrationProgress
 from fentflow.calibrate.executor import open_executor
-from fentflow.clikit import data_option, use_data, user_errors
+from fentflow.clikit import data_option, eta_columns, use_data, user_errors
 
 console = Console(highlight=False)
 validate_app = typer.Typer(help="Validate the calibration: synthetic-data recovery and out-of-sample prediction.",
@@ -40,7 +42,11 @@ def recovery_command(
     with user_errors():
         use_data(data)     # before the workers start: they read the same folder
     with user_errors(), open_executor(workers, scheduler) as executor:
-        rows, summary = recovery(trials, get_budget(budget), seed, out, executor)
+        chosen = get_budget(budget)
+        with Progress(*eta_columns("recovery trials"), MofNCompleteColumn(), console=console) as bar:
+            task = bar.add_task("trials", total=trials)
+            rows, summary = recovery(trials, chosen, seed, out, executor,
+                                     progress=lambda done, total: bar.update(task, completed=done))
     pooled = summary[summary["year"] == "all"]
     console.print(pooled.to_string(index=False))
     sbc = pd.read_csv(out / "recovery_sbc.csv")
@@ -65,12 +71,13 @@ def out_of_sample_command(
     from fentflow.calibrate.validation import out_of_sample, pooled_coverage
     from fentflow.observed.series import last_data_year
 
-    logging.getLogger("ABC").setLevel(logging.WARNING)
     with user_errors():
         use_data(data)
     with user_errors(), open_executor(workers, scheduler) as executor:
-        tables = out_of_sample(get_budget(budget), seed, out, executor, fit_through=fit_through,
-                               predict_through=last_data_year())
+        chosen = get_budget(budget)
+        with CalibrationProgress(False, chosen, f"fit through {fit_through}") as on_progress:
+            tables = out_of_sample(chosen, seed, out, executor, fit_through=fit_through,
+                                   predict_through=last_data_year(), progress=on_progress)
     errors = tables["errors"]
     console.print(errors[["series", "n", "coverage_90", "male", "mean_ratio"]].to_string(index=False))
     summary = {"held_out_coverage_90": pooled_coverage(errors),

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,12 +122,21 @@ def trial_parameters(directory: Path) -> pd.DataFrame:
 
 
 def recovery(trials: int, budget: Budget, seed: int, out: Path, executor: Executor,
-             targets: TargetSet | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run (or resume) `trials` recovery trials; return all rows and the coverage summary."""
+             targets: TargetSet | None = None, progress: Callable[[int, int], None] | None = None
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run (or resume) `trials` recovery trials; return all rows and the coverage summary.
+
+    `progress(done, trials)` is called before the first trial and after each."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    rows = pd.concat([recovery_trial(i, budget, seed, out, executor, targets) for i in range(trials)],
-                     ignore_index=True)
+    tables = []
+    for i in range(trials):
+        if progress:
+            progress(i, trials)
+        tables.append(recovery_trial(i, budget, seed, out, executor, targets))
+    if progress:
+        progress(trials, trials)
+    rows = pd.concat(tables, ignore_index=True)
     summary = recovery_summary(rows)
     rows.to_csv(out / "recovery_trials.csv", index=False)
     summary.to_csv(out / "recovery_summary.csv", index=False)
@@ -152,11 +162,14 @@ def recovery_summary(rows: pd.DataFrame) -> pd.DataFrame:
 # 2. Out of sample --------------------------------------------------------------------------------
 
 def out_of_sample(budget: Budget, seed: int, out: Path, executor: Executor, fit_through: int = 2021,
-                  predict_through: int = 2023, start: str = "2015-01-01") -> dict[str, pd.DataFrame]:
-    """Calibrate on data through `fit_through`, predict to `predict_through`, score the held-out points."""
+                  predict_through: int = 2023, start: str = "2015-01-01", progress=None) -> dict[str, pd.DataFrame]:
+    """Calibrate on data through `fit_through`, predict to `predict_through`, score the held-out points.
+
+    `progress` hears of the calibration's generations (`fentflow.calibrate.sampler.Progress`)."""
     out = Path(out)
     fit_targets = TargetSet(start=start, end=f"{fit_through}-12-31", data_end=fit_through)
-    result = calibrate(CalibrationSpec(budget, seed=seed, targets=fit_targets), out, executor=executor)
+    result = calibrate(CalibrationSpec(budget, seed=seed, targets=fit_targets), out, executor=executor,
+                       progress=progress)
     predict_targets = TargetSet(start=start, end=f"{predict_through}-12-31", data_end=predict_through)
     predictive = posterior_predictive(result.posterior, budget.predictive_draws, seed, predict_targets, executor,
                                       budget.chunk)

@@ -5,7 +5,7 @@ figure was read from (`source_url`) and the publisher's own page (`primary_url`,
 
     from fentflow.claims import claims_table, ClaimContext
     claims_table(seed=0)                       # DataFrame: id, check, claim, public_figure, ...
-    claims_table(ClaimContext(replicates=10))  # model figures with 5-95% bands
+    claims_table(ClaimContext(replicates=20))  # model figures with 5-95% bands (20: the default)
 
 Verdicts are `consistent`, `inconsistent` or `not checkable`, each computed by a rule of
 `fentflow.claims.rules` that the row states in its `rule` column.

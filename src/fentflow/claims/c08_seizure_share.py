@@ -2,10 +2,12 @@
 
 No official estimate of the share exists (ONDCP, DHS and CBP publish none); an unattributed "only 5-10
 per cent" circulated in 2022. fentflow's answer is the calibrated one: the share of what
-reached the Southwest border in 2022 that was seized, from posterior-predictive draws of the
-shipped calibration (`fentflow.calibrate`, files under `calibrate/data/`), by pure and by
-gross weight. Two rows, one per measure; each is consistent if 10% lies inside the 90%
-interval. The rows read the shipped estimates and run no simulation.
+reached the Southwest border in 2022 that was seized, by pure and by gross weight. Two rows,
+one per measure; each is consistent if 10% lies inside the 90% interval.
+
+With the shipped calibration (the default) the rows read its posterior-predictive estimates
+(`calibrate/data/`) and run no simulation. With other parameters (`--parameters FILE` or
+`defaults`) they read the share from the claim context's baseline run with those parameters.
 """
 from __future__ import annotations
 
@@ -32,8 +34,24 @@ MEASURES = {"pure": "pure weight (kg of fentanyl)", "gross": "gross weight (lb o
 
 @register("C8", "seizure share")
 def check(context: ClaimContext) -> list[ClaimRow]:
-    shares = _shipped_shares()
-    return [_row(shares, measure) for measure in MEASURES]
+    if getattr(context.parameters, "is_shipped", False):
+        shares, origin = _shipped_shares(), "posterior draws"
+    else:
+        shares, origin = _baseline_shares(context), "runs"
+    return [_row(shares, measure, origin) for measure in MEASURES]
+
+
+def _baseline_shares(context: ClaimContext) -> pd.DataFrame:
+    """The seizure share of `YEAR` from the context's baseline, in the layout of the shipped table."""
+    table = context.observables["seizure_share"]
+    overall = table[(table["year"] == YEAR) & (table["component"] == "all")]
+    rows = []
+    for measure in MEASURES:
+        values = overall[f"share_{measure}"].dropna()
+        quantiles = values.quantile([0.05, 0.25, 0.5, 0.75, 0.95]).tolist() if len(values) else [math.nan] * 5
+        rows.append({"year": YEAR, "component": "all", "measure": measure, "draws": len(values),
+                     **dict(zip(("p05", "p25", "median", "p75", "p95"), quantiles))})
+    return pd.DataFrame(rows)
 
 
 def _shipped_shares() -> pd.DataFrame | None:
@@ -42,7 +60,7 @@ def _shipped_shares() -> pd.DataFrame | None:
     return shipped_table("seizure_share")
 
 
-def _row(shares: pd.DataFrame | None, measure: str) -> ClaimRow:
+def _row(shares: pd.DataFrame | None, measure: str, origin: str) -> ClaimRow:
     check = f"fentflow calibration ({measure} weight)"
     rule = (f"consistent if {fmt.pct(CLAIMED_SHARE, 0)} lies inside the 90% interval of the posterior-predictive "
             f"share of what reached the Southwest border in {YEAR} that was seized (overall, by {MEASURES[measure]})")
@@ -55,7 +73,7 @@ def _row(shares: pd.DataFrame | None, measure: str) -> ClaimRow:
     return ClaimRow(
         id="C8", check=check, claim=CLAIM, public_figure=PUBLIC_FIGURE, source_url=SOURCE_URL, primary_url=PRIMARY_NOT_FOUND,
         fentflow=(f"{YEAR}: {fmt.pct(row['median'])} seized (50%: {fmt.span(row['p25'], row['p75'], as_pct=True)}; "
-                  f"90%: {fmt.span(row['p05'], row['p95'], as_pct=True)}; {int(row['draws'])} posterior draws)"),
+                  f"90%: {fmt.span(row['p05'], row['p95'], as_pct=True)}; {int(row['draws'])} {origin})"),
         verdict=verdict(ok), rule=rule, reason=_reason(row, ok, measure),
         numbers={"claimed": CLAIMED_SHARE, "median": row["median"], "p05": row["p05"], "p25": row["p25"],
                  "p75": row["p75"], "p95": row["p95"]},

@@ -18,8 +18,8 @@ from rich.text import Text
 from fentflow.claims.context import ClaimContext
 from fentflow.claims.registry import claim_rows
 from fentflow.claims.row import CONSISTENT, INCONSISTENT, PRIMARY_NOT_FOUND, VERDICTS, ClaimRow, rows_frame
-from fentflow.clikit import data_option, use_data, user_errors
-from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP
+from fentflow.clikit import data_option, use_data, user_errors, warn_intervals
+from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP, DEFAULT_REPLICATES, REPLICATES_HELP
 
 VERDICT_STYLE = {CONSISTENT: "bold green", INCONSISTENT: "bold red"}   # not checkable: yellow
 
@@ -27,8 +27,7 @@ VERDICT_STYLE = {CONSISTENT: "bold green", INCONSISTENT: "bold red"}   # not che
 def claims_command(
     world: Path | None = typer.Option(None, "--world", help="World directory (default: the bundled world)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the baseline run (2015-2023)."),
-    replicates: int = typer.Option(1, "--replicates", min=1,
-                                   help="Replicates of the baseline; more than one gives 5-95% bands."),
+    replicates: int = typer.Option(DEFAULT_REPLICATES, "--replicates", min=1, help=REPLICATES_HELP),
     claim: list[str] | None = typer.Option(None, "--claim", help="Check only this claim (e.g. C5); repeatable."),
     as_csv: bool = typer.Option(False, "--csv", help="Print the table as CSV to stdout."),
     as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON, with the numbers behind each verdict."),
@@ -43,10 +42,12 @@ def claims_command(
         use_data(data)
         context = ClaimContext(World.load(world), seed=seed, replicates=replicates,
                                parameters=parameter_source(parameters))
+        warn_intervals(replicates)
         if as_csv or as_json:
             rows = claim_rows(context, claim or None)
         else:
-            with _console().status("checking claims (the baseline run takes a few seconds)"):
+            with _console().status(f"checking claims (the baseline run of {replicates} replicates takes a few "
+                                   "seconds; the policy comparison behind C11-C12 longer on first use)"):
                 rows = claim_rows(context, claim or None)
     if as_json:
         typer.echo(json.dumps([row.as_dict() for row in rows], indent=2))
@@ -54,6 +55,7 @@ def claims_command(
         typer.echo(_csv(rows), nl=False)
     else:
         _print_rows(rows, seed, replicates)
+        _console().print(Text(f"Parameters: {context.parameters.describe()}."))
 
 
 def _print_rows(rows: list[ClaimRow], seed: int, replicates: int) -> None:

@@ -22,32 +22,32 @@ class ClaimContext:
     """Inputs for claim checks. Nothing runs until a check asks: a check that needs only public
     data and conversions costs no simulation, and all checks share one baseline run.
 
-    `replicates` > 1 runs that many replicates with different random draws (and, with a
-    posterior as `parameters`, different parameter draws), so model figures come with a 5-95% band.
-    `parameters` is a `fentflow.ensemble.parameters` source (default: the default parameters).
+    `replicates` (default `DEFAULT_REPLICATES`, as every command) runs that many replicates with
+    different random and parameter draws, so model figures come with a 5-95% band.
+    `parameters` is "calibrated" (the default, as every command), "defaults", a posterior path or
+    a `fentflow.ensemble.parameters` source.
     """
 
-    def __init__(self, world=None, seed: int = 0, replicates: int = 1, parameters=None) -> None:
-        from fentflow.ensemble.parameters import DefaultParameters
+    def __init__(self, world=None, seed: int = 0, replicates: int | None = None, parameters=None) -> None:
+        from fentflow.ensemble.parameters import CALIBRATED, DEFAULT_REPLICATES, parameter_source
 
+        replicates = DEFAULT_REPLICATES if replicates is None else replicates
         if replicates < 1:
             raise InputError(f"replicates must be at least 1, got {replicates}", field="replicates")
         self.world = world
         self.seed = int(seed)
         self.replicates = int(replicates)
-        self.parameters = parameters or DefaultParameters()
+        self.parameters = parameter_source(CALIBRATED if parameters is None else parameters)
 
     @functools.cached_property
     def baseline(self):
         """The baseline simulation, 2015-2023, run."""
         from fentflow.sim.engine import Sim  # deferred: checks on public data need no simulator
-        from fentflow.sim.pars import Pars
 
         log.info("claims: running the baseline %s to %s (seed %d, %d replicates)",
                  BASELINE_START, BASELINE_END, self.seed, self.replicates)
-        values = self.parameters.values(range(self.replicates), self.seed)
-        sim = Sim(self.world, Pars(values, n_reps=self.replicates), start=BASELINE_START, end=BASELINE_END,
-                  seed=self.seed)
+        sim = Sim(self.world, parameters=self.parameters, replicates=self.replicates, start=BASELINE_START,
+                  end=BASELINE_END, seed=self.seed)
         sim.run()
         return sim
 

@@ -68,7 +68,7 @@ def claim_rows(context: ClaimContext | None = None, ids: Iterable[str] | None = 
 
 
 def claims_table(context: ClaimContext | None = None, ids: Iterable[str] | None = None, *,
-                 world=None, seed: int = 0, replicates: int = 1) -> pd.DataFrame:
+                 world=None, seed: int = 0, replicates: int | None = None) -> pd.DataFrame:
     """The claims check as a table, one row per (claim, check); columns `TEXT_COLUMNS`.
 
     Pass a `ClaimContext` to share a baseline run, or `world`, `seed` and `replicates` to make one.

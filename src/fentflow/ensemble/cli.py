@@ -12,13 +12,15 @@ from pathlib import Path
 import pandas as pd
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 from rich.table import Table
 
-from fentflow.clikit import compile_notice, output_folder, user_errors
+from fentflow.clikit import compile_notice, output_folder, user_errors, warn_intervals
 from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP, parameter_source
 from fentflow.ensemble.spec import DEFAULT_BLOCK_SIZE, DEFAULT_RUNS
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
+from fentflow.tables import Column, print_fitting
 
 console = Console(highlight=False)
 DEFAULT_OUT = Path("compare-out")
@@ -64,6 +66,7 @@ def compare_command(
             arms=tuple(load_scenario(s) for s in scenarios), runs=runs, seed=seed, start=start, end=end,
             block_size=block_size, parameters=parameter_source(parameters),
             world_dir=str(world) if world else None, years=parse_years(years))
+        warn_intervals(runs)
         comparison = _compare_with_progress(compare, spec, out, workers, scheduler, quiet)
         written = write_report(comparison, out, charts=charts)
     if not quiet:
@@ -95,17 +98,24 @@ def query_command(
 def scenarios_command(
     scenario: str | None = typer.Argument(None, help="A bundled name or a .toml file to show and check "
                                                      "(default: list the bundled scenarios)."),
+    as_csv: bool = typer.Option(False, "--csv", help="Print the list (or the scenario's interventions) as CSV."),
 ) -> None:
     """List the bundled policy scenarios, or show and check one scenario file."""
     from fentflow.policy.scenarios import bundled_names, check_scenario, load_scenario
 
     with user_errors():
+        if scenario is None and as_csv:
+            rows = [{"name": name, "title": (s := load_scenario(name)).title,
+                     "levers": " ".join(i.kind for i in s.interventions)} for name in bundled_names()]
+            typer.echo(pd.DataFrame(rows).to_csv(index=False), nl=False)
+            return
         if scenario is None:
+            names = bundled_names()
             table = Table(title="Bundled scenarios (fentflow compare NAME ...)")
-            table.add_column("name")
-            table.add_column("title")
-            table.add_column("levers")
-            for name in bundled_names():
+            table.add_column("name", no_wrap=True, min_width=max(map(len, names)))   # names are copied: never cut
+            table.add_column("title", ratio=3)
+            table.add_column("levers", ratio=2)
+            for name in names:
                 s = load_scenario(name)
                 table.add_row(name, s.title, ", ".join(i.kind for i in s.interventions) or "-")
             console.print(table)
@@ -115,6 +125,11 @@ def scenarios_command(
         from fentflow.world import World
 
         check_scenario(loaded, build_network(World.load()), DEFAULT_START, DEFAULT_END)
+    if as_csv:
+        rows = [vars(iv) | {"places": " ".join(iv.places), "why": why}
+                for iv, why in zip(loaded.interventions, loaded.notes)]
+        typer.echo(pd.DataFrame(rows).to_csv(index=False), nl=False)
+        return
     _print_scenario(loaded)
 
 
@@ -122,7 +137,8 @@ def scenarios_command(
 def _compare_with_progress(compare, spec, out, workers, scheduler, quiet):
     if quiet:
         return compare(spec, out, workers=workers, scheduler=scheduler)
-    columns = (TextColumn("simulating runs"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (TextColumn("simulating runs"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("left"), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("runs", total=None)
         return compare(spec, out, workers=workers, scheduler=scheduler,
@@ -135,42 +151,39 @@ def _print_comparison(comparison, out: Path, written: dict) -> None:
     console.print(f"{len(comparison.arms)} arms x {comparison.description['runs']} runs: computed "
                   f"{comparison.computed}, reused {comparison.reused} from the store"
                   + (f" ({comparison.repaired} corrupt or stale, recomputed)" if comparison.repaired else "") + ".")
-    console.print(_differences_table(comparison, window))
-    console.print(_displacement_table(comparison))
+    console.print(f"Parameters: {comparison.description['parameters']}.")
+    _print_differences(comparison, window)
+    _print_displacement(comparison)
     console.print(f"Tables in [bold]{out / 'tables'}/[/], {len(written['charts'])} charts in "
                   f"[bold]{out / 'charts'}/[/], runs in [bold]{out / 'store'}/[/] "
                   f"(query with: fentflow query \"SELECT ...\" --store {out}).")
 
 
-def _differences_table(comparison, window: str) -> Table:
-    table = Table(title=f"Paired differences vs {comparison.reference}, {window}: median [90% interval] over "
-                        f"runs", show_lines=True)
-    table.add_column("outcome", no_wrap=True)
-    for arm in comparison.compared:
-        table.add_column(arm, justify="right")
+def _print_differences(comparison, window: str) -> None:
+    columns = [Column("outcome", "left")] + [Column(arm) for arm in comparison.compared]
     rows = comparison.differences.set_index(["metric", "arm"])
+    cells = []
     for metric in SHOWN_METRICS:
         first = rows.loc[(metric, comparison.compared[0])]
-        cells = [_difference_cell(rows.loc[(metric, arm)]) for arm in comparison.compared]
-        table.add_row(first["label"], *cells)
-    return table
+        cells.append([first["label"], *(_difference_cell(rows.loc[(metric, arm)]) for arm in comparison.compared)])
+    print_fitting(console, f"Paired differences vs {comparison.reference}, {window}: median [90% interval] over runs",
+                  columns, cells, show_lines=True)
 
 
-def _displacement_table(comparison) -> Table:
-    table = Table(title="Displacement: change in share of attempted crossings (percentage points)", show_lines=False)
-    table.add_column("CBP field office / sector", no_wrap=True)
-    table.add_column(f"{comparison.reference} share", justify="right")
-    for arm in comparison.compared:
-        table.add_column(arm, justify="right")
+def _print_displacement(comparison) -> None:
+    columns = [Column("CBP field office / sector", "left"), Column(f"{comparison.reference} share")]
+    columns += [Column(arm) for arm in comparison.compared]
     shares = comparison.displacement
     shares = shares[shares["measure"] == "attempted crossings"].set_index(["level", "place", "arm"])
     places = [(level, place) for level, place, _ in shares.index if level in ("cbp_unit", "component")]
+    cells = []
     for level, place in dict.fromkeys(places):
         first = shares.loc[(level, place, comparison.compared[0])]
         label = f"all {place} crossings" if level == "component" else place
-        table.add_row(label, f"{first['baseline_share_pct']:.1f}%",
-                      *(_points_cell(shares.loc[(level, place, arm)]) for arm in comparison.compared))
-    return table
+        cells.append([label, f"{first['baseline_share_pct']:.1f}%",
+                      *(_points_cell(shares.loc[(level, place, arm)]) for arm in comparison.compared)])
+    print_fitting(console, "Displacement: change in share of attempted crossings (percentage points)", columns,
+                  cells, key_columns=2)
 
 
 def _difference_cell(row: pd.Series) -> str:

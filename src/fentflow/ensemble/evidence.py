@@ -5,8 +5,8 @@ Where the comparison comes from, in order:
 1. `FENTFLOW_CLAIMS_COMPARISON=DIR`: a `fentflow compare --out DIR` folder holding the arms
    below with `baseline` as reference (e.g. a large run made for the purpose); read, never
    simulated, every run file checked.
-2. Otherwise a small comparison of the bundled scenarios below, `CLAIM_RUNS` runs (or the
-   claim context's replicates, if more) over `CLAIM_SPAN` (2019-2030; the scenarios act from
+2. Otherwise a small comparison of the bundled scenarios below, as many runs as the claim
+   context's replicates (`DEFAULT_REPLICATES` unless asked), over `CLAIM_SPAN` (2019-2030; the scenarios act from
    2025) with the context's seed, kept in a resumable store in the cache folder
    (`$FENTFLOW_CACHE`, else `$XDG_CACHE_HOME/fentflow`, else `~/.cache/fentflow`): the first
    check simulates (15-30 seconds on one core), later checks read it back in about a second;
@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 REFERENCE = "baseline"
 CLAIM_ARMS = (REFERENCE, "precursor_crackdown", "precursor_crackdown_strong", "port_surge", "raids_tripled",
               "treatment")
-CLAIM_RUNS = 8
 # From 2019: the 2025-2030 differences match a 2015 start within a few tenths of a percent, in 60% of the time.
 CLAIM_SPAN = ("2019-01-01", DEFAULT_END)
 ENV_COMPARISON, ENV_CACHE = "FENTFLOW_CLAIMS_COMPARISON", "FENTFLOW_CACHE"
@@ -82,7 +81,7 @@ def _from_folder() -> Comparison | None:
 
 
 def _simulated(context) -> Comparison:
-    runs = max(CLAIM_RUNS, context.replicates)
+    runs = context.replicates
     world_dir = str(context.world.path) if context.world is not None else None
     spec = ComparisonSpec(arms=tuple(load_scenario(name) for name in CLAIM_ARMS), runs=runs, seed=context.seed,
                           start=CLAIM_SPAN[0], end=CLAIM_SPAN[1], block_size=runs, world_dir=world_dir,

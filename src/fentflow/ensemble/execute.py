@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 import pandas as pd
 
+from fentflow.calibrate.executor import QUIET_DASK
 from fentflow.ensemble.run import BlockTask, run_block
 from fentflow.errors import InputError
 
@@ -80,5 +81,5 @@ def _client(workers: int, scheduler: str | None) -> Iterator:
     no_dashboard = {"dashboard": False, "dashboard_address": f"{LOCAL_HOST}:0"}
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host=LOCAL_HOST,
                       dashboard_address=None, scheduler_kwargs=no_dashboard,
-                      silence_logs=logging.WARNING) as cluster, Client(cluster) as client:
+                      silence_logs=QUIET_DASK) as cluster, Client(cluster) as client:
         yield client

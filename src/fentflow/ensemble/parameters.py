@@ -13,6 +13,8 @@ same runs, so arms share draws as they share seeds (common random numbers).
 
 `parameter_source(choice)` turns the command-line choice into a source: `calibrated` (the
 posterior shipped in `fentflow/calibrate/data/`), `defaults`, or the path of a Parquet table.
+`CALIBRATED` is the default of every command and of `ff.Sim`; `DEFAULT_REPLICATES` is the number
+of runs behind every interval unless asked otherwise (`interval_warning` says when too few are).
 """
 from __future__ import annotations
 
@@ -89,6 +91,12 @@ class PosteriorDraws:
     def fingerprint(self) -> str:
         return f"posterior-{self.digest}"
 
+    @property
+    def is_shipped(self) -> bool:
+        """Whether these are the posterior draws shipped with fentflow (its published estimates apply)."""
+        from fentflow.calibrate.posterior import default_posterior_path
+        return Path(self.path).resolve() == default_posterior_path().resolve()
+
     def describe(self) -> str:
         weighted = "weighted" if self.weights is not None else "unweighted"
         return f"{len(self.table)} {weighted} posterior draws from {self.path}"
@@ -97,12 +105,34 @@ class PosteriorDraws:
 ParameterSource = DefaultParameters | PosteriorDraws
 
 CALIBRATED, DEFAULTS = "calibrated", "defaults"
+MIN_INTERVAL_RUNS = 20                   # fewer runs make a "90% interval" little more than the extremes
+DEFAULT_REPLICATES = MIN_INTERVAL_RUNS   # the runs behind every interval of every command, unless asked
+REPLICATES_HELP = (f"Replicates (runs), each with its own parameter draw and random draws; medians and 90% "
+                   f"intervals are taken over them (fewer than {MIN_INTERVAL_RUNS} makes rough intervals).")
 CHOICE_HELP = ("Parameters: 'calibrated' (the shipped posterior draws, one per run), 'defaults', or a Parquet "
                "table of draws (e.g. a calibration's posterior.parquet).")
 
 
-def parameter_source(choice: str) -> ParameterSource:
-    """`calibrated`, `defaults` or a Parquet path, as a parameter source."""
+def choice_of(source: ParameterSource) -> str:
+    """The `--parameters` choice that gives `source` back: `calibrated`, `defaults` or its path."""
+    if isinstance(source, DefaultParameters):
+        return DEFAULTS
+    return CALIBRATED if source.is_shipped else source.path
+
+
+def interval_warning(runs: int) -> str | None:
+    """A one-line warning when `runs` are too few to back a 90% interval, else None."""
+    if runs >= MIN_INTERVAL_RUNS:
+        return None
+    return (f"{runs} run{'s' if runs != 1 else ''} behind each 90% interval: too few for a reliable interval "
+            f"(use {MIN_INTERVAL_RUNS} or more)")
+
+
+def parameter_source(choice: str | Path | ParameterSource = CALIBRATED) -> ParameterSource:
+    """`calibrated`, `defaults` or a Parquet path (or a source, returned as it is), as a parameter source."""
+    if isinstance(choice, DefaultParameters | PosteriorDraws):
+        return choice
+    choice = str(choice)
     if choice == DEFAULTS:
         return DefaultParameters()
     if choice == CALIBRATED:

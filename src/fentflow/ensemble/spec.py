@@ -23,12 +23,12 @@ import numpy as np
 import pandas as pd
 
 import fentflow
-from fentflow.ensemble.parameters import DefaultParameters, ParameterSource
+from fentflow.ensemble.parameters import DEFAULT_REPLICATES, ParameterSource, parameter_source
 from fentflow.errors import InputError
 from fentflow.policy.scenarios import Scenario
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
 
-DEFAULT_RUNS = 20
+DEFAULT_RUNS = DEFAULT_REPLICATES     # runs per arm: the count behind every interval
 DEFAULT_BLOCK_SIZE = 10
 MODEL_CODE = ("sim", "policy/interventions.py")    # the code whose changes make stored runs stale
 
@@ -41,7 +41,7 @@ class ComparisonSpec:
     start: str = DEFAULT_START
     end: str = DEFAULT_END
     block_size: int = DEFAULT_BLOCK_SIZE
-    parameters: ParameterSource = field(default_factory=DefaultParameters)
+    parameters: ParameterSource = field(default_factory=parameter_source)   # the shipped calibration, as the CLI
     world_dir: str | None = None
     years: tuple[int, int] | None = None  # report window; default: first lever's year to the end
 

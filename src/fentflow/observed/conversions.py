@@ -89,7 +89,19 @@ class Conversion:
 def convert(expression: str | Amount, year: int | None = None, seed: int = DEFAULT_SEED,
             draws: int = DEFAULT_DRAWS) -> Conversion:
     """Convert an amount ("13000 lb pills", "10.2 million pills", "980 lb powder", "2 kg pure",
-    "36 million doses" or an `Amount`) into gross weight, pills, pure kg and lethal doses."""
+    "36 million doses" or an `Amount`) into gross weight, pills, pure kg and lethal doses.
+
+    Each figure comes with a 90% interval from `draws` draws of the year's assumptions (pill
+    mass, mg per pill, purity; `fentflow data` lists their sources); the same seed gives the
+    same numbers. Example::
+
+        c = ff.convert("13000 lb pills", year=2023)
+        c.pure_kg                     # Estimate(point=141.5, p05=65.7, p50=131.9, p95=264.2)
+        c.quantities()                # gross_lb, gross_kg, pills, pure_kg, doses (None where undetermined)
+        c.assumptions                 # what each draw assumed, with sources
+
+    An expression that does not parse raises `ff.InputError` saying what is understood.
+    """
     amount = expression if isinstance(expression, Amount) else parse_amount(expression)
     _check_draws(draws)
     _check_seed(seed)

@@ -1,18 +1,8 @@
 """Interventions: scenario levers with a time window, a strength and optional places.
 
 Each lever turns into a weekly multiplier (or additive share) that one process module reads.
-Strength semantics, per kind:
-
-| kind | effect while active | strength range | places |
-|---|---|---|---|
-| port_inspection | port-of-entry detection x (1 + s) | 0-10 | crossing ids or CBP units (default: all ports) |
-| between_enforcement | between-ports detection x (1 + s) | 0-10 | crossing ids or sector names (default: all sectors) |
-| precursor_control | precursor inflow x (1 - s), eroding as supply substitutes | 0-1 | - |
-| raids | raid rate x (1 + s) | 0-20 | - |
-| domestic_enforcement | domestic seizure rate x (1 + s) | 0-10 | - |
-| treatment | treatment entry rate x (1 + s) | 0-20 | - |
-| naloxone | share of fatal overdoses reversed + s x (what is left) | 0-1 | - |
-| potency_shock | mg per pill and powder purity x (1 + s) | -0.9-5 | - |
+The kinds, what a strength s does while active, its range and where it acts are declared once
+in `LEVER_KINDS`; `help(ff.Intervention)` prints them as a table.
 """
 from __future__ import annotations
 
@@ -24,17 +14,37 @@ import pandas as pd
 from fentflow.errors import InputError
 from fentflow.sim.calendar import Calendar
 
-STRENGTH_RANGE = {
-    "port_inspection": (0.0, 10.0),
-    "between_enforcement": (0.0, 10.0),
-    "precursor_control": (0.0, 1.0),
-    "raids": (0.0, 20.0),
-    "domestic_enforcement": (0.0, 10.0),
-    "treatment": (0.0, 20.0),
-    "naloxone": (0.0, 1.0),
-    "potency_shock": (-0.9, 5.0),
+
+@dataclass(frozen=True)
+class LeverKind:
+    effect: str                 # what a strength s does while the lever is active
+    low: float
+    high: float
+    places: str = "-"           # what `places` may name ("-": the lever takes none)
+
+
+LEVER_KINDS: dict[str, LeverKind] = {
+    "port_inspection": LeverKind("port-of-entry detection x (1 + s)", 0.0, 10.0,
+                                 "crossing ids or CBP units (default: all ports)"),
+    "between_enforcement": LeverKind("between-ports detection x (1 + s)", 0.0, 10.0,
+                                     "crossing ids or sector names (default: all sectors)"),
+    "precursor_control": LeverKind("precursor inflow x (1 - s), eroding as supply substitutes", 0.0, 1.0),
+    "raids": LeverKind("raid rate x (1 + s)", 0.0, 20.0),
+    "domestic_enforcement": LeverKind("domestic seizure rate x (1 + s)", 0.0, 10.0),
+    "treatment": LeverKind("treatment entry rate x (1 + s)", 0.0, 20.0),
+    "naloxone": LeverKind("share of fatal overdoses reversed + s x (what is left)", 0.0, 1.0),
+    "potency_shock": LeverKind("mg per pill and powder purity x (1 + s)", -0.9, 5.0),
 }
-PLACED_KINDS = ("port_inspection", "between_enforcement")
+STRENGTH_RANGE = {kind: (lever.low, lever.high) for kind, lever in LEVER_KINDS.items()}
+PLACED_KINDS = tuple(kind for kind, lever in LEVER_KINDS.items() if lever.places != "-")
+
+
+def lever_table() -> str:
+    """The lever kinds as a Markdown table: kind, effect while active, strength range, places."""
+    lines = ["| kind | effect while active | strength range | places |", "|---|---|---|---|"]
+    lines += [f"| {kind} | {lever.effect} | {lever.low:g} to {lever.high:g} | {lever.places} |"
+              for kind, lever in LEVER_KINDS.items()]
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,23 @@ class Intervention:
                              field="strength")
         if self.places and self.kind not in PLACED_KINDS:
             raise InputError(f"{self.kind} takes no places", field="places")
+
+
+Intervention.__doc__ = f"""A policy lever switched on from `start` to `end` (dates) with a `strength`.
+
+Scenario files (`fentflow scenarios`) are lists of these. The kinds:
+
+{lever_table()}
+
+Example::
+
+    surge = ff.Intervention("port_inspection", "2025-01-01", "2030-12-31", 1.0,
+                            places=("San Diego Field Office",))       # detection x 2 at San Diego ports
+    sim = ff.Sim(interventions=[surge, ff.Intervention("treatment", "2025-01-01", "2030-12-31", 2.0)])
+
+An unknown kind, a strength out of range or places on a lever that takes none raise
+`ff.InputError` naming the field.
+"""
 
 
 class Levers:

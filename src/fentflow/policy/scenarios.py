@@ -43,6 +43,8 @@ PLACE_COMPONENT = {"port_inspection": "ports of entry", "between_enforcement": "
 
 @dataclass(frozen=True)
 class Scenario:
+    """A named set of interventions with its title, description and assumptions (`load_scenario`)."""
+
     name: str
     title: str = ""
     description: str = ""
@@ -67,7 +69,14 @@ def bundled_names() -> list[str]:
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
-    """A bundled scenario by name (`port_surge`) or a scenario file by path."""
+    """A bundled scenario by name (`port_surge`) or a scenario file by path.
+
+    Example::
+
+        surge = ff.load_scenario("port_surge")        # `fentflow scenarios` lists the bundled ones
+        surge.title, surge.interventions               # what it changes, and when
+        sim = ff.Sim(interventions=surge.interventions)
+    """
     path = Path(name_or_path)
     if path.suffix != ".toml" and not path.exists():
         path = BUNDLED_DIR / f"{name_or_path}.toml"

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from fentflow.clikit import data_option, use_data, user_errors
+from fentflow.clikit import data_option, staged_progress, use_data, user_errors
 from fentflow.errors import InputError
 
 
@@ -32,16 +32,20 @@ def report_command(
 ) -> None:
     """Write one self-contained HTML report of a run (opens from disk, no network): run, fit to data,
     calibration, scenarios, risk map, claims, assumptions and sources."""
-    from fentflow.report.build import build_report
+    from fentflow.report.build import STAGES, build_report
+    from fentflow.report.context import read_summary
     from fentflow.world import World
 
     console = Console(highlight=False)
     with user_errors():
         use_data(data)
-        with console.status("building the report"):
+        with staged_progress(console, STAGES) as progress:
             try:
                 path = build_report(out, world=World.load(world), seed=seed, risk_year=year, claims=claims,
-                                    calibration_dir=calibration, compare_dir=compare)
+                                    calibration_dir=calibration, compare_dir=compare, progress=progress)
             except OSError as exc:
                 raise InputError(f"cannot write the report: {exc.strerror}", file=str(out)) from None
     console.print(f"Report written: [bold]{path}[/] (self-contained; open it in a browser, no network needed)")
+    summary = read_summary(out)
+    console.print(f"Parameters: {summary.get('parameter_source', 'not recorded')}; "
+                  f"{summary.get('replicates')} replicates.", markup=False)

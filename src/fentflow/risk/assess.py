@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,6 +79,10 @@ def check_year(year: int, last_simulated: int = LAST_YEAR) -> int:
     return year
 
 
+SCORING = "scoring the states (hotspots, sensitivity)"
+StageProgress = Callable[[str, float], None]    # (stage, fraction of that stage done)
+
+
 def default_year(scenario: Scenario | None) -> int:
     """2023; under a scenario, the year after its first intervention starts (effects have had a year)."""
     first = scenario.first_start() if scenario else None
@@ -85,41 +90,43 @@ def default_year(scenario: Scenario | None) -> int:
 
 
 def assess(world=None, year: int | None = None, scenario: str | Scenario | None = None, seed: int = 0,
-           replicates: int = 1, method: IndexMethod = METHOD, parameters=None) -> RiskAssessment:
+           replicates: int | None = None, method: IndexMethod = METHOD, parameters=None,
+           progress: StageProgress | None = None) -> RiskAssessment:
     """Run the model (and the scenario arm, same seed) through `year` and assess the risk of that year.
 
     `scenario` is a bundled scenario name or a scenario file (`fentflow.policy.scenarios`).
-    `year` defaults to `default_year(scenario)`. `parameters` is a `fentflow.ensemble.parameters`
-    source (default: the default parameters); replicate r uses its draw for run r.
+    `year` defaults to `default_year(scenario)`. `parameters` is "calibrated" (the default),
+    "defaults", a posterior path or a `fentflow.ensemble.parameters` source; `replicates`
+    defaults to `DEFAULT_REPLICATES`. `progress(stage, fraction)` hears of each stage
+    ("simulating ...", then "scoring the states") as it advances.
     """
-    from fentflow.ensemble.parameters import DefaultParameters
     from fentflow.sim.engine import Sim
-    from fentflow.sim.pars import Pars
     from fentflow.world import World
 
     world = world if world is not None and not isinstance(world, (str, Path)) else World.load(world)
     chosen = load_scenario(scenario) if isinstance(scenario, str) else scenario
     year = check_year(year if year is not None else default_year(chosen))
-    if replicates < 1:
-        raise InputError(f"replicates must be at least 1, got {replicates}", field="replicates")
-
     end = f"{year}-12-31"
-    parameters = parameters or DefaultParameters()
-    values = parameters.values(range(replicates), seed)
+    report = progress or (lambda stage, fraction: None)
 
-    def run(arm: Scenario | None) -> ActivityFrames:
-        sim = Sim(world, Pars(values, n_reps=replicates), start=DEFAULT_START, end=end, seed=seed,
+    def run(arm: Scenario | None) -> tuple[ActivityFrames, Sim]:
+        sim = Sim(world, parameters=parameters, replicates=replicates, start=DEFAULT_START, end=end, seed=seed,
                   interventions=arm.interventions if arm else ())
         if arm:
             check_scenario(arm, sim.net, DEFAULT_START, end)
+        stage = f"simulating {arm.name if arm else 'the baseline'}"
         log.info("risk: simulating %s to %s (%s)", DEFAULT_START, end, arm.name if arm else "baseline")
-        return ActivityFrames.from_results(sim.run())
+        results = sim.run(progress=lambda week: report(stage, (week + 1) / sim.calendar.n_weeks))
+        return ActivityFrames.from_results(results), sim
 
-    scenario_frames = run(chosen) if chosen else None   # first: a bad scenario fails before any long run
-    frames = run(None)
-    info = {"seed": seed, "replicates": replicates, "start": DEFAULT_START, "end": end,
-            "world": world.name, "parameters": parameters.describe()}
-    return assess_frames(frames, world, year, scenario_frames, chosen, method=method, run=info)
+    scenario_frames = run(chosen)[0] if chosen else None   # first: a bad scenario fails before any long run
+    frames, sim = run(None)
+    info = {"seed": seed, "replicates": sim.n_reps, "start": DEFAULT_START, "end": end,
+            "world": world.name, "parameters": sim.parameter_source}
+    report(SCORING, 0.0)
+    assessment = assess_frames(frames, world, year, scenario_frames, chosen, method=method, run=info)
+    report(SCORING, 1.0)
+    return assessment
 
 
 def assess_frames(frames: ActivityFrames, world, year: int, scenario_frames: ActivityFrames | None = None,

@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 
+from fentflow.errors import InputError
 from fentflow.policy.interventions import Intervention, Levers
 from fentflow.sim import fused
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START, Calendar
@@ -48,17 +49,44 @@ STEP_ORDER: tuple[type[Module], ...] = (
 
 
 class Sim:
-    def __init__(self, world=None, pars: Pars | Mapping | None = None, *, start: str = DEFAULT_START,
-                 end: str = DEFAULT_END, seed: int = 0, interventions: Sequence[Intervention] = (),
-                 resolution: str = "week", steps: Sequence[type[Module]] = STEP_ORDER):
+    """One simulation of a world, week by week, for a batch of replicates run together.
+
+    Parameters come from one of three places, and `sim.parameter_source` says which:
+
+    - `parameters="calibrated"` (the default, as in every command): the posterior shipped with
+      fentflow, one weighted draw per replicate;
+    - `parameters="defaults"`: every replicate at the declared defaults (`fentflow params`);
+    - `parameters="path/to/posterior.parquet"`: draws from your own calibration;
+    - or explicit values: `pars=ff.Pars({...})` or a mapping of names to numbers or arrays.
+
+    `replicates` (default `DEFAULT_REPLICATES`, 20, the count behind every interval in the CLI)
+    replicates run together, each with its own draws; same inputs and seed, identical results.
+
+    Example::
+
+        import fentflow as ff
+        sim = ff.Sim(ff.World.load(), start="2019-01-01", end="2024-12-31", replicates=20, seed=1)
+        results = sim.run()
+        deaths = ff.aggregate(results, "deaths", by_place=False)     # replicate, year, deaths
+        sim.parameter_source   # '400 weighted posterior draws from .../posterior.parquet'
+
+    Interventions (`ff.Intervention`) change levers over time windows; `steps=` inserts or
+    replaces a module of the step order (`Sim.describe_steps()`).
+    """
+
+    def __init__(self, world=None, pars: Pars | Mapping | None = None, *, parameters=None,
+                 replicates: int | None = None, start: str = DEFAULT_START, end: str = DEFAULT_END,
+                 seed: int = 0, interventions: Sequence[Intervention] = (), resolution: str = "week",
+                 steps: Sequence[type[Module]] = STEP_ORDER):
         if world is None:
             from fentflow.world import World  # the world package imports nothing from sim
             world = World.load()
         self.world = world
-        self.pars = pars if isinstance(pars, Pars) else Pars(pars)
+        self.seed = int(seed)
+        (self.pars, self.parameter_choice, self.parameter_source,
+         self.parameter_draws) = _parameters(pars, parameters, replicates, self.seed)
         self.par_columns = self.pars.columns()
         self.n_reps = self.pars.n_reps
-        self.seed = int(seed)
         self.calendar = Calendar.between(start, end)
         self.interventions = tuple(interventions)
         self.streams = Streams(self.seed)
@@ -134,6 +162,29 @@ class Sim:
         began = time.perf_counter()
         self.ledger.check(week, str(self.calendar.week_start[week].date()))
         self.timings["ledger"] += time.perf_counter() - began
+
+
+def _parameters(pars, parameters, replicates: int | None, seed: int) -> tuple[Pars, str | None, str, list[int]]:
+    """The run's parameter values; the choice that names their source (`calibrated`, `defaults`, a path;
+    None for explicit values) and its description; the posterior draw of each replicate (-1: none)."""
+    from fentflow.ensemble.parameters import CALIBRATED, DEFAULT_REPLICATES, choice_of, parameter_source  # no cycle
+
+    if replicates is not None and replicates < 1:
+        raise InputError(f"replicates must be at least 1, got {replicates}", field="replicates")
+    if pars is not None:
+        if parameters is not None:
+            raise InputError("give either pars (explicit values) or parameters (a source), not both",
+                             field="parameters")
+        if isinstance(pars, Pars):
+            if replicates is not None and replicates != pars.n_reps:
+                raise InputError(f"pars holds {pars.n_reps} replicates, not {replicates}", field="replicates")
+        else:
+            pars = Pars(pars, n_reps=replicates)
+        return pars, None, "explicit parameter values", [-1] * pars.n_reps
+    source = parameter_source(CALIBRATED if parameters is None else parameters)
+    runs = range(DEFAULT_REPLICATES if replicates is None else replicates)
+    return (Pars(source.values(runs, seed), n_reps=len(runs)), choice_of(source), source.describe(),
+            [source.draw_of(run, seed) for run in runs])
 
 
 def _summary_line(cls: type[Module]) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from fentflow.errors import InputError, unknown_name
+from fentflow.sim.periods import Span
 from fentflow.sim.results import Results
 from fentflow.units import KG_PER_LB
 
@@ -141,7 +143,32 @@ def national_annual(results: Results) -> pd.DataFrame:
     return pd.DataFrame({**index, **columns}).sort_values(["replicate", "year"], ignore_index=True)
 
 
+COLUMN_UNITS = {
+    "year": "calendar year", "fy": "U.S. federal fiscal year (October-September)", "month": "calendar month (1-12)",
+    "component": "port (ports of entry, OFO) or between (Border Patrol, USBP); all: both",
+    "unit": "CBP field office or Border Patrol sector", "abbr": "Mexican state code",
+    "lb": "gross lb (pills and powder as weighed)", "events": "seizure events", "synthetic": "deaths",
+    "pills": "pills", "powder_lb": "gross lb of powder", "share": "share of pills (0-1)", "victims": "homicide victims",
+    "share_pure": "share of pure kg (0-1)", "share_gross": "share of gross kg (0-1)",
+}
+
+
+def observable_units(results: Results) -> dict[str, str]:
+    """Unit of every column of `all_observables`: national columns inherit their result's unit."""
+    return COLUMN_UNITS | {label: results.quantities[name].unit for name, label in NATIONAL.items()}
+
+
 def all_observables(results: Results, net) -> dict[str, pd.DataFrame]:
+    """Every simulated counterpart of a public series, plus hidden quantities, as tidy tables.
+
+    Names and columns follow `fentflow.observed` (`ff.list_series()`); each table has a
+    `replicate` column. Example::
+
+        sim = ff.Sim(start="2019-01-01", end="2023-12-31", replicates=20)
+        tables = ff.observables(sim.run(), sim.net)
+        tables["cdc_deaths"].groupby("year")["synthetic"].median()     # deaths per year
+        tables["seizure_share"].query("component == 'all'")            # share of what reached the border
+    """
     return {
         "cbp_sw_component": cbp_sw_component(results, net), "cbp_sw_unit": cbp_sw_unit(results, net),
         "cbp_sw_monthly": cbp_sw_monthly(results, net), "cdc_deaths": cdc_deaths(results),
@@ -155,13 +182,25 @@ PERIOD_KEYS = {"year": ["year"], "fiscal_year": ["fy"], "month": ["year", "month
 
 
 def aggregate(results: Results, name: str, period: str = "year", by_place: bool = True) -> pd.DataFrame:
-    """Any result summed (flows) or taken at period end (stocks) by calendar year, CBP fiscal year or month."""
+    """Any result summed (flows) or taken at period end (stocks) by calendar year, CBP fiscal year or month.
+
+    `name` is a result declared by a module (`list(results.quantities)`: deaths, seized_gross_kg,
+    people_in_treatment, ...); `period` is "year", "fiscal_year" or "month". The `partial` column
+    is true for a period the run covers only in part (`fentflow.sim.periods`). Example::
+
+        results = ff.Sim(start="2021-01-01", end="2022-12-31", replicates=20).run()
+        ff.aggregate(results, "deaths", by_place=False)                 # replicate, year, deaths
+        ff.aggregate(results, "seized_gross_kg", "fiscal_year")        # ... per crossing and FY
+    """
     if period not in PERIOD_KEYS:
-        raise ValueError(f"period must be one of {sorted(PERIOD_KEYS)}, not {period!r}")
+        raise InputError(f"period must be one of {', '.join(PERIOD_KEYS)}, not {period!r}", field="period")
+    if name not in results.quantities:
+        raise unknown_name("result", name, results.quantities, field="name")
     keys = ["replicate", *PERIOD_KEYS[period], *(["place"] if by_place else [])]
     table = _long(results, name)
     if results.quantities[name].kind == "stock":
         last = table.groupby(["replicate", *PERIOD_KEYS[period]])["period"].transform("max")
         table = table[table["period"] == last]
     out = table.groupby(keys, as_index=False)[name].sum()
+    out = Span.of(results.calendar).flag(out)
     return out.rename(columns={"place": results.quantities[name].place_kind})

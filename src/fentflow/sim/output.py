@@ -3,7 +3,14 @@
     out/
       crossings.parquet  markets.parquet  states.parquet  sites.parquet  entries.parquet
       observables/<series>.parquet   (CBP fiscal years, CDC/DEA/SESNSP calendar years, hidden shares)
+      annual.csv                     (national figures per year and replicate, plus median and 90% bounds)
       summary.json                   (what was run, and the headline figures per year)
+      *.csv                          (with csv=True: every Parquet table again as CSV)
+
+Every place carries its code and its name (`crossing` "2504", `crossing_name` "San Ysidro").
+Every table with a period (year, fiscal year, month) has a `partial` column: true where the
+run covers only part of that period (e.g. FY2031 from a run ending in December 2030), so its
+flows are not comparable with a whole period's.
 
 Files contain nothing that varies between runs with the same inputs and seed (no timestamps,
 no timings), so identical runs give byte-identical files.
@@ -19,35 +26,54 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import fentflow
-from fentflow.sim.observables import all_observables
+from fentflow.sim.annual import annual_table
+from fentflow.sim.observables import all_observables, observable_units
+from fentflow.sim.periods import Span
+from fentflow.world.names import with_place_names
 
 PLACE_FILES = {"crossing": "crossings", "market": "markets", "state": "states", "site": "sites", "entry": "entries"}
 HEADLINE_YEARS = range(2019, 2031)
+KEY_UNITS = {"period": "first day of the week (Monday)", "replicate": "run number (0-based)",
+             "partial": "true: the run covers only part of this period"}
 
 
-def write_outputs(sim, out_dir: str | Path, provenance: dict | None = None) -> dict:
+def write_outputs(sim, out_dir: str | Path, provenance: dict | None = None, csv: bool = False) -> dict:
     """Write every table of `sim` (after `run`) to `out_dir`; return the summary dict.
 
-    `provenance` (e.g. where the parameters came from) is stored in the summary as it is."""
+    `provenance` (e.g. the parameter choice) is stored in the summary as it is; `csv=True`
+    writes every Parquet table again as CSV beside it.
+
+    Example::
+
+        sim = ff.Sim(start="2021-01-01", end="2022-12-31", replicates=20)
+        sim.run()
+        summary = ff.write_outputs(sim, "out")     # out/annual.csv, out/observables/*.parquet, ...
+    """
     out = Path(out_dir)
     (out / "observables").mkdir(parents=True, exist_ok=True)
-    results = sim.results
+    results, span = sim.results, Span.of(sim.calendar)
     for kind in results.place_kinds():
         if kind in PLACE_FILES:
-            _write(results.frame(kind), out / f"{PLACE_FILES[kind]}.parquet", results.units())
+            frame = with_place_names(results.frame(kind), sim.world)
+            _write(frame, out / f"{PLACE_FILES[kind]}.parquet", results.units(), csv)
     observables = all_observables(results, sim.net)
+    units = observable_units(results)
     for name, table in observables.items():
-        _write(table, out / "observables" / f"{name}.parquet", {})
+        _write(span.flag(with_place_names(table, sim.world)), out / "observables" / f"{name}.parquet", units, csv)
+    annual_table(observables, span).to_csv(out / "annual.csv", index=False)
     summary = build_summary(sim, observables) | (provenance or {})
     (out / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=False) + "\n")
     return summary
 
 
-def _write(frame: pd.DataFrame, path: Path, units: dict[str, str]) -> None:
+def _write(frame: pd.DataFrame, path: Path, units: dict[str, str], csv: bool) -> None:
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    column_units = {c: units[c] for c in frame.columns if c in units}
+    known = units | KEY_UNITS
+    column_units = {c: known[c] for c in frame.columns if c in known}
     metadata = {**(table.schema.metadata or {}), b"fentflow.units": json.dumps(column_units).encode()}
     pq.write_table(table.replace_schema_metadata(metadata), path)
+    if csv:
+        frame.to_csv(path.with_suffix(".csv"), index=False)
 
 
 def build_summary(sim, observables: dict[str, pd.DataFrame]) -> dict:
@@ -60,6 +86,10 @@ def build_summary(sim, observables: dict[str, pd.DataFrame]) -> dict:
         "weeks": sim.calendar.n_weeks,
         "replicates": sim.n_reps,
         "seed": sim.seed,
+        "parameter_choice": sim.parameter_choice,
+        "parameter_source": sim.parameter_source,
+        "draws": list(sim.parameter_draws),
+        "partial_years": Span.of(sim.calendar).partial("year", observables["national_annual"]["year"]),
         "interventions": [vars(i) | {"places": list(i.places)} for i in sim.interventions],
         "parameters": {k: _number(np.median(v)) for k, v in sim.pars.items()},
         "calendar_years": _by_year(observables["national_annual"], "year"),

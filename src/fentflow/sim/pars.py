@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from fentflow.errors import InputError
+from fentflow.errors import InputError, unknown_name
 
 
 @dataclass(frozen=True)
@@ -188,7 +188,18 @@ ParColumns = NamedTuple("ParColumns", [(p.name, np.ndarray) for p in PARAMETERS]
 
 
 class Pars(Mapping[str, np.ndarray]):
-    """Parameter values for `n_reps` replicates (each value an array of shape (n_reps,))."""
+    """Parameter values for `n_reps` replicates (each value an array of shape (n_reps,)).
+
+    Names not given keep their declared default (`fentflow params`, `ff.PARAMETERS`); a number
+    applies to every replicate, an array gives one value each. Unknown names and values outside
+    their bounds raise `ff.InputError`. Example::
+
+        pars = ff.Pars({"supply_kg_week_2023": [150.0, 250.0]})     # two replicates
+        pars["overdose_hazard"]                                     # the default, twice
+        sim = ff.Sim(pars=pars, start="2019-01-01", end="2023-12-31")
+
+    Most users pass `ff.Sim(parameters="calibrated" | "defaults" | path)` instead.
+    """
 
     def __init__(self, values: Mapping[str, float | np.ndarray] | None = None, n_reps: int | None = None):
         values = dict(values or {})
@@ -230,7 +241,7 @@ class Pars(Mapping[str, np.ndarray]):
 def _reject_unknown(values: Mapping) -> None:
     unknown = sorted(set(values) - set(PAR_BY_NAME))
     if unknown:
-        raise InputError(f"unknown parameter (valid names: fentflow.sim.pars.PAR_BY_NAME)", field=unknown[0])
+        raise unknown_name("parameter", unknown[0], PAR_BY_NAME, field=unknown[0])
 
 
 def _batch_size(values: Mapping) -> int:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from fentflow.errors import unknown_name
 from fentflow.sim.calendar import Calendar
 from fentflow.sim.kernels import Periods, add_flow, set_stock
 
@@ -31,6 +32,19 @@ class Quantity:
 
 
 class Results:
+    """Every declared quantity of a run as an array (period, replicate, place), with its unit.
+
+    Example::
+
+        results = ff.Sim(start="2021-01-01", end="2021-12-31", replicates=20).run()
+        results["deaths"].shape                  # (weeks, 20, markets)
+        results.quantities["deaths"].unit        # 'deaths'
+        results.frame("crossing")                # tidy table: period, replicate, crossing, one column each
+        ff.aggregate(results, "deaths", by_place=False)     # by calendar year
+
+    A wrong name raises `ff.InputError` with the closest valid names.
+    """
+
     def __init__(self, calendar: Calendar, n_reps: int, resolution: str = "week"):
         if resolution not in ("week", "month"):
             raise ValueError(f"resolution must be 'week' or 'month', not {resolution!r}")
@@ -62,13 +76,15 @@ class Results:
         record(self.data[name], week, values, self.periods)
 
     def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self.data:
+            raise unknown_name("result", name, self.data, field="name")
         return self.data[name]
 
     def frame(self, place_kind: str) -> pd.DataFrame:
         """All quantities of one place kind as a tidy table: period, replicate, place, one column each."""
         names = [q.name for q in self.quantities.values() if q.place_kind == place_kind]
         if not names:
-            raise KeyError(f"no results for place kind {place_kind!r}")
+            raise unknown_name("place kind", place_kind, self.place_kinds(), field="place_kind")
         places = self.quantities[names[0]].places
         index = pd.MultiIndex.from_product(
             [self.period_start, np.arange(self.n_reps), places], names=["period", "replicate", place_kind])

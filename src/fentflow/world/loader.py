@@ -85,6 +85,16 @@ class World:
     when empty; optional numbers (`synthetic_deaths_2022`) are NaN.
     `national` maps each [national.<key>] of world.toml to {"value", "unit", "year",
     "source", "confidence"}; `references` maps the source tags cited as [TAG] to their source.
+
+    Example::
+
+        world = ff.World.load()                   # the bundled world; or ff.World.load("my_world/")
+        world.crossings[["id", "name", "unit"]]   # ports of entry and Border Patrol sectors
+        world.table("states")                     # the 32 Mexican states
+        sim = ff.Sim(world)
+
+    A world that does not validate raises `ff.InputError` naming file, row and field
+    (`fentflow world validate DIR` says the same on the command line).
     """
     name: str
     description: str
