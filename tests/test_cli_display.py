@@ -130,7 +130,8 @@ def test_listing_commands_fit_80_columns_and_never_cut_a_name(command, monkeypat
 def test_params_csv_is_a_whole_table():
     result = runner.invoke(app, ["params", "--csv"])
     table = pd.read_csv(io.StringIO(result.output))
-    assert list(table.columns) == ["name", "default", "unit", "prior", "source"] and len(table) == len(ff.PARAMETERS)
+    assert list(table.columns) == ["name", "default", "unit", "prior", "source", "primary_url"]
+    assert len(table) == len(ff.PARAMETERS)
 
 
 def test_fit_check_table_fits_80_columns(monkeypatch):
