@@ -62,8 +62,8 @@ def build_report(out_dir: str | Path = "out", *, world=None, seed: int = 0, star
 def page(sections: list[Section], context: ReportContext) -> str:
     s = context.summary
     toc = "".join(f'<li><a href="#{section.id}">{html.escape(section.title)}</a></li>' for section in sections)
-    body = "".join(f'<section id="{section.id}"><h2>{html.escape(section.title)}</h2>{section.body}</section>'
-                   for section in sections)
+    body = "".join(f'<section id="{section.id}"><h2>{html.escape(section.title)}</h2>'
+                   f'<p class="lead">{html.escape(section.lead)}</p>{section.body}</section>' for section in sections)
     # No build date: the same run gives the same report, byte for byte.
     subtitle = (f"World '{html.escape(str(s.get('world')))}', simulated {s.get('start')} to {s.get('end')}, "
                 f"seed {s.get('seed')}; fentflow {html.escape(str(s.get('fentflow_version')))}")

@@ -10,6 +10,8 @@ from fentflow.risk.method import INDICATORS
 from fentflow.sim.pars import PARAMETERS
 
 TITLE = "Assumptions and sources"
+LEAD = ("Where every number comes from: first the modelling choices no public figure pins down, then the "
+        "references, series and parameters behind the rest.")
 
 
 def build(context) -> Section:
@@ -26,7 +28,7 @@ def build(context) -> Section:
         details("Every documented world column", _world_columns(world, None)),
         details("Every model parameter", _all_parameters()),
     ]
-    return Section("sources", TITLE, "\n".join(body))
+    return Section("sources", TITLE, LEAD, "\n".join(body))
 
 
 def _assumed_parameters() -> str:
