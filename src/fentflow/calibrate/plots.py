@@ -23,7 +23,12 @@ MAX_TICKS = 4       # per marginal's x axis: more overlap at this panel width
 def plot_marginals(posterior: pd.DataFrame, fitted: tuple[FittedParameter, ...], path: Path,
                    title: str = "Posterior marginals (bars) against the prior range (grey line); x axis in "
                                 "each parameter's unit") -> Path:
-    """One weighted histogram per calibrated parameter, on its prior's range and scale."""
+    """One weighted histogram per calibrated parameter, on its prior's range and scale, saved to `path`."""
+    marginals_figure(posterior, fitted, title).savefig(path, dpi=90)
+    return path
+
+
+def marginals_figure(posterior: pd.DataFrame, fitted: tuple[FittedParameter, ...], title: str = "") -> Figure:
     rows = math.ceil(len(fitted) / COLUMNS)
     figure = Figure(figsize=(3.2 * COLUMNS, 2.4 * rows + 0.6))
     figure.subplots_adjust(left=0.03, right=0.98, bottom=0.05, top=1 - 0.6 / (2.4 * rows + 0.6), hspace=0.8,
@@ -35,8 +40,7 @@ def plot_marginals(posterior: pd.DataFrame, fitted: tuple[FittedParameter, ...],
     for ax in axes[len(fitted):]:
         ax.set_visible(False)
     figure.suptitle(title, fontsize=11)
-    figure.savefig(path, dpi=90)
-    return path
+    return figure
 
 
 def _marginal(ax, p: FittedParameter, values: np.ndarray, weights: np.ndarray) -> None:

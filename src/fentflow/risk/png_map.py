@@ -31,13 +31,17 @@ def write_png(assessment, path: str | Path) -> Path:
     _levels_panel(axes[0, 0], assessment)
     if scenario:
         _change_panel(axes[0, 1], figure, assessment)
-    figure.text(0.01, 0.01, "fentflow risk index (docs/risk.md): hazard (homicide rate, conflict) x exposure "
-                f"(production, transit, precursor entry). Homicide rate: {assessment.run.get('homicide_rate_from')}.",
-                fontsize=7, color="#444")
+    figure.text(0.01, 0.01, footer(assessment), fontsize=7, color="#444")
     path = Path(path)
     figure.savefig(path, dpi=DPI, bbox_inches="tight")
     plt.close(figure)
     return path
+
+
+def footer(assessment) -> str:
+    """The method in one line and where this year's homicide rate comes from (observed, or the model's)."""
+    return ("fentflow risk index (docs/risk.md): hazard (homicide rate, conflict) x exposure (production, transit, "
+            f"precursor entry). Homicide rate: {assessment.run.get('homicide_rate_from')}.")
 
 
 def _levels_panel(ax, assessment) -> None:
@@ -49,8 +53,8 @@ def _levels_panel(ax, assessment) -> None:
     if len(hot):
         shapes.loc[hot].boundary.plot(ax=ax, color="black", linewidth=1.8)
     _markers(ax, assessment.world)
+    _frame(ax, default_title(assessment))     # limits first: the labels' overlap test measures on screen
     _labels(ax, assessment.shapes, dark=dark_states(assessment.table()))
-    _frame(ax, default_title(assessment))
     ax.legend(handles=_legend(len(hot) > 0), loc="lower left", fontsize=8, frameon=True)
 
 
@@ -59,12 +63,12 @@ def _change_panel(ax, figure, assessment) -> None:
     shapes = assessment.shapes.set_index("abbr").join(table["score_change"])
     norm = Normalize(-CHANGE_LIMIT, CHANGE_LIMIT)
     shapes.plot(ax=ax, column="score_change", cmap="RdBu_r", norm=norm, edgecolor="#555555", linewidth=0.5)
-    _labels(ax, assessment.shapes, dark=set())
-    _frame(ax, f"Change in risk score, {assessment.year}: scenario '{assessment.arm.scenario.name}' minus baseline")
     bar = figure.colorbar(plt.cm.ScalarMappable(norm=norm, cmap="RdBu_r"), ax=ax, orientation="horizontal",
                           shrink=0.5, pad=0.01, anchor=(0.6, 1.0))
     bar.set_ticks([-CHANGE_LIMIT, -CHANGE_LIMIT / 2, 0, CHANGE_LIMIT / 2, CHANGE_LIMIT])
     bar.set_label(f"change in score (points of 10; clipped at ±{CHANGE_LIMIT:g})", fontsize=8)
+    _frame(ax, f"Change in risk score, {assessment.year}: scenario '{assessment.arm.scenario.name}' minus baseline")
+    _labels(ax, assessment.shapes, dark=set())
 
 
 def _frame(ax, title: str) -> None:
@@ -78,7 +82,9 @@ def _labels(ax, shapes, dark: set) -> None:
     """Each state's abbreviation at a point inside it (white on the darkest fills), largest states first; a
     label that would overlap one already drawn is left out (the small central states: see the HTML map)."""
     renderer = ax.get_figure().canvas.get_renderer()
-    points = label_points(shapes).assign(area=shapes.geometry.area.to_numpy()).sort_values("area", ascending=False)
+    extent = shapes.geometry.bounds    # the extent in degrees: enough to rank states by size
+    size = ((extent["maxx"] - extent["minx"]) * (extent["maxy"] - extent["miny"])).to_numpy()
+    points = label_points(shapes).assign(size=size).sort_values("size", ascending=False)
     placed = []
     for row in points.itertuples():
         text = ax.annotate(row.abbr, (row.lon, row.lat), ha="center", va="center", fontsize=6.5, zorder=4,

@@ -84,8 +84,8 @@ def _findings(comparison: ComparisonTables) -> str:
         row = rows.iloc[0]
         share = f", {fmt_share(row['pct_p50'] / 100)} of the reference's deaths" if "pct_p50" in row else ""
         sentences.append(f"{esc(titles.get(arm, arm))} ({esc(arm)}): {_averted(row['diff_p50'])} over "
-                         f"{esc(_window(comparison))}{share} (90% interval {fmt_signed_count(row['diff_p05'])} to "
-                         f"{fmt_signed_count(row['diff_p95'])}).")
+                         f"{esc(_window(comparison))}{share} (90% interval {_count(row['diff_p05'])} to "
+                         f"{_count(row['diff_p95'])}).")
     return " ".join(sentences) or "No arm has a deaths row."
 
 
@@ -93,8 +93,8 @@ def _averted(value: float) -> str:
     return f"{fmt_count(value)} deaths averted" if value >= 0 else f"{fmt_count(-value)} more deaths"
 
 
-def fmt_signed_count(value: float) -> str:
-    return f"{fmt_count(value)}" if value >= 0 else f"−{fmt_count(-value)}"
+def _count(value: float) -> str:
+    return fmt_count(value).replace("-", "−")
 
 
 def _differences(comparison: ComparisonTables) -> str:
@@ -122,7 +122,7 @@ def _differences(comparison: ComparisonTables) -> str:
 def _effect(row, averted: bool, points: bool) -> str:
     q = [getattr(row, f"diff_{p}", float("nan")) for p in ("p50", "p05", "p95")]
     if averted:   # the table holds reference minus scenario: deaths averted
-        return f"{_quantity(q[0])} averted [{_signed(q[1])} to {_signed(q[2])}]"
+        return f"{_quantity(q[0])} averted [{_quantity(q[1])} to {_quantity(q[2])}]".replace("-", "−")
     unit = " pp" if points else ""
     return f"{_signed(q[0])}{unit} [{_signed(q[1])} to {_signed(q[2])}]"
 
