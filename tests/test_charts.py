@@ -50,7 +50,8 @@ def test_marginals_have_units_and_ticks_that_do_not_overlap():
     for ax in shown:
         assert ax.get_xlabel() and ax.get_xlabel() not in ("value", "log10 value"), ax.get_title()
         boxes = tick_boxes(ax, renderer)
-        assert 2 <= len(boxes) and not overlapping(boxes), (ax.get_title(), [t.get_text() for t in ax.get_xticklabels()])
+        ticks = [label.get_text() for label in ax.get_xticklabels()]
+        assert 2 <= len(boxes) and not overlapping(boxes), (ax.get_title(), ticks)
     years = next(ax for ax in shown if ax.get_title() == "supply_midyear")
     assert all("." not in label.get_text() for label in years.get_xticklabels())   # 2019, not 2019.5
 

@@ -57,6 +57,9 @@ def stages(deaths: float) -> tuple[Stage, ...]:
     )
 
 
+STAGE_NAMES = [stage.name for stage in stages(0.0)]
+
+
 def year_flows(out_dir: str | Path, year: int) -> dict[str, float]:
     """Each flow of `FILES` in `year` (mean over replicates), plus delivered_kg (inflow - port seizures)."""
     flows: dict[str, float] = {}
@@ -95,7 +98,8 @@ def sankey_figure(flows: dict[str, float], year: int) -> go.Figure:
     kind_of = {target: kind for _, target, _, kind in chart_links} | {FROM_STOCK: "stock"}
     figure = go.Figure(go.Sankey(
         arrangement="fixed", valueformat=",.0f", valuesuffix=" kg",
-        node={"label": nodes, "x": x, "y": y, "pad": 14, "thickness": 14, "line": {"color": "#555", "width": 0.4},
+        node={"label": [_two_lines(name) if name in STAGE_NAMES else name for name in nodes], "x": x, "y": y,
+              "pad": 14, "thickness": 14, "line": {"color": "#555", "width": 0.4},
               "color": [NODE_COLOURS[kind_of.get(name, "flow")] for name in nodes],
               "hovertemplate": "%{label}: %{value} pure<extra></extra>"},
         link={"source": [index[s] for s, _, _, _ in chart_links], "target": [index[t] for _, t, _, _ in chart_links],
@@ -109,11 +113,17 @@ def sankey_figure(flows: dict[str, float], year: int) -> go.Figure:
     return figure
 
 
+def _two_lines(name: str) -> str:
+    """A stage's label on two lines (it sits between two stages, where a narrow page leaves little room)."""
+    words = name.split(" ")
+    half = max(1, len(words) // 2)
+    return " ".join(words[:half]) + "<br>" + " ".join(words[half:])
+
+
 def _positions(nodes: list[str], chart_links) -> tuple[list[float], list[float]]:
     """Stages left to right on the main flow; every end (seizures, consumption, then stocks) in the right
     column, stacked in the order they leave the flow, so no label sits on another."""
-    stage_names = [stage.name for stage in stages(0.0)]
-    ends = [name for name in nodes if name not in stage_names and name not in (FROM_STOCK, TO_STOCK)]
+    ends = [name for name in nodes if name not in STAGE_NAMES and name not in (FROM_STOCK, TO_STOCK)]
     ends += [TO_STOCK] if TO_STOCK in nodes else []
     size = {name: sum(kg for _, target, kg, _ in chart_links if target == name) for name in ends}
     total = sum(size.values()) or 1.0
@@ -125,8 +135,8 @@ def _positions(nodes: list[str], chart_links) -> tuple[list[float], list[float]]
         top += scale * size[name] + gap
     x, y = [], []
     for name in nodes:
-        if name in stage_names:
-            x.append(0.001 + STAGE_STEP * stage_names.index(name))
+        if name in STAGE_NAMES:
+            x.append(0.001 + STAGE_STEP * STAGE_NAMES.index(name))
             y.append(0.62)
         elif name == FROM_STOCK:
             x.append(0.001)

@@ -3,10 +3,12 @@
     from fentflow.report import build_report
     build_report("out")            # after `fentflow run --out out`; runs the baseline first if absent
 
-Sections (each its own module in `sections/`): what was run; the baseline against the public
-series; calibration fit and seizure share; scenario comparisons; the risk map; the claims
-table; assumptions and sources. Calibration and comparison sections show their results when
-`out/calibration/` and `out/compare/` hold them, and say "not run yet" otherwise. The map's
+Sections (each its own module in `sections/`, each opening with one sentence saying what it
+shows): what was run; where the fentanyl went (the year's mass balance, a Sankey chart); the
+baseline against the public series; calibration fit and seizure share; scenario comparisons;
+the risk map; the claims table; assumptions and sources. The calibration section shows
+`out/calibration/` when it holds results, else the calibration shipped with fentflow; the
+scenario section shows `out/compare/`, else a small comparison bundled with fentflow. The map's
 files (HTML, PNG, GeoJSON, CSV) are written to `out/map/` as well.
 """
 from __future__ import annotations

@@ -30,7 +30,8 @@ code { background: #f3f3f3; padding: 0 .2rem; border-radius: .2rem; }
 p.lead { font-size: 1.05rem; color: #333; margin-top: .4rem; }
 
 /* Printing (or "Save as PDF" in the browser): no navigation chrome, whole tables and figures on a page where
-   they fit, collapsed details left closed (their summary line shows), link targets written out, charts at the page's width. */
+   they fit, collapsed details left closed (their summary line shows), link targets written out, charts at the
+   page's width. */
 @media print {
   @page { size: A4; margin: 14mm 12mm; }
   body { font-size: 10pt; color: #000; }

@@ -20,10 +20,10 @@ def build(context) -> Section:
     inflow = flows["precursor_inflow_kg"]
     frame = pd.DataFrame([{"from": s, "to": t, "pure kg": kg, "share of the inflow (%)": kg / inflow}
                           for s, t, kg, _ in rows])
-    body = [paragraph(f"Pure (fentanyl-equivalent) kg in {year}, mean over the run's {esc(context.summary.get('replicates', 1))} "
-                      "replicate(s); a mean keeps the balance the simulator checks every week. Red: seized or "
-                      "destroyed; purple: consumed; grey: what stages held over or drew from stocks. Hover for "
-                      "the amounts."),
+    replicates = esc(context.summary.get("replicates", 1))
+    body = [paragraph(f"Pure (fentanyl-equivalent) kg in {year}, mean over the run's {replicates} replicate(s); a mean "
+                      "keeps the balance the simulator checks every week. Red: seized or destroyed; purple: "
+                      "consumed; grey: what stages held over or drew from stocks. Hover for the amounts."),
             figure_div(sankey_figure(flows, year), DIV),
             table(frame, {"from": esc, "to": esc, "pure kg": fmt_count, "share of the inflow (%)": fmt_share},
                   css="small")]

@@ -35,7 +35,7 @@ def build(context) -> Section:
         + "</ul>" + paragraph("Full method, with the reason for every weight, goalpost and cut point: docs/risk.md."),
         "<h3>Levels, scores and drivers</h3>", _levels(table_),
         "<h3>How stable are the levels?</h3>",
-        paragraph(f"The weights and cut points were varied together over wide ranges ({summary['evaluations']:.0f} "
+        paragraph(f"The weights and cut points were varied together over wide ranges ({summary['evaluations']:,.0f} "
                   "variants, Sobol sampling): on average a state keeps its level in "
                   f"{100 * summary['mean_stability']:.0f}% of them; {summary['states_stable_90']:.0f} of 32 states "
                   f"in at least 90%, {summary['states_always_same']:.0f} in all. 'Most influential choice' is the one "
@@ -49,17 +49,18 @@ def build(context) -> Section:
 
 def _levels(frame: pd.DataFrame) -> str:
     shown = pd.DataFrame({
-        "state": frame["name"] + " (" + frame["abbr"] + ")", "level": frame["level"].astype(str), "score (0-10)": frame["score"],
-        "hazard (0-10)": frame["hazard"], "exposure (0-10)": frame["exposure"],
-        "main drivers (indicator score 0-10)": frame["drivers"],
-        "level holds (% of variants)": frame["stability"], "levels seen": frame["lowest_level"] + " – " + frame["highest_level"],
+        "state": frame["name"] + " (" + frame["abbr"] + ")", "level": frame["level"].astype(str),
+        "score (0-10)": frame["score"], "hazard (0-10)": frame["hazard"], "exposure (0-10)": frame["exposure"],
+        "main drivers (indicator score 0-10)": frame["drivers"], "level holds (% of variants)": frame["stability"],
+        "levels seen": frame["lowest_level"] + " – " + frame["highest_level"],
         "most influential choice": frame["most_influential"].map(lambda name: FACTOR_LABELS.get(name, name)),
         "Gi*": frame["hotspot"].where(frame["hotspot"] != NOT_SIGNIFICANT, "–")})
     return table(shown, {
         "level": _level_badge,
         "score (0-10)": score_text, "hazard (0-10)": lambda v: f"{v:.1f}", "exposure (0-10)": lambda v: f"{v:.1f}",
-        "level holds (% of variants)": lambda v: f"{100 * v:.0f}%", "state": esc, "main drivers (indicator score 0-10)": esc,
-        "levels seen": esc, "most influential choice": esc, "Gi*": esc}, css="small")
+        "level holds (% of variants)": lambda v: f"{100 * v:.0f}%", "state": esc,
+        "main drivers (indicator score 0-10)": esc, "levels seen": esc, "most influential choice": esc, "Gi*": esc},
+        css="small")
 
 
 def _level_badge(level: str) -> str:
