@@ -233,6 +233,25 @@ def test_optional_results_appear_when_present(run_dir, tmp_path):
     assert first == second          # the same run gives the same report, byte for byte
 
 
+def test_a_calibration_of_ones_own_is_read_like_the_shipped_one(run_dir, tmp_path):
+    from fentflow.calibrate.shipped import shipped_path
+
+    out = tmp_path / "run"
+    shutil.copytree(run_dir, out)
+    folder = out / "calibration"
+    (folder / "predictive").mkdir(parents=True)
+    for name in ("seizure_share.csv", "posterior_summary.csv", "generations.csv", "calibration.json", "summary.json"):
+        shutil.copyfile(shipped_path(f"data/{name}"), folder / name)
+    shutil.copyfile(shipped_path("data/predictive_errors.csv"), folder / "predictive" / "errors.csv")
+    (folder / "predictive" / "cdc_synthetic_deaths.png").write_bytes(TINY_PNG)
+    page = build_report(out, claims=False, write_map=False).read_text(encoding="utf-8")
+    calibration = _section(page, "calibration")
+    assert f"the calibration in <code>{folder}</code>" in calibration and "What the calibration says" in calibration
+    assert "CDC: synthetic-opioid (T40.4) overdose deaths" in calibration        # the chart's caption, by title
+    assert "data through</th><td>2023</td>" in calibration and "Other files" not in calibration
+    assert not RAW_KEYS.search(visible_text(calibration))
+
+
 def test_report_command(run_dir, tmp_path):
     out = tmp_path / "run"
     shutil.copytree(run_dir, out)

@@ -81,9 +81,12 @@ CAPTIONS = {"seizure_share": "Seizure share at the Southwest border by year (med
 
 
 def _caption(relative: Path) -> str:
+    from fentflow.calibrate.fitcheck import TARGET_BY_NAME
+
     if relative.stem in CAPTIONS:
         return CAPTIONS[relative.stem]
-    return f"Posterior-predictive band against the public series ({relative.stem})"
+    target = TARGET_BY_NAME.get(relative.stem)
+    return f"Posterior-predictive band against the public series: {target.title if target else relative.stem}"
 
 
 def _csv(path: Path) -> pd.DataFrame | None:

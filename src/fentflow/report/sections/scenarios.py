@@ -21,6 +21,7 @@ TITLE = "Scenario comparisons"
 LEAD = ("What policy scenarios change against the reference, run by run with the same seeds and parameter "
         "draws, as median differences with 90% intervals.")
 MAX_ROWS = 60
+SHIPPED_POSTERIOR = re.compile(r"\S*fentflow/calibrate/data/posterior\.parquet")   # wherever it was installed
 QUANTILE = re.compile(r"^(diff|pct|change_pp|change)_(p05|p50|p95)$")
 INTERVAL_TITLES = {"diff": "difference", "pct": "% change", "change_pp": "change (percentage points)",
                    "change": "change"}
@@ -62,7 +63,8 @@ def _facts(manifest: dict) -> dict:
     return {"reference": manifest.get("reference"), "arms": arms, "runs per arm": fmt_count(manifest.get("runs")),
             "seed": manifest.get("seed"), "simulated": f"{manifest.get('start')} to {manifest.get('end')}",
             "years compared": "–".join(map(str, manifest.get("window", []))),
-            "parameters": manifest.get("parameters", "–"), "world": manifest.get("world") or "bundled"}
+            "parameters": SHIPPED_POSTERIOR.sub("the shipped calibration", manifest.get("parameters", "–")),
+            "world": manifest.get("world") or "bundled"}
 
 
 def _window(comparison: ComparisonTables) -> str:
