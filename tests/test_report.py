@@ -183,6 +183,8 @@ def test_without_a_comparison_of_its_own_the_report_shows_the_bundled_one(page):
     cells = re.findall(r"<td>(.*?)</td>", row)
     assert cells[3] == f"{deaths['baseline_p50']:,.0f}" and cells[4] == f"{deaths['arm_p50']:,.0f}"   # absolute
     assert cells[5].startswith(f"{deaths['diff_p50']:,.0f} averted")             # the averted column: averted
+    assert cells[6] == (f"{deaths['pct_p50']:.1f}% fewer [{deaths['pct_p05']:.1f}% to "
+                        f"{deaths['pct_p95']:.1f}%]").replace("-", "−")
     assert "deaths averted over 2025–2030" in scenarios
     assert scenarios.count("<img") == 5 and "Year by year" in scenarios
 

@@ -134,7 +134,7 @@ def _relative(row, averted: bool) -> str:
     if any(pd.isna(v) for v in q):
         return "–"
     if averted:   # a share of the reference's deaths that is averted
-        return f"{q[0]:.1f}% fewer [{_signed(q[1], 1)}% to {_signed(q[2], 1)}%]"
+        return f"{q[0]:.1f}% fewer [{q[1]:.1f}% to {q[2]:.1f}%]".replace("-", "−")
     return f"{_signed(q[0], 1)}% [{_signed(q[1], 1)}% to {_signed(q[2], 1)}%]"
 
 
