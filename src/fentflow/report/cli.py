@@ -28,8 +28,7 @@ def report_command(
                                                                         "(default: OUT/calibration, else the "
                                                                         "calibration shipped with fentflow)."),
     compare: Path | None = typer.Option(None, "--compare", help="`fentflow compare` output folder "
-                                                                "(default: OUT/compare, else a small "
-                                                                "bundled example comparison)."),
+                                                                "(default: OUT/compare)."),
 ) -> None:
     """Write one self-contained HTML report of a run (opens from disk, no network): run, fit to data,
     calibration, scenarios, risk map, claims, assumptions and sources."""
