@@ -295,3 +295,15 @@ def year_columns(page: str):
 def _section(page: str, section: str) -> str:
     start = page.index(f'<section id="{section}">')
     return page[start:page.index("</section>", start)]
+
+
+def test_a_run_without_its_tables_gets_a_note_not_a_mass_balance(run_dir, tmp_path):
+    from types import SimpleNamespace
+
+    from fentflow.report.sections import balance
+
+    out = tmp_path / "run"
+    shutil.copytree(run_dir, out)
+    (out / "markets.parquet").unlink()
+    section = balance.build(SimpleNamespace(out=out, risk_year=2023, summary={"replicates": 1}))
+    assert "No mass balance" in section.body and "markets.parquet" in section.body

@@ -9,6 +9,7 @@ beyond its intake came from stocks held at the start of the year.
 """
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +65,10 @@ def year_flows(out_dir: str | Path, year: int) -> dict[str, float]:
     """Each flow of `FILES` in `year` (mean over replicates), plus delivered_kg (inflow - port seizures)."""
     flows: dict[str, float] = {}
     for name, columns in FILES.items():
-        frame = pd.read_parquet(Path(out_dir) / f"{name}.parquet", columns=["period", "replicate", *columns])
+        path = Path(out_dir) / f"{name}.parquet"
+        if not path.is_file():
+            raise FileNotFoundError(errno.ENOENT, "no such file", str(path))
+        frame = pd.read_parquet(path, columns=["period", "replicate", *columns])
         in_year = frame[_year(frame["period"]) == year]
         flows |= in_year.groupby("replicate")[list(columns)].sum().mean().to_dict()
     flows["delivered_kg"] = flows["precursor_inflow_kg"] - flows["precursor_seized_kg"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from fentflow.report.balance import links, sankey_figure, year_flows
-from fentflow.report.html import Section, esc, fmt_count, fmt_share, paragraph, table
+from fentflow.report.html import Section, esc, fmt_count, fmt_share, note, paragraph, table
 from fentflow.risk.offline_html import figure_div
 
 TITLE = "Where the fentanyl went"
@@ -15,7 +15,11 @@ def build(context) -> Section:
     year = context.risk_year
     lead = (f"The mass balance of {year}: precursors entering Mexico, through labs, transport and the border, "
             "to what was consumed in the U.S., with every seizure on the way.")
-    flows = year_flows(context.out, year)
+    try:
+        flows = year_flows(context.out, year)
+    except FileNotFoundError as exc:     # a run folder written by an older fentflow, or partly deleted
+        return Section("balance", TITLE, lead, note(f"No mass balance: the run has no <code>{esc(exc.filename)}"
+                                                    "</code>. Run <code>fentflow run</code> again."))
     rows = links(flows)
     inflow = flows["precursor_inflow_kg"]
     frame = pd.DataFrame([{"from": s, "to": t, "pure kg": kg, "share of the inflow (%)": kg / inflow}
