@@ -1,7 +1,9 @@
 """Headless Chromium opens the risk map and the report from disk with networking disabled.
 
-It asserts no console errors, no request leaving the file (no network fetch), and 32 state
-shapes drawn by plotly in each map, and keeps screenshots in test-artifacts/. Chromium is
+It asserts no console errors, no request leaving the file (no network fetch), 32 state shapes,
+32 state labels and the Gi* hot-spot outlines drawn by plotly in each map, the mass-balance
+Sankey drawn, and a report a person can read (no raw keys, no years written as quantities, a
+filled scenario section); it keeps screenshots in test-artifacts/. Chromium is
 driven over the DevTools protocol with a small standard-library WebSocket client, so the test
 needs no Selenium or driver binary: only Debian's `chromium` (installed by .ci/run).
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import socket
 import struct
@@ -21,6 +24,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+import pandas as pd
 import pytest
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -202,9 +206,14 @@ class Browser:
 
 # --- the tests ---------------------------------------------------------------------------------
 
-# Every plot div plotly's HTML declares (drawn or not yet), with the state shapes drawn in it.
-SHAPES_PER_PLOT = ("Array.from(document.querySelectorAll('.plotly-graph-div'))"
+# Every map div plotly's HTML declares (drawn or not yet), with the state shapes drawn in it.
+MAPS = ".plotly-graph-div:not(#mass-balance)"
+SHAPES_PER_PLOT = (f"Array.from(document.querySelectorAll('{MAPS}'))"
                    f".map(p => p.querySelectorAll('{STATE_SHAPES}').length)")
+LABELS_PER_MAP = (f"Array.from(document.querySelectorAll('{MAPS}'))"
+                  ".map(p => Array.from(p.querySelectorAll('.scattergeo text')).map(t => t.textContent))")
+HOTSPOT_LINES = "document.querySelectorAll('#risk-map .scattergeo path.js-line').length"
+LEGEND = "Array.from(document.querySelectorAll('#risk-map .legendtext')).map(t => t.textContent)"
 ALL_DRAWN = ("(() => {if (document.readyState !== 'complete') return null;"
              f" const c = {SHAPES_PER_PLOT}; return c.length > 0 && c.every(n => n >= 32) ? c : null;}})()")
 
@@ -224,9 +233,10 @@ def pages(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("browser")
     assessment = assess(year=2025, scenario="raids_tripled")
-    map_path = write_map_files(assessment, out / "map")["html"]
+    map_files = write_map_files(assessment, out / "map")
     report_path = build_report(out / "run", start="2015-01-01", end="2023-12-31")
-    return {"map": map_path, "report": report_path}
+    return {"map": map_files["html"], "report": report_path, "map_scores": map_files["csv"],
+            "report_scores": out / "run" / "map" / "risk_scores.csv"}
 
 
 @pytest.mark.parametrize("page, plots", [("map", 2), ("report", 1)])   # the map: levels + change under a scenario
@@ -243,6 +253,44 @@ def test_page_draws_32_states_offline_without_errors(browser, pages, page, plots
     assert browser.errors == []
     assert browser.requests == []
     assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("page", ["map", "report"])
+def test_maps_label_the_states_and_outline_the_hotspots(browser, pages, page):
+    browser.open(pages[page])
+    assert browser.wait_for(ALL_DRAWN)
+    labels = browser.evaluate(LABELS_PER_MAP)
+    abbreviations = {"SIN", "MICH", "BC", "CDMX", "YUC", "SON", "JAL", "CHIH"}
+    assert labels and all(len(texts) == 32 and abbreviations <= set(texts) for texts in labels)
+    legend = browser.evaluate(LEGEND)
+    hot = "hot spot" in pd.read_csv(pages[f"{page}_scores"])["hotspot"].tolist()
+    assert ("Gi* hot spot (p < 0.05)" in legend) == hot
+    assert (browser.evaluate(HOTSPOT_LINES) >= 1) == hot
+
+
+# Raw keys and years written as quantities, as a reader would see them on screen.
+RAW_KEYS = re.compile(r"\b\w+\.(p05|p25|p50|p75|p95|median)\b|\bspec\.\w+|\b(diff|pct|change_pp|change)_p\d\d\b"
+                      r"|seizure_share_overall|share_pure|baseline_p50|arm_p50")
+SECTION_TEXT = "document.getElementById({!r}).innerText"
+
+
+def test_report_reads_as_a_report(browser, pages):
+    browser.open(pages["report"])
+    assert browser.wait_for(ALL_DRAWN)
+    text = browser.evaluate("document.querySelector('main').innerText")
+    assert not RAW_KEYS.search(text), RAW_KEYS.search(text)
+    years = browser.evaluate("Array.from(document.querySelectorAll('table')).flatMap(t => {"
+                             " const i = Array.from(t.querySelectorAll('thead th')).findIndex(h => /\\byear\\b/i"
+                             ".test(h.textContent)); return i < 0 ? [] : Array.from(t.querySelectorAll('tbody tr'))"
+                             ".map(r => r.children[i] ? r.children[i].textContent : '');})")
+    assert years and all(re.fullmatch(r"\d{4}", year) for year in years), [y for y in years if "," in y][:5]
+    scenarios = browser.evaluate(SECTION_TEXT.format("scenarios"))
+    assert "deaths averted" in scenarios and "No scenario comparison yet" not in scenarios
+    assert browser.evaluate("document.querySelectorAll('#scenarios img').length") >= 5
+    assert browser.evaluate("document.querySelectorAll('#mass-balance .sankey-link').length") >= 10
+    assert "overdose deaths" in browser.evaluate(SECTION_TEXT.format("balance"))
+    browser.screenshot(ARTIFACTS / "report-scenarios.png", selector="#scenarios")
+    browser.screenshot(ARTIFACTS / "report-balance.png", selector="#balance")
 
 
 LARGEST_STATE_CENTRE = """(() => {

@@ -130,3 +130,41 @@ def test_default_year():
 def test_years_outside_the_span_are_rejected(year):
     with pytest.raises(InputError, match="outside the simulated span"):
         check_year(year)
+
+
+# The maps: hot spots outlined and states labelled, in HTML and PNG --------------------------------
+
+def test_html_map_outlines_the_hotspots_and_labels_every_state(assessment):
+    from fentflow.risk.plotly_map import HOTSPOT_LABEL, risk_figure
+
+    figure = risk_figure(assessment)
+    table = assessment.table()
+    labels = next(trace for trace in figure.data if trace.name == "state labels")
+    assert labels.mode == "text" and sorted(labels.text) == sorted(table["abbr"])
+    outline = next(trace for trace in figure.data if trace.name == HOTSPOT_LABEL)
+    hot = table[table["hotspot"] == HOT]
+    assert not hot.empty                                       # raids in 2022-23 leave the north-west hot
+    drawn = [lon for lon in outline.lon if lon is not None]
+    assert outline.mode == "lines" and outline.showlegend and len(drawn) > 10 * len(hot)
+    west = assessment.shapes.set_index("abbr").loc[hot["abbr"]].total_bounds
+    assert west[0] <= min(drawn) and max(drawn) <= west[2]     # the outlines are the hot states', nothing else
+
+
+def test_png_map_labels_states_without_overlap_and_adds_a_change_panel(assessment, tmp_path):
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from fentflow.risk.png_map import _frame, _labels, footer, write_png
+
+    figure, ax = plt.subplots(figsize=(10, 7))
+    assessment.shapes.plot(ax=ax)
+    _frame(ax, "test")
+    _labels(ax, assessment.shapes, dark=set())
+    renderer = figure.canvas.get_renderer()
+    boxes = [text.get_window_extent(renderer) for text in ax.texts]
+    plt.close(figure)
+    assert len(boxes) >= 24 and not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    width, height = Image.open(write_png(assessment, tmp_path / "map.png")).size
+    assert width > 2 * height                                  # levels and change, side by side
+    assert assessment.run["homicide_rate_from"] in footer(assessment)
+    assert "where observed" not in footer(assessment)

@@ -35,6 +35,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from fentflow.calibrate.plots import label_points
+
 from fentflow.observed.series import load_series
 from fentflow.sim.calendar import Calendar
 
@@ -315,6 +317,8 @@ def _time_chart(points: pd.DataFrame, target: Target) -> Figure:
         ax.set_title(place if place != NATIONAL else "", fontsize=9)
     for ax in axes[len(places):]:
         ax.set_visible(False)
+    for ax in axes[:len(places)]:
+        ax.tick_params(labelbottom=True)   # shared years, but every panel says which
     axes[0].legend(fontsize=7, loc="upper left")
     figure.suptitle(f"{target.title} ({target.unit})", fontsize=11)
     return figure
@@ -346,9 +350,6 @@ def _scatter_chart(points: pd.DataFrame, target: Target) -> Figure:
         spread = np.vstack([group["model_median"] - group["model_p05"], group["model_p95"] - group["model_median"]])
         ax.errorbar(group["observed"], group["model_median"], yerr=np.clip(spread, 0, None), fmt="o", color=color,
                     markersize=4, elinewidth=0.8, label=str(period))
-        for row in group.itertuples():
-            ax.annotate(row.place, (row.observed, row.model_median), fontsize=6, xytext=(2, 2),
-                        textcoords="offset points")
     positive = points[["observed", "model_median"]].to_numpy()
     positive = positive[positive > 0]
     if positive.size:
@@ -356,10 +357,16 @@ def _scatter_chart(points: pd.DataFrame, target: Target) -> Figure:
         ax.plot([low, high], [low, high], color="grey", linestyle="--", linewidth=0.8, label="model = observed")
         ax.set_xscale("log")
         ax.set_yscale("log")
+        ax.set_xlim(low, high)
+        ax.set_ylim(low, high)
+    latest = points[points["period"] == points["period"].max()]   # one label per place, at its latest point
+    misfit = np.abs(np.log(latest["model_median"].clip(lower=1e-9) / latest["observed"].clip(lower=1e-9)))
+    latest = latest.loc[misfit.sort_values(ascending=False).index]   # the worst fits get their labels first
+    label_points(ax, latest["observed"], latest["model_median"], latest["place"])
     ax.set_xlabel(f"observed ({target.unit})")
     ax.set_ylabel(f"model ({target.unit})")
-    ax.legend(fontsize=8)
-    ax.set_title(target.title, fontsize=11)
+    ax.legend(fontsize=8, loc="upper left")
+    ax.set_title(target.title + f"\n(labels at {points['period'].max()}, where they fit)", fontsize=11)
     return figure
 
 

@@ -11,19 +11,28 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from fentflow.calibrate.priors import FittedParameter
+from fentflow.sim.pars import PAR_BY_NAME
 
 COLUMNS = 4
+MAX_TICKS = 4       # per marginal's x axis: more overlap at this panel width
 
 
 def plot_marginals(posterior: pd.DataFrame, fitted: tuple[FittedParameter, ...], path: Path,
-                   title: str = "Posterior marginals (bars) against the prior range (grey line)") -> Path:
-    """One weighted histogram per calibrated parameter, on its prior's range and scale."""
+                   title: str = "Posterior marginals (bars) against the prior range (grey line); x axis in "
+                                "each parameter's unit") -> Path:
+    """One weighted histogram per calibrated parameter, on its prior's range and scale, saved to `path`."""
+    marginals_figure(posterior, fitted, title).savefig(path, dpi=90)
+    return path
+
+
+def marginals_figure(posterior: pd.DataFrame, fitted: tuple[FittedParameter, ...], title: str = "") -> Figure:
     rows = math.ceil(len(fitted) / COLUMNS)
     figure = Figure(figsize=(3.2 * COLUMNS, 2.4 * rows + 0.6))
-    figure.subplots_adjust(left=0.05, right=0.98, bottom=0.05, top=1 - 0.6 / (2.4 * rows + 0.6), hspace=0.75,
-                           wspace=0.3)
+    figure.subplots_adjust(left=0.03, right=0.98, bottom=0.05, top=1 - 0.6 / (2.4 * rows + 0.6), hspace=0.8,
+                           wspace=0.2)
     axes = figure.subplots(rows, COLUMNS, squeeze=False).ravel()
     weights = posterior["weight"].to_numpy(float)
     for ax, p in zip(axes, fitted):
@@ -31,8 +40,7 @@ def plot_marginals(posterior: pd.DataFrame, fitted: tuple[FittedParameter, ...],
     for ax in axes[len(fitted):]:
         ax.set_visible(False)
     figure.suptitle(title, fontsize=11)
-    figure.savefig(path, dpi=90)
-    return path
+    return figure
 
 
 def _marginal(ax, p: FittedParameter, values: np.ndarray, weights: np.ndarray) -> None:
@@ -42,9 +50,46 @@ def _marginal(ax, p: FittedParameter, values: np.ndarray, weights: np.ndarray) -
     ax.bar(bins[:-1], density, width=np.diff(bins), align="edge", color="tab:blue", alpha=0.7)
     ax.hlines(1 / (p.high - p.low), p.low, p.high, color="grey", linewidth=1.5)
     ax.set_title(p.name, fontsize=8)
-    ax.set_xlabel("log10 value" if p.log_scale else "value", fontsize=7)
-    ax.tick_params(labelsize=6)
+    unit = PAR_BY_NAME[p.name].unit if p.name in PAR_BY_NAME else ""
+    unit_text = "no unit" if unit in ("", "-") else unit
+    ax.set_xlabel(f"{unit_text}, log scale" if p.log_scale else unit_text, fontsize=7)
+    ax.xaxis.set_major_locator(MaxNLocator(MAX_TICKS, integer=unit == "year"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _tick(v, p.log_scale, unit)))
+    ax.tick_params(labelsize=6.5)
     ax.set_yticks([])
+
+
+def _tick(value: float, log_scale: bool, unit: str) -> str:
+    """A tick in the parameter's own unit: natural values on a log axis, years without decimals."""
+    if unit == "year":
+        return f"{value:.0f}"
+    natural = float(f"{10 ** value if log_scale else value:.2g}")
+    return f"{natural:,.0f}" if abs(natural) >= 100 else f"{natural:g}"
+
+
+LABEL_OFFSETS = ((3, 3), (3, -9), (-3, 3), (-3, -9))   # points: right-above, right-below, left-above, left-below
+
+
+def label_points(ax, xs, ys, labels, fontsize: float = 6) -> int:
+    """Label points without overlap: each label takes the first offset where it collides with no label
+    placed before it, or is left out. Call after the axes' scales and limits are set; returns how many."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure = ax.get_figure()
+    if not isinstance(figure.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(figure)
+    renderer = figure.canvas.get_renderer()
+    placed = []
+    for x, y, label in zip(xs, ys, labels):
+        for dx, dy in LABEL_OFFSETS:
+            text = ax.annotate(str(label), (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=fontsize,
+                               ha="left" if dx > 0 else "right")
+            box = text.get_window_extent(renderer).expanded(1.05, 1.1)
+            if not any(box.overlaps(other) for other in placed):
+                placed.append(box)
+                break
+            text.remove()
+    return len(placed)
 
 
 def plot_seizure_share(table: pd.DataFrame, path: Path) -> Path:

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from fentflow.ensemble.comparison import Comparison
 
@@ -54,6 +55,11 @@ def _differences(comparison: Comparison) -> Figure:
         rows = table[table["metric"] == metric].set_index("arm").loc[comparison.compared]
         _interval(ax, rows.index, rows[f"{column}_p50"], rows[f"{column}_p05"], rows[f"{column}_p95"])
         ax.set_title(title, fontsize=10)
+        if column == "diff":
+            ax.set_xlabel("deaths averted (sum over the window)", fontsize=9)
+            ax.xaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+        else:
+            ax.set_xlabel("% change vs the reference", fontsize=9)
     figure.suptitle(f"Paired differences vs {comparison.reference}, {_window(comparison)}: median and 90% "
                     f"interval over runs", fontsize=11)
     return figure
@@ -78,6 +84,8 @@ def _per_arm(comparison: Comparison, rows_of, label_column: str, prefix: str, xl
         _bars(ax, rows_of(arm), label_column, prefix)
         ax.set_title(arm, fontsize=10)
         ax.set_xlabel(xlabel)
+        ax.xaxis.set_major_locator(MaxNLocator(5))    # long labels (-3,000) do not run into each other
+        ax.xaxis.set_major_formatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}")
     figure.suptitle(f"{title}, {_window(comparison)}\n{comparison.reference} -> arm, median and 90% interval "
                     f"over paired runs", fontsize=11)
     return figure
@@ -106,8 +114,10 @@ def _violence(comparison: Comparison) -> Figure:
 
 
 def _deaths_by_year(comparison: Comparison) -> Figure:
+    """From the year before the compared window (no lever yet: zero) to its end, so no span of flat zeros."""
     table = comparison.annual
-    deaths = table[table["metric"] == "deaths"]
+    first, last = comparison.window
+    deaths = table[(table["metric"] == "deaths") & table["year"].between(first - 1, last)]
     figure = Figure(figsize=(8, 4.5), layout="constrained")
     ax = figure.subplots()
     for arm in comparison.compared:
@@ -115,7 +125,10 @@ def _deaths_by_year(comparison: Comparison) -> Figure:
         line, = ax.plot(rows["year"], -rows["diff_p50"], marker="o", label=arm)
         ax.fill_between(rows["year"], -rows["diff_p95"], -rows["diff_p05"], color=line.get_color(), alpha=0.15)
     ax.axhline(0, color="#999999", linewidth=0.8)
-    ax.set_ylabel(f"deaths averted vs {comparison.reference}")
+    ax.set_xticks(sorted(deaths["year"].unique()))
+    ax.set_xlabel("calendar year")
+    ax.set_ylabel(f"deaths averted vs {comparison.reference} (deaths per year)")
+    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax.set_title("Deaths averted by year (median and 90% interval over runs)")
     ax.legend(fontsize=8)
     return figure

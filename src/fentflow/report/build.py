@@ -3,10 +3,12 @@
     from fentflow.report import build_report
     build_report("out")            # after `fentflow run --out out`; runs the baseline first if absent
 
-Sections (each its own module in `sections/`): what was run; the baseline against the public
-series; calibration fit and seizure share; scenario comparisons; the risk map; the claims
-table; assumptions and sources. Calibration and comparison sections show their results when
-`out/calibration/` and `out/compare/` hold them, and say "not run yet" otherwise. The map's
+Sections (each its own module in `sections/`, each opening with one sentence saying what it
+shows): what was run; where the fentanyl went (the year's mass balance, a Sankey chart); the
+baseline against the public series; calibration fit and seizure share; scenario comparisons;
+the risk map; the claims table; assumptions and sources. The calibration section shows
+`out/calibration/` when it holds results, else the calibration shipped with fentflow; the
+scenario section shows `out/compare/`, else a small comparison bundled with fentflow. The map's
 files (HTML, PNG, GeoJSON, CSV) are written to `out/map/` as well.
 """
 from __future__ import annotations
@@ -69,8 +71,8 @@ def build_report(out_dir: str | Path = "out", *, world=None, seed: int = 0, star
 def page(sections: list[Section], context: ReportContext) -> str:
     s = context.summary
     toc = "".join(f'<li><a href="#{section.id}">{html.escape(section.title)}</a></li>' for section in sections)
-    body = "".join(f'<section id="{section.id}"><h2>{html.escape(section.title)}</h2>{section.body}</section>'
-                   for section in sections)
+    body = "".join(f'<section id="{section.id}"><h2>{html.escape(section.title)}</h2>'
+                   f'<p class="lead">{html.escape(section.lead)}</p>{section.body}</section>' for section in sections)
     # No build date: the same run gives the same report, byte for byte.
     subtitle = (f"World '{html.escape(str(s.get('world')))}', simulated {s.get('start')} to {s.get('end')}, "
                 f"seed {s.get('seed')}; fentflow {html.escape(str(s.get('fentflow_version')))}")

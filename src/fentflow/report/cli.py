@@ -21,11 +21,12 @@ def report_command(
                                                         "into it first if it holds none); report.html goes here."),
     world: Path | None = typer.Option(None, "--world", help="World directory the run used (default: bundled)."),
     seed: int = typer.Option(0, "--seed", help="Seed for the baseline, if it has to be run."),
-    year: int | None = typer.Option(None, "--year", help="Year of the risk map (default 2023, the last year "
-                                                         "with observed homicides)."),
+    year: int | None = typer.Option(None, "--year", help="Year of the risk map and the mass balance (default 2023, "
+                                                         "the last year with observed homicides)."),
     claims: bool = typer.Option(True, "--claims/--no-claims", help="Include the claims check (runs 2015-2023)."),
     calibration: Path | None = typer.Option(None, "--calibration", help="Calibration results folder "
-                                                                        "(default: OUT/calibration)."),
+                                                                        "(default: OUT/calibration, else the "
+                                                                        "calibration shipped with fentflow)."),
     compare: Path | None = typer.Option(None, "--compare", help="`fentflow compare` output folder "
                                                                 "(default: OUT/compare)."),
     data: Path | None = data_option(),

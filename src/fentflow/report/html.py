@@ -16,12 +16,14 @@ from pathlib import Path
 import pandas as pd
 
 URL = re.compile(r"https?://[^\s<>\"')\]]+")
+YEAR_COLUMN = re.compile(r"\byear\b", re.I)     # "year", "fiscal year": formatted as years, never 2,023
 
 
 @dataclass(frozen=True)
 class Section:
     id: str
     title: str
+    lead: str     # one sentence saying what the section shows (plain text), shown first
     body: str
 
 
@@ -48,8 +50,13 @@ def note(text: str) -> str:
     return f'<div class="note">{text}</div>'
 
 
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def fmt_number(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """A measured quantity: thousands separators for large values, three significant digits for small ones."""
+    if _missing(value):
         return "–"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return esc(value)
@@ -58,10 +65,48 @@ def fmt_number(value) -> str:
     return f"{value:.3g}" if abs(value) < 1 else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+def fmt_year(value) -> str:
+    """A year (or fiscal year) plain, never with a thousands separator: 2023, not 2,023."""
+    if _missing(value):
+        return "–"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+    return esc(value)
+
+
+def fmt_in_unit(value, unit: str) -> str:
+    """A value whose kind its unit says: a year (e.g. a parameter in unit "year") plain, anything else a number."""
+    return fmt_year(value) if unit == "year" else fmt_number(value)
+
+
+def fmt_count(value) -> str:
+    """A count (deaths, loads, draws): whole, with thousands separators."""
+    return "–" if _missing(value) else f"{value:,.0f}" if isinstance(value, (int, float)) else esc(value)
+
+
+def fmt_share(value, digits: int = 1) -> str:
+    """A share in [0, 1] as a percentage."""
+    return "–" if _missing(value) else f"{100 * value:.{digits}f}%" if isinstance(value, (int, float)) else esc(value)
+
+
+def fmt_signed(value) -> str:
+    """A change, with its sign: +1,234 or −56."""
+    if _missing(value):
+        return "–"
+    text = fmt_number(abs(value))
+    return text if value == 0 else ("+" if value > 0 else "−") + text
+
+
+def fmt_signed_pct(value) -> str:
+    """A change already in percent (5.2 -> +5.2%)."""
+    return "–" if _missing(value) else f"{value:+.1f}%".replace("-", "−")
+
+
 def table(frame: pd.DataFrame, formats: Mapping[str, Callable] | None = None, css: str = "",
           max_rows: int | None = None) -> str:
-    """A DataFrame as an HTML table; cells escaped (or formatted by `formats[column]`, which returns HTML)."""
-    formats = dict(formats or {})
+    """A DataFrame as an HTML table; cells formatted by `formats[column]` (which returns HTML), else as a
+    year when the column names a year, else as a number (`fmt_number`; text is escaped)."""
+    formats = {c: fmt_year for c in frame.columns if YEAR_COLUMN.search(str(c))} | dict(formats or {})
     shown = frame if max_rows is None else frame.head(max_rows)
     head = "".join(f"<th>{esc(c)}</th>" for c in shown.columns)
     rows = []
@@ -74,6 +119,7 @@ def table(frame: pd.DataFrame, formats: Mapping[str, Callable] | None = None, cs
 
 
 def key_values(pairs: Mapping[str, object]) -> str:
+    """A two-column table of labels and values; values are text (escaped) unless they are numbers."""
     rows = "".join(f"<tr><th>{esc(k)}</th><td>{fmt_number(v)}</td></tr>" for k, v in pairs.items())
     return f'<table class="kv"><tbody>{rows}</tbody></table>'
 
@@ -82,6 +128,18 @@ def png(data: bytes | Path, alt: str) -> str:
     """An embedded PNG (data: URI), from bytes or a file."""
     raw = data.read_bytes() if isinstance(data, Path) else data
     return f'<img alt="{esc(alt)}" src="data:image/png;base64,{base64.b64encode(raw).decode()}">'
+
+
+WIDE_PX = 1100   # a chart this wide (many panels) takes the whole row of a chart grid
+
+
+def figure(data: bytes | Path, caption: str = "", alt: str | None = None) -> str:
+    """An embedded PNG in a <figure>, with a caption; a wide chart spans the whole chart grid."""
+    raw = data.read_bytes() if isinstance(data, Path) else data
+    width = int.from_bytes(raw[16:20], "big") if raw[:8] == b"\x89PNG\r\n\x1a\n" else 0
+    css = ' class="wide"' if width >= WIDE_PX else ""
+    text = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
+    return f"<figure{css}>{png(raw, alt or caption)}{text}</figure>"
 
 
 def details(summary: str, body: str) -> str:

@@ -21,9 +21,35 @@ td { font-variant-numeric: tabular-nums; }
 .verdict { padding: .05rem .4rem; border-radius: .2rem; white-space: nowrap; font-weight: 600; }
 .verdict.ok { background: #d9f2d9; } .verdict.bad { background: #f8d0d0; } .verdict.unknown { background: #eee; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: .5rem 1rem; }
+.charts figure.wide { grid-column: 1 / -1; }
 figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: .85rem; color: #555; }
 details { margin: .5rem 0; } summary { cursor: pointer; color: #1f4e79; }
 footer { color: #666; font-size: .85rem; padding: 2rem 1.5rem; }
 code { background: #f3f3f3; padding: 0 .2rem; border-radius: .2rem; }
+p.lead { font-size: 1.05rem; color: #333; margin-top: .4rem; }
+
+/* Printing (or "Save as PDF" in the browser): no navigation chrome, whole tables and figures on a page where
+   they fit, collapsed details left closed (their summary line shows), link targets written out, charts at the
+   page's width. */
+@media print {
+  @page { size: A4; margin: 14mm 12mm; }
+  body { font-size: 10pt; color: #000; }
+  header, main, footer { max-width: none; padding: 0; }
+  nav { display: none; }
+  h2 { break-before: page; break-after: avoid; }
+  section:first-of-type h2 { break-before: auto; }
+  h3, h4 { break-after: avoid; }
+  table, figure, .note, .plotly-graph-div { break-inside: avoid; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; }
+  th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .level, .verdict, .plotly-graph-div { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .charts { display: block; }
+  .charts figure { width: 100%; }
+  figure img { border: none; }
+  details > summary { list-style: none; font-weight: 600; color: #000; }
+  a[href^="http"]::after { content: " (" attr(href) ")"; font-size: 8pt; color: #444; word-break: break-all; }
+  .modebar-container { display: none !important; }
+}
 """

@@ -1,5 +1,6 @@
-"""The interactive risk map (plotly): states filled by level, hover with level, score and drivers;
-U.S. crossings and Mexican precursor entry points as markers. A scenario adds a map of the change.
+"""The interactive risk map (plotly): states filled by level and labelled, Gi* hot spots outlined, hover
+with level, score and drivers; U.S. crossings and Mexican precursor entry points as markers. A
+scenario adds a map of the change.
 
 Geo subplot with the states' own GeoJSON and every base layer off (see `offline_html`), a
 Mercator projection and fixed lon/lat ranges around Mexico.
@@ -12,11 +13,14 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from fentflow.risk.hotspots import HOT
 from fentflow.risk.levels import score_text
 from fentflow.risk.method import LEVEL_COLOURS, LEVELS
 
 LON_RANGE, LAT_RANGE = (-118.8, -86.5), (14.3, 33.5)
 OUTLINE = "#555555"
+HOTSPOT_LINE = {"color": "black", "width": 2.6}
+HOTSPOT_LABEL = "Gi* hot spot (p < 0.05)"
 CHANGE_LIMIT = 1.0    # the change map's colour scale runs -1 to +1 score points (values beyond are clipped)
 MARKERS = {   # layer -> (symbol, colour)
     "port": ("triangle-up", "#1f4e79"),
@@ -40,10 +44,49 @@ def risk_figure(assessment, title: str | None = None) -> go.Figure:
     for level in LEVELS:   # one trace per level, so the legend names the levels
         rows = table[table["level"].astype(str) == level]
         figure.add_trace(_level_trace(rows, level, geojson, scenario=assessment.arm is not None))
+    figure.add_trace(hotspot_trace(assessment.shapes, table))
+    figure.add_trace(label_trace(assessment.shapes, dark_states(table)))
     for trace in marker_traces(assessment.world):
         figure.add_trace(trace)
     figure.update_layout(**_layout(title or default_title(assessment)))
     return figure
+
+
+def label_points(shapes) -> pd.DataFrame:
+    """abbr, lon, lat: a point inside each state for its label (the PNG map uses the same points)."""
+    points = shapes.geometry.representative_point()
+    return pd.DataFrame({"abbr": shapes["abbr"].to_numpy(), "lon": points.x.to_numpy(), "lat": points.y.to_numpy()})
+
+
+def dark_states(table: pd.DataFrame) -> set[str]:
+    """States whose fill is dark enough for a white label (the two highest levels)."""
+    return set(table.loc[table["level"].astype(str).isin(LEVELS[-2:]), "abbr"])
+
+
+def label_trace(shapes, dark: set[str] = frozenset()) -> go.Scattergeo:
+    """Each state's abbreviation at a point inside it; white on the states in `dark`."""
+    points = label_points(shapes)
+    colours = ["white" if abbr in dark else "#111111" for abbr in points["abbr"]]
+    return go.Scattergeo(lon=points["lon"], lat=points["lat"], mode="text", text=points["abbr"],
+                         textfont={"size": 9, "color": colours}, hoverinfo="skip", showlegend=False,
+                         name="state labels")
+
+
+def hotspot_trace(shapes, table: pd.DataFrame) -> go.Scattergeo:
+    """The outlines of the Gi* hot spots, as lines (drawn over the fills, like the PNG map's)."""
+    hot = set(table.loc[table["hotspot"] == HOT, "abbr"])
+    lon, lat = [], []
+    for geometry in shapes.loc[shapes["abbr"].isin(hot), "geometry"]:
+        for ring in _rings(geometry.boundary):
+            xs, ys = ring.xy
+            lon += [*xs, None]
+            lat += [*ys, None]
+    return go.Scattergeo(lon=lon, lat=lat, mode="lines", line=HOTSPOT_LINE, name=HOTSPOT_LABEL,
+                         hoverinfo="skip", legendgroup="levels", showlegend=bool(hot))
+
+
+def _rings(boundary) -> list:
+    return list(boundary.geoms) if hasattr(boundary, "geoms") else [boundary]
 
 
 def change_figure(assessment) -> go.Figure | None:
@@ -63,6 +106,7 @@ def change_figure(assessment) -> go.Figure | None:
                        "baseline %{customdata[1]} (%{customdata[3]})<br>"
                        "scenario %{customdata[2]} (%{customdata[4]})<extra></extra>"),
         name="change in score"))
+    figure.add_trace(label_trace(assessment.shapes))
     scenario = assessment.arm.scenario
     figure.update_layout(**_layout(f"Change in risk score, {assessment.year}: scenario '{scenario.name}' "
                                    f"minus baseline"))

@@ -39,18 +39,22 @@ class Factor:
     low: float
     high: float
     why: str
+    label: str = ""     # a few words for readers (the report's "most influential" column)
 
 
 # The ranges are wide on purpose: each spans the choices a reasonable analyst could defend.
 FACTORS: tuple[Factor, ...] = (
-    Factor("hazard_weight", 0.3, 0.7, "weight of hazard against exposure (default 0.5): from 30/70 to 70/30"),
+    Factor("hazard_weight", 0.3, 0.7, "weight of hazard against exposure (default 0.5): from 30/70 to 70/30",
+           "hazard vs exposure weight"),
     Factor("homicide_share", 0.25, 0.75, "share of the hazard given to the observed homicide rate rather than "
-                                         "the model's conflict intensity (default 0.5)"),
+                                         "the model's conflict intensity (default 0.5)", "homicide vs conflict share"),
     Factor("production_weight", 1 / 6, 1 / 2, "relative weight of production in exposure (default 1/3), "
-                                              "renormalised with the other two"),
-    Factor("transit_weight", 1 / 6, 1 / 2, "relative weight of transit in exposure (default 1/3)"),
-    Factor("precursor_entry_weight", 1 / 6, 1 / 2, "relative weight of precursor entry in exposure (default 1/3)"),
-    Factor("cut_shift", -0.5, 0.5, "all four cut points moved together by up to half a point of the 0-10 scale"),
+                                              "renormalised with the other two", "production weight"),
+    Factor("transit_weight", 1 / 6, 1 / 2, "relative weight of transit in exposure (default 1/3)", "transit weight"),
+    Factor("precursor_entry_weight", 1 / 6, 1 / 2, "relative weight of precursor entry in exposure (default 1/3)",
+           "precursor-entry weight"),
+    Factor("cut_shift", -0.5, 0.5, "all four cut points moved together by up to half a point of the 0-10 scale",
+           "cut points"),
 )
 SAMPLES = 512          # Sobol' base sample (a power of 2); SAMPLES x (factors + 2) evaluations
 RESAMPLES = 100        # bootstrap resamples for SALib's confidence intervals

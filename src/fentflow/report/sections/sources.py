@@ -5,11 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from fentflow.observed.series import list_series
-from fentflow.report.html import Section, details, esc, linkify, paragraph, table
+from fentflow.report.html import Section, details, esc, fmt_in_unit, linkify, paragraph, table
 from fentflow.risk.method import INDICATORS
 from fentflow.sim.pars import PARAMETERS
 
 TITLE = "Assumptions and sources"
+LEAD = ("Where every number comes from: first the modelling choices no public figure pins down, then the "
+        "references, series and parameters behind the rest.")
 
 
 def build(context) -> Section:
@@ -26,17 +28,18 @@ def build(context) -> Section:
         details("Every documented world column", _world_columns(world, None)),
         details("Every model parameter", _all_parameters()),
     ]
-    return Section("sources", TITLE, "\n".join(body))
+    return Section("sources", TITLE, LEAD, "\n".join(body))
 
 
 def _assumed_parameters() -> str:
-    rows = [{"parameter": p.name, "default": p.default, "unit": p.unit, "source": p.source, "meaning": p.doc}
+    rows = [{"parameter": p.name, "default": fmt_in_unit(p.default, p.unit), "unit": p.unit, "source": p.source,
+             "meaning": p.doc}
             for p in PARAMETERS if p.source.lower().startswith("assumption")]
     return table(pd.DataFrame(rows), {"parameter": esc, "unit": esc, "source": esc, "meaning": esc}, css="small")
 
 
 def _all_parameters() -> str:
-    rows = [{"parameter": p.name, "default": p.default, "unit": p.unit,
+    rows = [{"parameter": p.name, "default": fmt_in_unit(p.default, p.unit), "unit": p.unit,
              "prior": "fixed" if p.prior[0] == "fixed" else f"{p.prior[0]}({p.prior[1]:g}, {p.prior[2]:g})",
              "source": p.source} for p in PARAMETERS]
     return table(pd.DataFrame(rows), {c: esc for c in ("parameter", "unit", "prior", "source")}, css="small")
