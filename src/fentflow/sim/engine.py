@@ -50,7 +50,11 @@ STEP_ORDER: tuple[type[Module], ...] = (
 class Sim:
     def __init__(self, world=None, pars: Pars | Mapping | None = None, *, start: str = DEFAULT_START,
                  end: str = DEFAULT_END, seed: int = 0, interventions: Sequence[Intervention] = (),
-                 resolution: str = "week", steps: Sequence[type[Module]] = STEP_ORDER):
+                 resolution: str = "week", steps: Sequence[type[Module]] = STEP_ORDER,
+                 replicate_ids: Sequence[int] | None = None):
+        """`replicate_ids`: the global index of each replicate (its run number in an ensemble; default
+        0..n-1). A replicate's random numbers follow its index, never its position in this batch, so
+        replicate k gives the same results alone or beside any others."""
         if world is None:
             from fentflow.world import World  # the world package imports nothing from sim
             world = World.load()
@@ -61,7 +65,8 @@ class Sim:
         self.seed = int(seed)
         self.calendar = Calendar.between(start, end)
         self.interventions = tuple(interventions)
-        self.streams = Streams(self.seed)
+        self.replicate_ids = _replicate_ids(replicate_ids, self.n_reps)
+        self.streams = Streams(self.seed, self.replicate_ids)
         self.net = network_of(self.world)
         self.levers = Levers(self.calendar, self.net.crossings, self.net.crossing_unit,
                              self.net.crossing_is_port, self.interventions)
@@ -114,7 +119,7 @@ class Sim:
             self.week = stop - 1 if week < 0 else week
             if week >= 0:
                 self._add_timings(ticks, began, began_ticks)
-                self.ledger.fail(week, str(self.calendar.week_start[week].date()), rep)
+                self.ledger.fail(week, str(self.calendar.week_start[week].date()), rep, self.replicate_ids[rep])
             if progress:
                 progress(stop - 1)
         self._add_timings(ticks, began, began_ticks)
@@ -132,8 +137,17 @@ class Sim:
             module.step(week)
             self.timings[name] += time.perf_counter() - began
         began = time.perf_counter()
-        self.ledger.check(week, str(self.calendar.week_start[week].date()))
+        self.ledger.check(week, str(self.calendar.week_start[week].date()), self.replicate_ids)
         self.timings["ledger"] += time.perf_counter() - began
+
+
+def _replicate_ids(ids: Sequence[int] | None, n_reps: int) -> tuple[int, ...]:
+    if ids is None:
+        return tuple(range(n_reps))
+    ids = tuple(int(i) for i in ids)
+    if len(ids) != n_reps or len(set(ids)) != n_reps or min(ids) < 0:
+        raise ValueError(f"replicate_ids must be {n_reps} distinct non-negative numbers, got {ids}")
+    return ids
 
 
 def _summary_line(cls: type[Module]) -> str:

@@ -47,20 +47,22 @@ class Ledger:
     def stocks(self) -> dict[str, np.ndarray]:
         return {name: read() for name, read in self._stocks.items()}
 
-    def check(self, week: int, date: str) -> None:
+    def check(self, week: int, date: str, replicate_ids=None) -> None:
         held = self.stocks()
         accounted = sum(self.out.values()) + sum(held.values())
         broken = np.flatnonzero(_broken(self.entered, accounted))
         if broken.size:
-            self.fail(week, date, int(broken[0]))
+            r = int(broken[0])
+            self.fail(week, date, r, r if replicate_ids is None else replicate_ids[r])
 
-    def fail(self, week: int, date: str, r: int) -> None:
-        """Raise the error for a broken balance in `week`, replicate `r`, with every part of the account."""
+    def fail(self, week: int, date: str, r: int, replicate: int | None = None) -> None:
+        """Raise the error for a broken balance in `week`, in position `r` (replicate `replicate`, by its
+        global index), with every part of the account."""
         held = self.stocks()
         accounted = sum(self.out.values()) + sum(held.values())
         gap = self.entered - accounted
         parts = ", ".join(f"{k} {v[r]:.6g}" for k, v in {**self.out, **held}.items())
-        raise LedgerError(f"mass balance broken in week {week} ({date}), replicate {r}: "
+        raise LedgerError(f"mass balance broken in week {week} ({date}), replicate {r if replicate is None else replicate}: "
                           f"entered {self.entered[r]:.6g} kg but accounted {accounted[r]:.6g} kg "
                           f"(gap {gap[r]:.3g} kg; {parts})")
 

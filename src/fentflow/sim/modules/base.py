@@ -46,13 +46,13 @@ class Module:
             column = self._columns[name] = self.pars[name][:, None]
         return column
 
-    def rng(self, decision: str) -> np.random.Generator:
-        """The NumPy generator of a decision, for draws made in Python."""
-        return self.sim.streams(decision)
+    def rng(self, decision: str, r: int) -> np.random.Generator:
+        """The NumPy generator of a decision for the replicate in position `r`, for draws made in Python."""
+        return self.sim.streams.generator(decision, r)
 
-    def die(self, decision: str) -> np.ndarray:
-        """The die of a decision, for draws made in a compiled kernel (`dice.py`)."""
-        return self.sim.streams.die(decision)
+    def keys(self, decision: str) -> np.ndarray:
+        """The keys of a decision, (rep, 2), for draws made in a compiled kernel (`dice.roll`)."""
+        return self.sim.streams.keys(decision)
 
     def results(self, fields: type) -> NamedTuple:
         """This module's declared result arrays as the NamedTuple `fields` (its fields name them), made once."""

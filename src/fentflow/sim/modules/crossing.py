@@ -13,7 +13,7 @@ import numpy as np
 
 from fentflow.sim import load_kernels, queue_kernels
 from fentflow.sim.curves import log_path
-from fentflow.sim.dice import uniform
+from fentflow.sim.dice import new_die, roll, uniform
 from fentflow.sim.kernels import add_flow
 from fentflow.sim.modules.base import Module
 
@@ -40,7 +40,7 @@ class CrossingState(NamedTuple):
     totals: np.ndarray               # (count, rep, crossing) this week, in `COUNTS` order
     seized_pure_by_site: np.ndarray  # (rep, site) this week
     detection: np.ndarray            # (week, rep, crossing) for a reference-size load
-    inspection_die: np.ndarray       # the inspection decision's die (`dice.py`)
+    inspection_keys: np.ndarray      # (rep, 2) the inspection decision's keys, drawn per load (`dice.roll`)
 
 
 CrossingResults = NamedTuple("CrossingResults", [(name, np.ndarray) for name in COUNTS])
@@ -56,7 +56,7 @@ class Crossing(Module):
         self.state = CrossingState(
             totals=np.zeros((len(COUNTS), self.n_reps, n_crossings)),
             seized_pure_by_site=np.zeros((self.n_reps, self.net.n_sites)),
-            detection=self.detection(np.arange(sim.calendar.n_weeks)), inspection_die=self.die("inspection"))
+            detection=self.detection(np.arange(sim.calendar.n_weeks)), inspection_keys=self.keys("inspection"))
         self.arrived = None     # this week's loads at the border (a LoadBatch) and which were seized, made by `step`
         self.seized = None
 
@@ -96,11 +96,13 @@ def crossing_step(week, p, st, queue, ledger, out, periods):
     arrived = queue_kernels.arrivals(queue, week)
     n = arrived.rep.size
     seized = np.empty(n, np.bool_)
+    die = new_die()
     for i in range(n):
         r = arrived.rep[i]
         size = (arrived.gross_kg[i] / REFERENCE_LOAD_KG) ** p.detection_size_elasticity[r]
         chance = min(st.detection[week, r, arrived.crossing[i]] * size, MAX_DETECTION)
-        seized[i] = uniform(st.inspection_die) < chance
+        roll(die, st.inspection_keys[r], arrived.ident[i])
+        seized[i] = uniform(die) < chance
     _record(week, st, arrived, seized, ledger, out, periods)
     return arrived, seized
 

@@ -17,7 +17,7 @@ import numba
 import numpy as np
 
 from fentflow.sim.curves import log_path
-from fentflow.sim.dice import poisson
+from fentflow.sim.dice import new_die, place_unit, poisson, roll
 from fentflow.sim.kernels import add_flow, set_stock
 from fentflow.sim.modules.base import Module
 
@@ -34,7 +34,7 @@ class DemandState(NamedTuple):
     enter: np.ndarray        # (rep,) weekly rate of entering it, before the treatment lever
     treatment: np.ndarray    # (week,) the treatment lever
     reversal: np.ndarray     # (week, rep) share of fatal overdoses reversed by naloxone
-    overdose_die: np.ndarray  # the overdose decision's die (`dice.py`)
+    overdose_keys: np.ndarray  # (rep, 2) the overdose decision's keys, drawn per (week, market) (`dice.roll`)
 
 
 class DemandResults(NamedTuple):
@@ -59,7 +59,7 @@ class Demand(Module):
             active=active, treated=treated, users=active + treated * self.par("moud_hazard_ratio"),
             tolerance=np.full_like(active, np.nan), deaths=np.zeros_like(active), leave=leave,
             enter=leave * self.moud_share / (1 - self.moud_share), treatment=sim.levers["treatment"],
-            reversal=self._reversal(np.arange(sim.calendar.n_weeks)[:, None]), overdose_die=self.die("overdose"))
+            reversal=self._reversal(np.arange(sim.calendar.n_weeks)[:, None]), overdose_keys=self.keys("overdose"))
 
     def declare_results(self) -> None:
         declare, markets = self.sim.results.declare, self.net.markets
@@ -84,6 +84,7 @@ class Demand(Module):
 def demand_step(week, p, st, consumed, potency, out, periods):
     """Treatment flows, then overdose deaths (Poisson) from exposure and potency over tolerance."""
     n_reps, n_markets = st.active.shape
+    die = new_die()
     for r in range(n_reps):
         enter = st.enter[r] * (1.0 + st.treatment[week])
         for m in range(n_markets):
@@ -94,7 +95,8 @@ def demand_step(week, p, st, consumed, potency, out, periods):
             hazard = p.overdose_hazard[r] * _exposure(p, st, r, m, consumed[r, m])
             hazard *= _potency_factor(p, st, r, m, potency[r, m])
             expected = st.users[r, m] * hazard * (1.0 - st.reversal[week, r])
-            st.deaths[r, m] = poisson(st.overdose_die, expected)
+            roll(die, st.overdose_keys[r], place_unit(week, m))
+            st.deaths[r, m] = poisson(die, expected)
     add_flow(out.deaths, week, st.deaths, periods)
     set_stock(out.people_active_use, week, st.active, periods)
     set_stock(out.people_in_treatment, week, st.treated, periods)
