@@ -6,10 +6,10 @@ import pytest
 
 from fentflow.errors import LedgerError
 from fentflow.policy.interventions import Intervention
-from fentflow.sim import compile_cache, dice
+from fentflow.sim import compile_cache, dice, load_kernels
 from fentflow.sim.engine import STEP_ORDER, Sim
 from fentflow.sim.modules.base import Module
-from fentflow.sim.rng import Streams
+from fentflow.sim.rng import decision_keys, die_words, generator_of
 
 LEVERS = (Intervention("port_inspection", "2019-03-01", "2019-12-31", 2.0),
           Intervention("precursor_control", "2019-06-01", "2020-03-31", 0.4),
@@ -96,7 +96,7 @@ def test_the_compiled_path_times_every_step_and_reports_progress():
     assert all(seconds > 0 for seconds in sim.timings.values())
 
 
-# Draws: the compiled kernels take exactly NumPy's numbers from each named stream ---------
+# Draws: the compiled kernels take exactly NumPy's numbers from each die ---------
 @numba.njit
 def _draws(die, lam, p, a, b, shape):
     n = lam.size
@@ -139,14 +139,46 @@ def test_dice_draw_what_numpy_draws_number_for_number():
     np.testing.assert_array_equal(die, dice.die_of(generator))   # and the stream ends where NumPy's does
 
 
-def test_a_stream_is_drawn_either_compiled_or_from_python():
-    streams = Streams(3)
-    streams.die("route")
-    streams("inspection")
-    with pytest.raises(ValueError, match="both"):
-        streams("route")
-    with pytest.raises(ValueError, match="both"):
-        streams.die("inspection")
+def test_a_keyed_die_draws_what_numpy_draws_from_the_same_state():
+    keys = decision_keys(9, "load size", [0, 41])
+    die = dice.new_die()
+    for key in keys:
+        for counter in (0, 1, load_kernels.load_unit(300, 7, 12), 2**62):
+            dice.roll(die, key, counter)
+            words = die_words(key, counter)
+            assert die.tolist() == words                       # the compiled hash is the documented one
+            generator = generator_of(words)
+            np.testing.assert_array_equal(_draws(die, np.full(50, 20.0), np.full(50, 0.2), np.full(50, 3.0),
+                                                 np.full(50, 12.0), np.full(50, 0.5)),
+                                          [generator.random(50), generator.standard_normal(50),
+                                           generator.standard_exponential(50), generator.poisson(np.full(50, 20.0)),
+                                           generator.geometric(np.full(50, 0.2)), generator.beta(3.0, 12.0, 50),
+                                           generator.standard_gamma(np.full(50, 0.5))])
+
+
+# Golden values: any change of a key, a die or a distribution changes these (and so every result).
+GOLDEN_KEY_WORDS = [[0x5DA549CE8236DC7A, 0xC6E5449F5F1CE244], [0x80256281ED3F33CE, 0x16B243B0AFDECE86]]
+GOLDEN_DRAWS = (0.5042768235745262, 0.5250746987064542, 44, 0.21553257333525588, 1)
+
+
+@numba.njit
+def _golden_draws(key):
+    die = dice.new_die()
+    dice.roll(die, key, dice.place_unit(700, 3))
+    u = dice.uniform(die)
+    dice.roll(die, key, load_kernels.load_unit(5, 2, 9))
+    z = dice.standard_normal(die)
+    k = dice.poisson(die, 37.5)
+    b = dice.beta(die, 4.0, 16.0)
+    g = dice.geometric(die, 0.25)
+    return u, z, k, b, g
+
+
+def test_draws_keep_their_golden_values():
+    """A new NumPy, numba or fentflow that changes any draw fails here, before it changes a result."""
+    keys = decision_keys(2026, "golden", [0, 17])
+    assert keys.tolist() == GOLDEN_KEY_WORDS
+    assert _golden_draws(keys[1]) == GOLDEN_DRAWS
 
 
 # The kernel cache ----------------------------------------------------------------------

@@ -83,13 +83,15 @@ def test_bad_dates_are_input_errors():
 
 
 # Random streams --------------------------------------------------------------------
-def test_streams_are_named_and_independent():
-    a, b = Streams(7), Streams(7)
-    first = a("inspection").random(3)
-    b("route").random(100)  # drawing from another decision does not shift this one
-    assert np.array_equal(first, b("inspection").random(3))
-    assert not np.array_equal(Streams(8)("inspection").random(3), first)
-    assert not np.array_equal(Streams(7)("route").random(3), first)
+def test_streams_are_keyed_by_seed_decision_and_global_replicate():
+    keys = Streams(7, [0, 5, 9]).keys("inspection")
+    assert keys.shape == (3, 2) and keys.dtype == np.uint64
+    np.testing.assert_array_equal(Streams(7, [9]).keys("inspection")[0], keys[2])   # position in the batch is no key
+    assert len({tuple(k) for k in keys}) == 3
+    assert not np.array_equal(Streams(8, [0, 5, 9]).keys("inspection"), keys)
+    assert not np.array_equal(Streams(7, [0, 5, 9]).keys("route"), keys)
+    first = Streams(7, [3, 4]).generator("census", 1).random(3)
+    assert np.array_equal(first, Streams(7, [4]).generator("census", 0).random(3))
 
 
 # Loads -----------------------------------------------------------------------------
