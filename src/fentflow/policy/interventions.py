@@ -1,18 +1,19 @@
 """Interventions: scenario levers with a time window, a strength and optional places.
 
-Each lever turns into a weekly multiplier (or additive share) that one process module reads.
-Strength semantics, per kind:
+Each lever turns into a weekly multiplier (or additive share) per target that one process
+module reads. Places are resolved by one rule (`places.py`): any place the world has, standing
+for the lever's targets it holds (default: all of them). Strength semantics, per kind:
 
-| kind | effect while active | strength range | places |
+| kind | effect while active | strength range | acts on |
 |---|---|---|---|
-| port_inspection | port-of-entry detection x (1 + s) | 0-10 | crossing ids or CBP units (default: all ports) |
-| between_enforcement | between-ports detection x (1 + s) | 0-10 | crossing ids or sector names (default: all sectors) |
-| precursor_control | precursor inflow x (1 - s), eroding as supply substitutes | 0-1 | - |
-| raids | raid rate x (1 + s) | 0-20 | - |
-| domestic_enforcement | domestic seizure rate x (1 + s) | 0-10 | - |
-| treatment | treatment entry rate x (1 + s) | 0-20 | - |
-| naloxone | share of fatal overdoses reversed + s x (what is left) | 0-1 | - |
-| potency_shock | mg per pill and powder purity x (1 + s) | -0.9-5 | - |
+| port_inspection | port-of-entry detection x (1 + s) | 0-10 | ports of entry |
+| between_enforcement | between-ports detection x (1 + s) | 0-10 | crossings between ports |
+| precursor_control | precursor inflow x (1 - s), eroding as supply substitutes | 0-1 | entry points |
+| raids | raid rate x (1 + s) | 0-20 | production sites |
+| domestic_enforcement | domestic seizure rate x (1 + s) | 0-10 | U.S. markets |
+| treatment | treatment entry rate x (1 + s) | 0-20 | U.S. markets |
+| naloxone | share of fatal overdoses reversed + s x (what is left) | 0-1 | U.S. markets |
+| potency_shock | mg per pill and powder purity x (1 + s) | -0.9-5 | - (national) |
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from fentflow.errors import InputError
+from fentflow.policy.places import TARGET, Places
 from fentflow.sim.calendar import Calendar
 
 STRENGTH_RANGE = {
@@ -34,7 +36,7 @@ STRENGTH_RANGE = {
     "naloxone": (0.0, 1.0),
     "potency_shock": (-0.9, 5.0),
 }
-PLACED_KINDS = ("port_inspection", "between_enforcement")
+PLACED_KINDS = tuple(TARGET)     # every lever but the national potency shock acts on places
 
 
 @dataclass(frozen=True)
@@ -54,19 +56,19 @@ class Intervention:
             raise InputError(f"strength {self.strength:g} outside [{lo:g}, {hi:g}] for {self.kind}",
                              field="strength")
         if self.places and self.kind not in PLACED_KINDS:
-            raise InputError(f"{self.kind} takes no places", field="places")
+            raise InputError(f"{self.kind} acts nationally and takes no places", field="places")
 
 
 class Levers:
-    """Weekly lever values for a simulation: `levers[kind]` is (week,) or (week, crossing)."""
+    """Weekly lever values for a simulation: `levers[kind]` is (week, target) for a placed kind
+    (`places.TARGET`: crossings, entry points, sites or markets), (week,) for the potency shock."""
 
-    def __init__(self, calendar: Calendar, crossings: list[str], units: list[str], is_port: np.ndarray,
-                 interventions: tuple[Intervention, ...] = ()):
+    def __init__(self, calendar: Calendar, net, interventions: tuple[Intervention, ...] = ()):
         self._calendar = calendar
-        self._crossings, self._units, self._is_port = crossings, units, is_port
+        self.places = Places.of(net)
         weeks = calendar.n_weeks
-        self._values = {kind: np.zeros((weeks, len(crossings))) if kind in PLACED_KINDS else np.zeros(weeks)
-                        for kind in STRENGTH_RANGE}
+        self._values = {kind: np.zeros((weeks, self.places.sizes[TARGET[kind]])) if kind in TARGET
+                        else np.zeros(weeks) for kind in STRENGTH_RANGE}
         for intervention in interventions:
             self._apply(intervention)
 
@@ -75,9 +77,8 @@ class Levers:
 
     def _apply(self, iv: Intervention) -> None:
         window = self._window(iv)
-        if iv.kind in PLACED_KINDS:
-            columns = self._places(iv)
-            self._values[iv.kind][np.ix_(window, columns)] += iv.strength
+        if iv.kind in TARGET:
+            self._values[iv.kind][np.ix_(window, self.places.resolve(iv.kind, iv.places))] += iv.strength
         else:
             self._values[iv.kind][window] += iv.strength
 
@@ -87,24 +88,6 @@ class Levers:
         if end < begin:
             raise InputError(f"window ends ({iv.end}) before it starts ({iv.start})", field="end")
         return np.flatnonzero((starts >= begin) & (starts <= end))
-
-    def _places(self, iv: Intervention) -> np.ndarray:
-        wanted_port = iv.kind == "port_inspection"
-        default = np.flatnonzero(self._is_port == wanted_port)
-        if not iv.places:
-            return default
-        allowed = set(default.tolist())
-        chosen = set()
-        for place in iv.places:
-            hits = {i for i, (c, u) in enumerate(zip(self._crossings, self._units)) if place in (c, u)}
-            if not hits:
-                raise InputError(f"unknown place '{place}' (use a crossing id or a CBP unit name)",
-                                 field="places")
-            if not hits & allowed:
-                wanted = "ports of entry" if wanted_port else "Border Patrol sectors (between ports)"
-                raise InputError(f"'{place}' is not among the {wanted} that {iv.kind} acts on", field="places")
-            chosen.update(hits & allowed)
-        return np.array(sorted(chosen), dtype=int)
 
 
 def _date(text: str, field_name: str) -> pd.Timestamp:

@@ -68,8 +68,7 @@ class Sim:
         self.replicate_ids = _replicate_ids(replicate_ids, self.n_reps)
         self.streams = Streams(self.seed, self.replicate_ids)
         self.net = network_of(self.world)
-        self.levers = Levers(self.calendar, self.net.crossings, self.net.crossing_unit,
-                             self.net.crossing_is_port, self.interventions)
+        self.levers = Levers(self.calendar, self.net, self.interventions)
         self.loads = LoadQueue(self.n_reps)
         self.ledger = Ledger(self.n_reps)
         self.results = Results(self.calendar, self.n_reps, resolution)

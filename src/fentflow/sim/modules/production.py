@@ -81,7 +81,7 @@ class Production(Module):
         weeks = np.arange(self.sim.calendar.n_weeks)
         supply = self.sim.modules["precursors"].supply_by_week                          # (week, rep)
         share = self.net.site_capacity_share
-        rate = self.par("raids_per_year")[None] / WEEKS_PER_YEAR * (1.0 + self.sim.levers["raids"][:, None, None])
+        rate = self.par("raids_per_year")[None] / WEEKS_PER_YEAR * (1.0 + self.sim.levers["raids"][:, None, :])
         potency = self.potency(weeks[:, None])
         return {"capacity": self.par("capacity_headroom")[None] * supply[:, :, None] * share,
                 "recovery": np.exp(-1.0 / self.pars["capacity_recovery_weeks"]),
