@@ -94,35 +94,6 @@ def choose_routes(reps, sites, u, weight, route_first, fraction):
     return route
 
 
-# Rows of `crossing_totals`' first result, the crossing step's recorded counts.
-CROSSING_COUNTS = ("attempts", "attempted_gross_kg", "attempted_pure_kg", "seizure_events",
-                   "seized_gross_kg", "seized_pure_kg", "seized_pills", "passed_pure_kg")
-
-
-@numba.njit(cache=True)
-def crossing_totals(reps, crossings, sites, gross, pure, pills, seized, totals, by_site):
-    """Fill `totals`, (count, rep, crossing) in `CROSSING_COUNTS` order, and `by_site`, seized pure kg by
-    (rep, site); returns seized pure kg by rep."""
-    totals[:] = 0.0
-    by_site[:] = 0.0
-    by_rep = np.zeros(by_site.shape[0])
-    for i in range(reps.size):
-        r, c = reps[i], crossings[i]
-        totals[0, r, c] += 1.0
-        totals[1, r, c] += gross[i]
-        totals[2, r, c] += pure[i]
-        if seized[i]:
-            totals[3, r, c] += 1.0
-            totals[4, r, c] += gross[i]
-            totals[5, r, c] += pure[i]
-            totals[6, r, c] += pills[i]
-            by_site[r, sites[i]] += pure[i]
-            by_rep[r] += pure[i]
-        else:
-            totals[7, r, c] += pure[i]
-    return by_rep
-
-
 @numba.njit(cache=True)
 def market_fields(reps, crossings, form, gross, pure, pills, mg_per_pill, seized, lethal_mg, n_reps, n_crossings):
     """What passed each crossing (the loads not `seized`), (rep, crossing, field) with the fields of

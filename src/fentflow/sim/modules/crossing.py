@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from fentflow.sim import load_kernels, queue_kernels
+from fentflow.sim import queue_kernels
 from fentflow.sim.curves import log_path
 from fentflow.sim.dice import new_die, roll, uniform
 from fentflow.sim.kernels import add_flow
@@ -31,9 +31,11 @@ COUNTS = {
     "seized_pills": ("pills", "pills seized"),
     "passed_pure_kg": ("pure kg", "fentanyl content that crossed"),
 }
-assert tuple(COUNTS) == load_kernels.CROSSING_COUNTS
-ATTEMPTED_GROSS, SEIZED_GROSS = 1, 4   # rows of the week's totals that adaptation reads
-assert (list(COUNTS)[ATTEMPTED_GROSS], list(COUNTS)[SEIZED_GROSS]) == ("attempted_gross_kg", "seized_gross_kg")
+# Rows of the week's totals, (count, rep, crossing): `COUNTS` is the one list, the kernels index it by name.
+ROW = {name: k for k, name in enumerate(COUNTS)}
+ATTEMPTS, ATTEMPTED_GROSS, ATTEMPTED_PURE = ROW["attempts"], ROW["attempted_gross_kg"], ROW["attempted_pure_kg"]
+EVENTS, SEIZED_GROSS, SEIZED_PURE = ROW["seizure_events"], ROW["seized_gross_kg"], ROW["seized_pure_kg"]
+SEIZED_PILLS, PASSED_PURE = ROW["seized_pills"], ROW["passed_pure_kg"]
 
 
 class CrossingState(NamedTuple):
@@ -109,9 +111,32 @@ def crossing_step(week, p, st, queue, ledger, out, periods):
 
 @numba.njit(cache=True)
 def _record(week, st, loads, seized, ledger, out, periods):
-    by_rep = load_kernels.crossing_totals(loads.rep, loads.crossing, loads.site, loads.gross_kg, loads.pure_kg,
-                                          loads.pills, seized, st.totals, st.seized_pure_by_site)
+    by_rep = _totals(loads, seized, st.totals, st.seized_pure_by_site)
     for r in range(by_rep.size):
         ledger.seized[r] += by_rep[r]
     for k, target in enumerate(out):
         add_flow(target, week, st.totals[k], periods)
+
+
+@numba.njit(cache=True)
+def _totals(loads, seized, totals, by_site):
+    """Fill `totals`, (count, rep, crossing), and `by_site`, seized pure kg by (rep, site), summing in
+    load order; returns seized pure kg by rep."""
+    totals[:] = 0.0
+    by_site[:] = 0.0
+    by_rep = np.zeros(by_site.shape[0])
+    for i in range(loads.rep.size):
+        r, c, gross, pure = loads.rep[i], loads.crossing[i], loads.gross_kg[i], loads.pure_kg[i]
+        totals[ATTEMPTS, r, c] += 1.0
+        totals[ATTEMPTED_GROSS, r, c] += gross
+        totals[ATTEMPTED_PURE, r, c] += pure
+        if seized[i]:
+            totals[EVENTS, r, c] += 1.0
+            totals[SEIZED_GROSS, r, c] += gross
+            totals[SEIZED_PURE, r, c] += pure
+            totals[SEIZED_PILLS, r, c] += loads.pills[i]
+            by_site[r, loads.site[i]] += pure
+            by_rep[r] += pure
+        else:
+            totals[PASSED_PURE, r, c] += pure
+    return by_rep
