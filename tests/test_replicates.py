@@ -67,7 +67,7 @@ class NewLoads(Module):
         self.rows = []
 
     def step(self, week):
-        loads = self.sim.modules["production"].new_loads
+        loads = self.sim.handoff.new_loads
         content = np.divide(loads.pure_kg, loads.gross_kg)
         self.rows.append(pd.DataFrame({"ident": loads.ident, "form": loads.form, "mg": loads.mg_per_pill,
                                        "content": content}))

@@ -74,10 +74,11 @@ def test_every_array_the_kernels_take_is_c_contiguous():
     assert odd == []
 
 
-def test_a_replaced_step_method_takes_the_stepwise_path():
-    sim = _sim()
-    sim.modules["market"].step = lambda week: None
-    assert not sim.compiled
+def test_the_compiled_steps_keep_the_order_the_week_wires():
+    with pytest.raises(ValueError, match="in the order the week wires them"):
+        _sim(steps=(STEP_ORDER[1], STEP_ORDER[0], *STEP_ORDER[2:]))
+    with pytest.raises(ValueError, match="once each"):
+        _sim(steps=STEP_ORDER[:-1])
 
 
 def test_the_compiled_path_checks_the_mass_balance():

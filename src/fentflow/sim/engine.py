@@ -3,12 +3,12 @@
     for each week:  1 precursors  2 production  3 transport  4 crossing  5 distribution
                     6 market  7 demand  8 adaptation  9 violence  -> ledger check
 
-The order is data (`STEP_ORDER`): print `ff.Sim.describe_steps()` to read it, pass
-`steps=` to insert or replace a module. Each step is timed (`sim.timings`).
+The week is wired once, in `fused.py` (`fused.run_weeks`, with its modules in `fused.MODULES`):
+print `ff.Sim.describe_steps()` to read the order, pass `steps=` to insert plain-Python
+modules between the compiled steps. Each step is timed (`sim.timings`).
 
-Every module's week is one compiled kernel. In the standard order a whole run is one
-compiled loop (`fused.py`, the fast path); with any other order, or when stepping by hand
-(`sim.step(week)`), the modules' `step` methods run week by week, with the same results.
+A run with the standard steps is one compiled call; stepping by hand (`sim.step(week)`) or
+with Python modules inserted runs the same compiled week in segments, with the same results.
 """
 from __future__ import annotations
 
@@ -18,20 +18,13 @@ import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 
+import numpy as np
+
 from fentflow.policy.interventions import Intervention, Levers
 from fentflow.sim import fused
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START, Calendar
 from fentflow.sim.ledger import Ledger
-from fentflow.sim.modules.adaptation import Adaptation
 from fentflow.sim.modules.base import Module
-from fentflow.sim.modules.crossing import Crossing
-from fentflow.sim.modules.demand import Demand
-from fentflow.sim.modules.distribution import Distribution
-from fentflow.sim.modules.market import Market
-from fentflow.sim.modules.precursors import Precursors
-from fentflow.sim.modules.production import Production
-from fentflow.sim.modules.transport import Transport
-from fentflow.sim.modules.violence import Violence
 from fentflow.sim.network import network_of
 from fentflow.sim.pars import Pars
 from fentflow.sim.queue import LoadQueue
@@ -42,19 +35,18 @@ log = logging.getLogger(__name__)
 
 PROGRESS_WEEKS = 26   # with a progress callback, the compiled loop reports every half year
 
-STEP_ORDER: tuple[type[Module], ...] = (
-    Precursors, Production, Transport, Crossing, Distribution, Market, Demand, Adaptation, Violence,
-)
+STEP_ORDER: tuple[type[Module], ...] = fused.MODULES
 
 
 class Sim:
     def __init__(self, world=None, pars: Pars | Mapping | None = None, *, start: str = DEFAULT_START,
                  end: str = DEFAULT_END, seed: int = 0, interventions: Sequence[Intervention] = (),
-                 resolution: str = "week", steps: Sequence[type[Module]] = STEP_ORDER,
-                 replicate_ids: Sequence[int] | None = None):
+                 resolution: str = "week", steps: Sequence[type[Module]] | None = None,
+                 replicate_ids: Sequence[int] | None = None, week: fused.Week = fused.STANDARD):
         """`replicate_ids`: the global index of each replicate (its run number in an ensemble; default
         0..n-1). A replicate's random numbers follow its index, never its position in this batch, so
-        replicate k gives the same results alone or beside any others."""
+        replicate k gives the same results alone or beside any others. `steps`: the week's compiled
+        modules in their order, with plain-Python modules inserted anywhere (default: `week.modules`)."""
         if world is None:
             from fentflow.world import World  # the world package imports nothing from sim
             world = World.load()
@@ -72,10 +64,15 @@ class Sim:
         self.loads = LoadQueue(self.n_reps)
         self.ledger = Ledger(self.n_reps)
         self.results = Results(self.calendar, self.n_reps, resolution)
+        self.week_wiring = week
+        steps = tuple(week.modules if steps is None else steps)
+        _check_order(steps, week)
         self.modules: dict[str, Module] = {}
         for cls in steps:
             module = cls(self)
             self.modules[module.name] = module
+        self.handoff = fused.new_handoff(self.loads.arrays)
+        self._plan = _plan(list(self.modules.values()), week)
         for module in self.modules.values():
             module.declare_results()
         self.timings = {name: 0.0 for name in [*self.modules, "ledger"]}
@@ -88,15 +85,20 @@ class Sim:
 
     @property
     def compiled(self) -> bool:
-        """Whether `run` takes the fast path: the standard modules, in the standard order, steps untouched."""
-        standard = tuple(type(module) for module in self.modules.values()) == STEP_ORDER
-        return standard and not any("step" in vars(module) for module in self.modules.values())
+        """Whether `run` takes the fast path: the week's compiled steps only, the whole run in one call."""
+        return len(self._plan) == 1
 
     def run(self, progress: Callable[[int], None] | None = None) -> Results:
         """Run every week from the first; `progress(week)` is called as weeks complete."""
         log.info("running %d weeks x %d replicates (seed %d)", self.calendar.n_weeks, self.n_reps, self.seed)
         if self.compiled:
-            self._run_compiled(progress)
+            n_weeks = self.calendar.n_weeks
+            chunk = PROGRESS_WEEKS if progress else n_weeks
+            for first in range(0, n_weeks, chunk):
+                stop = min(first + chunk, n_weeks)
+                self._run_segment(first, stop, 0, self.week_wiring.n_steps)
+                if progress:
+                    progress(stop - 1)
             return self.results
         for week in range(self.calendar.n_weeks):
             self.step(week)
@@ -104,40 +106,60 @@ class Sim:
                 progress(week)
         return self.results
 
-    def _run_compiled(self, progress: Callable[[int], None] | None) -> None:
-        n_weeks = self.calendar.n_weeks
-        chunk = PROGRESS_WEEKS if progress else n_weeks
-        states = fused.compiled_states(self.modules)
-        outs = tuple(m.results(m.outputs) for m in self.modules.values() if m.outputs is not None)
-        ticks = fused.new_ticks()
-        began, began_ticks = time.perf_counter(), fused.now()
-        for first in range(0, n_weeks, chunk):
-            stop = min(first + chunk, n_weeks)
-            self.loads.arrays, week, rep = fused.run_weeks(first, stop, self.par_columns, self.results.periods,
-                                                           self.ledger.arrays, self.loads.arrays, states, outs, ticks)
-            self.week = stop - 1 if week < 0 else week
-            if week >= 0:
-                self._add_timings(ticks, began, began_ticks)
-                self.ledger.fail(week, str(self.calendar.week_start[week].date()), rep, self.replicate_ids[rep])
-            if progress:
-                progress(stop - 1)
-        self._add_timings(ticks, began, began_ticks)
-
-    def _add_timings(self, ticks, began: float, began_ticks: int) -> None:
-        """Cycles per step to seconds, at the rate the counter ran over the whole call."""
-        seconds_per_tick = (time.perf_counter() - began) / max(fused.now() - began_ticks, 1)
-        for name, count in zip([*self.modules, "ledger"], ticks):
-            self.timings[name] += count * seconds_per_tick
-
     def step(self, week: int) -> None:
-        self.week = week
-        for name, module in self.modules.items():
-            began = time.perf_counter()
-            module.step(week)
-            self.timings[name] += time.perf_counter() - began
-        began = time.perf_counter()
-        self.ledger.check(week, str(self.calendar.week_start[week].date()), self.replicate_ids)
-        self.timings["ledger"] += time.perf_counter() - began
+        """One week: the compiled week's segments, with any Python modules between them."""
+        for item in self._plan:
+            if isinstance(item, Module):
+                self.week = week
+                began = time.perf_counter()
+                item.step(week)
+                self.timings[item.name] += time.perf_counter() - began
+            else:
+                self._run_segment(week, week + 1, *item)
+
+    def _run_segment(self, first: int, stop: int, lo: int, hi: int) -> None:
+        """Steps lo..hi-1 of the compiled week for weeks first..stop-1; a broken balance raises LedgerError."""
+        compiled = [m for m in self.modules.values() if type(m) in self.week_wiring.modules]
+        states = tuple(m.state for m in compiled)
+        outs = tuple(m.results(m.outputs) for m in compiled if m.outputs is not None)
+        ticks = np.zeros(self.week_wiring.n_steps + 1, np.int64)
+        began, began_ticks = time.perf_counter(), fused.now()
+        hand = self.handoff._replace(queue=self.loads.arrays)
+        hand, week, rep = self.week_wiring.run(first, stop, lo, hi, self.par_columns, self.results.periods,
+                                               self.ledger.arrays, hand, states, outs, ticks)
+        self.handoff, self.loads.arrays = hand, hand.queue
+        self.week = stop - 1 if week < 0 else week
+        seconds_per_tick = (time.perf_counter() - began) / max(fused.now() - began_ticks, 1)
+        for name, count in zip([m.name for m in compiled] + ["ledger"], ticks):
+            self.timings[name] += count * seconds_per_tick
+        if week >= 0:
+            held = dict(zip(fused.STOCKS, self.week_wiring.stocks(states, hand.queue)))
+            self.ledger.fail(week, str(self.calendar.week_start[week].date()), rep, self.replicate_ids[rep], held)
+
+
+def _check_order(steps: Sequence[type[Module]], week: fused.Week) -> None:
+    """The compiled modules run in the order the week wires them; Python modules may go anywhere."""
+    compiled = tuple(cls for cls in steps if cls in week.modules)
+    if compiled != week.modules:
+        names = ", ".join(cls.name for cls in week.modules)
+        raise ValueError(f"steps must hold the compiled modules once each, in the order the week wires them "
+                         f"({names}); insert plain-Python modules between them")
+
+
+def _plan(modules: list[Module], week: fused.Week) -> list:
+    """The week as segments of compiled steps (lo, hi) and the Python modules between them."""
+    plan, lo, k = [], 0, 0
+    for module in modules:
+        if type(module) in week.modules:
+            k += 1
+            continue
+        if k > lo:
+            plan.append((lo, k))
+            lo = k
+        plan.append(module)
+    if lo < week.n_steps or not plan:
+        plan.append((lo, week.n_steps))
+    return plan
 
 
 def _replicate_ids(ids: Sequence[int] | None, n_reps: int) -> tuple[int, ...]:

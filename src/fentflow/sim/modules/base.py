@@ -1,9 +1,11 @@
-"""The module contract: declare results, then `step(week)`.
+"""The module contract: build a state, declare results; a Python module also has `step(week)`.
 
-A module's state lives in the arrays of its `state` (a NamedTuple), which its compiled step
-kernel updates in place; the arrays read as attributes too (`production.produced`). A
-module written in plain Python (inserted with `Sim(steps=...)`) can keep its state however
-it likes and `record` its results.
+A compiled module's state lives in the arrays of its `state` (a NamedTuple), which its step
+kernel updates in place; the arrays read as attributes too (`production.produced`). Its
+kernel is called from the one wired week (`fused.run_weeks`), never from the module. A
+module written in plain Python (inserted with `Sim(steps=...)`) has a `step(week)`, can keep
+its state however it likes, reads the others' states and this week's loads
+(`sim.handoff`) and `record`s its results.
 """
 from __future__ import annotations
 
@@ -36,7 +38,8 @@ class Module:
         """Declare this module's results on `self.sim.results` (default: none)."""
 
     def step(self, week: int) -> None:
-        raise NotImplementedError
+        """A plain-Python module's week (compiled modules run in `fused.run_weeks` instead)."""
+        raise NotImplementedError(f"{type(self).__name__} has no Python step")
 
     # Small shared helpers -------------------------------------------------------------
     def par(self, name: str) -> np.ndarray:

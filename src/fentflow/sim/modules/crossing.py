@@ -59,8 +59,6 @@ class Crossing(Module):
             totals=np.zeros((len(COUNTS), self.n_reps, n_crossings)),
             seized_pure_by_site=np.zeros((self.n_reps, self.net.n_sites)),
             detection=self.detection(np.arange(sim.calendar.n_weeks)), inspection_keys=self.keys("inspection"))
-        self.arrived = None     # this week's loads at the border (a LoadBatch) and which were seized, made by `step`
-        self.seized = None
 
     @property
     def attempted_gross(self) -> np.ndarray:
@@ -85,12 +83,6 @@ class Crossing(Module):
         boost = np.where(self.net.crossing_is_port, levers["port_inspection"][week],
                          levers["between_enforcement"][week])
         return base * (1.0 + boost)[..., None, :]
-
-    def step(self, week: int) -> None:
-        self.arrived, self.seized = crossing_step(week, self.sim.par_columns, self.state, self.sim.loads.arrays,
-                                                  self.sim.ledger.arrays, self.results(self.outputs),
-                                                  self.sim.results.periods)
-
 
 @numba.njit(cache=True)
 def crossing_step(week, p, st, queue, ledger, out, periods):

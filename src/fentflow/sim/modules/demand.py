@@ -69,11 +69,6 @@ class Demand(Module):
         declare("people_active_use", "persons", "stock", "market", markets, "people with OUD not in treatment")
         declare("people_in_treatment", "persons", "stock", "market", markets, "people with OUD on MOUD")
 
-    def step(self, week: int) -> None:
-        market = self.sim.modules["market"]
-        demand_step(week, self.sim.par_columns, self.state, market.consumed, market.potency,
-                    self.results(self.outputs), self.sim.results.periods)
-
     def _reversal(self, week) -> np.ndarray:
         """Share of fatal overdoses reversed before the lever, (rep,); (week, rep) for a (week, 1) array of weeks."""
         year = self.sim.calendar.decimal_year[week]

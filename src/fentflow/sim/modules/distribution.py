@@ -61,12 +61,6 @@ class Distribution(Module):
         declare("domestic_seized_powder_gross_kg", "gross kg", "flow", "market", markets,
                 "domestic seizures of powder, gross")
 
-    def step(self, week: int) -> None:
-        crossing = self.sim.modules["crossing"]
-        distribution_step(week, self.sim.par_columns, self.state, crossing.arrived, crossing.seized,
-                          self.sim.ledger.arrays, self.results(self.outputs), self.sim.results.periods)
-
-
 @numba.njit(cache=True)
 def distribution_step(week, p, st, arrived, seized_at_border, ledger, out, periods):
     """Spread what crossed (the arrivals not seized) over the markets; domestic enforcement seizes a share."""

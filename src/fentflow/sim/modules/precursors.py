@@ -73,13 +73,6 @@ class Precursors(Module):
         mid, rate = self.pars["supply_midyear"], self.pars["supply_growth_rate"]
         return self.pars["supply_kg_week_2023"] * logistic(year, mid, rate) / logistic(2023.5, mid, rate)
 
-    def step(self, week: int) -> None:
-        modules = self.sim.modules
-        precursors_step(week, self.sim.par_columns, self.state, modules["market"].price_index,
-                        modules["adaptation"].site_appeal, self.sim.ledger.arrays, self.results(self.outputs),
-                        self.sim.results.periods)
-
-
 @numba.njit(cache=True)
 def precursors_step(week, p, st, price_index, site_appeal, ledger, out, periods):
     """Inflow by entry point after the price response and controls; port seizures; routing to sites."""

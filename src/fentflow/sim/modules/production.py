@@ -65,8 +65,6 @@ class Production(Module):
             *(np.zeros(shape) for _ in range(7)), **inputs,
             raid_keys=self.keys("raid"), count_keys=self.keys("load count"), form_keys=self.keys("pill or powder"),
             size_keys=self.keys("load size"), mg_keys=self.keys("mg per pill"), purity_keys=self.keys("powder purity"))
-        self.new_loads = None      # this week's loads (a LoadBatch), made by `step`
-        sim.ledger.register_stock("site stock", lambda: (self.precursor_stock + self.product_stock).sum(axis=1))
 
     def declare_results(self) -> None:
         sites = self.net.sites
@@ -88,11 +86,6 @@ class Production(Module):
                 "raid_chance": np.clip(rate * share[None, None, :], 0.0, 1.0),
                 "pill_share": potency["pill_share"], "mg_median": potency["mg_median"], "purity": potency["purity"],
                 "mean_pure": self._mean_pure_per_load(potency)}
-
-    def step(self, week: int) -> None:
-        self.new_loads = production_step(week, self.sim.par_columns, self.state,
-                                         self.sim.modules["precursors"].delivered, self.sim.ledger.arrays,
-                                         self.results(self.outputs), self.sim.results.periods)
 
     def potency(self, week) -> dict[str, np.ndarray]:
         """Median mg per pill, mean powder purity and pill share this week, (rep,) each.

@@ -66,21 +66,12 @@ class Transport(Module):
             **_sparse_rows(net.route_states),
             route_keys=self.keys("route"), interdiction_keys=self.keys("mexico interdiction"),
             staging_keys=self.keys("staging"))
-        sim.ledger.register_stock("in transit", lambda: sim.loads.pure_in_transit.copy())
 
     def declare_results(self) -> None:
         declare = self.sim.results.declare
         declare("dispatched_kg", "pure kg", "flow", "site", self.net.sites, "product leaving sites for the border")
         declare("mexico_seized_kg", "pure kg", "flow", "site", self.net.sites,
                 "loads intercepted in Mexico on the way north, by site of origin")
-
-    def step(self, week: int) -> None:
-        modules = self.sim.modules
-        self.sim.loads.arrays = transport_step(
-            week, self.sim.par_columns, self.state, modules["production"].new_loads,
-            modules["adaptation"].crossing_loss, self.sim.loads.arrays, self.sim.ledger.arrays,
-            self.results(self.outputs), self.sim.results.periods)
-
 
 def _sparse_rows(route_states: np.ndarray) -> dict[str, np.ndarray]:
     routes, states = np.nonzero(route_states)

@@ -57,13 +57,6 @@ class Violence(Module):
                 "fentanyl entering, produced in or passing through the state")
         declare("conflict_index", "pure t/yr", "stock", "state", states, "rivalry x remembered flow")
 
-    def step(self, week: int) -> None:
-        modules = self.sim.modules
-        violence_step(week, self.sim.par_columns, self.state, modules["precursors"].inflow_by_state,
-                      modules["production"].produced, modules["transport"].transit_by_state,
-                      self.results(self.outputs), self.sim.results.periods)
-
-
 @numba.njit(cache=True)
 def violence_step(week, p, st, inflow_by_state, produced, transit_by_state, out, periods):
     """Flows through each state, remembered over a quarter, meet rivalry: homicides drawn (Poisson)."""
