@@ -1,13 +1,16 @@
 """The compiled engine: the fused run loop agrees with stepping week by week, draws follow NumPy,
 the kernel cache follows its sources, and the fast path still checks and times every step."""
+from typing import NamedTuple
+
 import numba
 import numpy as np
 import pytest
 
 from fentflow.errors import LedgerError
 from fentflow.policy.interventions import Intervention
-from fentflow.sim import compile_cache, dice, load_kernels
+from fentflow.sim import compile_cache, dice, fused, load_kernels
 from fentflow.sim.engine import STEP_ORDER, Sim
+from fentflow.sim.kernels import add_flow
 from fentflow.sim.modules.base import Module
 from fentflow.sim.rng import decision_keys, die_words, generator_of
 
@@ -61,6 +64,65 @@ def test_a_python_module_in_the_order_runs_stepwise_with_the_same_results():
     assert custom.results["loads_on_road"][-1, 0, 0] == standard.loads.count > 0
     for name in standard.results.data:
         np.testing.assert_array_equal(custom.results[name], standard.results[name], err_msg=name)
+
+
+# Adding a compiled module: its own file (here: the class, state, results and kernel below) and the
+# one place that wires the week (here: `week_with_tally`, passed as `Sim(week=...)`). Nothing else.
+class TallyState(NamedTuple):
+    arrivals: np.ndarray          # (rep,) loads that reached the border so far
+
+
+class TallyResults(NamedTuple):
+    border_arrivals: np.ndarray
+
+
+class Tally(Module):
+    """A trivial compiled module: counts the loads reaching the border."""
+    name = "tally"
+    outputs = TallyResults
+
+    def __init__(self, sim):
+        super().__init__(sim)
+        self.state = TallyState(np.zeros(self.n_reps))
+
+    def declare_results(self):
+        self.sim.results.declare("border_arrivals", "loads", "flow", "national")
+
+
+@numba.njit(cache=True)
+def tally_step(week, st, arrived, out, periods):
+    counts = np.zeros((st.arrivals.size, 1))
+    for i in range(arrived.rep.size):
+        counts[arrived.rep[i], 0] += 1.0
+    for r in range(st.arrivals.size):
+        st.arrivals[r] += counts[r, 0]
+    add_flow(out.border_arrivals, week, counts, periods)
+
+
+@numba.njit(cache=True)
+def week_with_tally(first, stop, lo, hi, p, periods, ledger, hand, states, outs, ticks):
+    """The standard week (nine steps, eight of them with results), then the tally as step 10."""
+    for week in range(first, stop):
+        hand, broken, rep = fused.run_weeks(week, week + 1, lo, min(hi, 9), p, periods, ledger, hand, states[:9],
+                                            outs[:8], ticks)
+        if broken >= 0:
+            return hand, broken, rep
+        if lo <= 9 < hi:
+            tally_step(week, states[9], hand.arrived, outs[8], periods)
+    return hand, -1, -1
+
+
+def test_a_compiled_module_is_added_by_its_file_and_the_week_that_wires_it():
+    week = fused.Week((*fused.MODULES, Tally), week_with_tally, fused.stocks)
+    tallied, standard = _sim(week=week), _sim()
+    assert tallied.compiled
+    tallied.run(), standard.run()
+    arrivals = tallied.results["border_arrivals"]
+    assert arrivals.sum() == standard.results["attempts"].sum() == tallied.modules["tally"].arrivals.sum() > 0
+    for name in standard.results.data:
+        np.testing.assert_array_equal(tallied.results[name], standard.results[name], err_msg=name)
+    stepped = _stepped(_sim(week=week))
+    np.testing.assert_array_equal(stepped.results["border_arrivals"], arrivals)
 
 
 def test_every_array_the_kernels_take_is_c_contiguous():
