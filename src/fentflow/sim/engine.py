@@ -92,19 +92,23 @@ class Sim:
         """Run every week from the first; `progress(week)` is called as weeks complete."""
         log.info("running %d weeks x %d replicates (seed %d)", self.calendar.n_weeks, self.n_reps, self.seed)
         if self.compiled:
-            n_weeks = self.calendar.n_weeks
-            chunk = PROGRESS_WEEKS if progress else n_weeks
-            for first in range(0, n_weeks, chunk):
-                stop = min(first + chunk, n_weeks)
-                self._run_segment(first, stop, 0, self.week_wiring.n_steps)
-                if progress:
-                    progress(stop - 1)
+            self._run_compiled(progress)
             return self.results
         for week in range(self.calendar.n_weeks):
             self.step(week)
             if progress:
                 progress(week)
         return self.results
+
+    def _run_compiled(self, progress: Callable[[int], None] | None) -> None:
+        """The whole week in one call per chunk of weeks (one chunk without a progress callback)."""
+        n_weeks = self.calendar.n_weeks
+        chunk = PROGRESS_WEEKS if progress else n_weeks
+        for first in range(0, n_weeks, chunk):
+            stop = min(first + chunk, n_weeks)
+            self._run_segment(first, stop, 0, self.week_wiring.n_steps)
+            if progress:
+                progress(stop - 1)
 
     def step(self, week: int) -> None:
         """One week: the compiled week's segments, with any Python modules between them."""
