@@ -29,7 +29,7 @@ from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
 
 DEFAULT_RUNS = 20
 DEFAULT_BLOCK_SIZE = 10
-MODEL_CODE = ("sim", "policy/interventions.py")    # the code whose changes make stored runs stale
+MODEL_CODE = ("sim", "policy/interventions.py", "policy/places.py")    # code whose changes make stored runs stale
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ with Python modules inserted runs the same compiled week in segments, with the s
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import sys
@@ -121,11 +122,16 @@ class Sim:
             else:
                 self._run_segment(week, week + 1, *item)
 
+    @functools.cached_property
+    def _compiled_parts(self) -> tuple[list[Module], tuple, tuple]:
+        """The compiled modules, their states and their result arrays, in step order, as the week takes them."""
+        compiled = [m for m in self.modules.values() if type(m) in self.week_wiring.modules]
+        return (compiled, tuple(m.state for m in compiled),
+                tuple(m.results(m.outputs) for m in compiled if m.outputs is not None))
+
     def _run_segment(self, first: int, stop: int, lo: int, hi: int) -> None:
         """Steps lo..hi-1 of the compiled week for weeks first..stop-1; a broken balance raises LedgerError."""
-        compiled = [m for m in self.modules.values() if type(m) in self.week_wiring.modules]
-        states = tuple(m.state for m in compiled)
-        outs = tuple(m.results(m.outputs) for m in compiled if m.outputs is not None)
+        compiled, states, outs = self._compiled_parts
         ticks = np.zeros(self.week_wiring.n_steps + 1, np.int64)
         began, began_ticks = time.perf_counter(), fused.now()
         hand = self.handoff._replace(queue=self.loads.arrays)
