@@ -4,7 +4,9 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from typer.testing import CliRunner
 
+from fentflow.cli import app
 from fentflow.policy.interventions import Intervention
 from fentflow.sim.engine import STEP_ORDER, Sim
 from fentflow.sim.modules.base import Module
@@ -56,6 +58,20 @@ def test_every_output_table_of_a_replicate_is_the_same_alone_and_in_any_batch(ba
 def test_replicates_of_a_batch_differ(batches):
     deaths = batches[(0, 1, 2, 3)]["observables/national_annual.parquet"]
     assert deaths.groupby("replicate")["deaths"].sum().nunique() == 4
+
+
+def test_the_cli_gives_replicate_0_of_a_batch_as_the_run_alone(tmp_path):
+    """`fentflow run --replicates 4` and `--replicates 1`: replicate 0's tables are the same, bit for bit."""
+    runs = {}
+    for n in (4, 1):
+        out = tmp_path / f"r{n}"
+        result = CliRunner().invoke(app, ["run", "--parameters", "defaults", "--seed", "11", "--replicates", str(n),
+                                          "--start", "2019-01-01", "--end", "2019-12-31", "--quiet", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        runs[n] = _tables(out)
+    for name, table in runs[1].items():
+        pd.testing.assert_frame_equal(_of_replicate(runs[4][name], 0), _of_replicate(table, 0), check_exact=True,
+                                      obj=name)
 
 
 class NewLoads(Module):
