@@ -262,6 +262,10 @@ def test_kernel_cache_is_emptied_when_the_sources_change(tmp_path):
     cached.write_text("machine code")
     (tmp_path / "units.py").write_text("WEEKS_PER_YEAR = 52.0\n")   # constants the kernels compile in
     assert compile_cache.refresh(root, stamp) and not cached.exists()
+    cached.write_text("machine code")
+    (root / "data").mkdir()
+    (root / "data" / "ziggurat.npz").write_bytes(b"tables")            # tables the kernels compile in
+    assert compile_cache.refresh(root, stamp) and not cached.exists()
 
 
 def test_a_fresh_cache_is_reported_as_not_compiled(tmp_path, monkeypatch):
