@@ -187,7 +187,7 @@ def test_the_command_reports_bad_input_in_one_line():
 
 
 def test_an_unreachable_scheduler_is_an_input_error(tmp_path, monkeypatch):
-    monkeypatch.setattr("fentflow.calibrate.executor.CONNECT_TIMEOUT", "2s")
+    monkeypatch.setattr("fentflow.ensemble.execute.CONNECT_TIMEOUT", "2s")
     result = CliRunner().invoke(_app(), ["calibrate", "--budget", "tiny", "--scheduler", "tcp://127.0.0.1:9",
                                          "--out", str(tmp_path), "--quiet"])
     assert result.exit_code == 2

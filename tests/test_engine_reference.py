@@ -1,6 +1,7 @@
 """The engine gives the numbers it gave before: every result of a short two-replicate run with
-every lever, against `tests/data/engine_reference.npz` (made by the pure-NumPy engine before
-the step kernels were compiled; `scripts/make_engine_reference.py` says when to remake it)."""
+every lever, against `tests/data/engine_reference.npz` (remade when draws became keyed per
+replicate, after `scripts/engine_equivalence.py` showed the new engine equals the old in
+distribution; `scripts/make_engine_reference.py` says when to remake it)."""
 import runpy
 from pathlib import Path
 

@@ -84,7 +84,7 @@ def test_places_are_checked_against_the_world(net):
     with pytest.raises(InputError, match="unknown place 'Atlantis'"):
         check_scenario(unknown, net, DEFAULT_START, DEFAULT_END)
     wrong_kind = parse_scenario(GOOD.replace("San Diego Field Office", "Tucson Sector"))
-    with pytest.raises(InputError, match="not among the ports of entry"):
+    with pytest.raises(InputError, match=r"acts on ports of entry, and 'Tucson Sector' \(a Border Patrol sector\)"):
         check_scenario(wrong_kind, net, DEFAULT_START, DEFAULT_END)
     assert parse_scenario(GOOD.replace("San Diego Field Office", "2504")).interventions[0].places == ("2504",)
 

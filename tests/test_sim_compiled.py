@@ -1,15 +1,18 @@
 """The compiled engine: the fused run loop agrees with stepping week by week, draws follow NumPy,
 the kernel cache follows its sources, and the fast path still checks and times every step."""
+from typing import NamedTuple
+
 import numba
 import numpy as np
 import pytest
 
 from fentflow.errors import LedgerError
 from fentflow.policy.interventions import Intervention
-from fentflow.sim import compile_cache, dice
+from fentflow.sim import compile_cache, dice, fused, load_kernels
 from fentflow.sim.engine import STEP_ORDER, Sim
+from fentflow.sim.kernels import add_flow
 from fentflow.sim.modules.base import Module
-from fentflow.sim.rng import Streams
+from fentflow.sim.rng import decision_keys, die_words, generator_of
 
 LEVERS = (Intervention("port_inspection", "2019-03-01", "2019-12-31", 2.0),
           Intervention("precursor_control", "2019-06-01", "2020-03-31", 0.4),
@@ -65,6 +68,65 @@ def test_a_python_module_in_the_order_runs_stepwise_with_the_same_results():
         np.testing.assert_array_equal(custom.results[name], standard.results[name], err_msg=name)
 
 
+# Adding a compiled module: its own file (here: the class, state, results and kernel below) and the
+# one place that wires the week (here: `week_with_tally`, passed as `Sim(week=...)`). Nothing else.
+class TallyState(NamedTuple):
+    arrivals: np.ndarray          # (rep,) loads that reached the border so far
+
+
+class TallyResults(NamedTuple):
+    border_arrivals: np.ndarray
+
+
+class Tally(Module):
+    """A trivial compiled module: counts the loads reaching the border."""
+    name = "tally"
+    outputs = TallyResults
+
+    def __init__(self, sim):
+        super().__init__(sim)
+        self.state = TallyState(np.zeros(self.n_reps))
+
+    def declare_results(self):
+        self.sim.results.declare("border_arrivals", "loads", "flow", "national")
+
+
+@numba.njit(cache=True)
+def tally_step(week, st, arrived, out, periods):
+    counts = np.zeros((st.arrivals.size, 1))
+    for i in range(arrived.rep.size):
+        counts[arrived.rep[i], 0] += 1.0
+    for r in range(st.arrivals.size):
+        st.arrivals[r] += counts[r, 0]
+    add_flow(out.border_arrivals, week, counts, periods)
+
+
+@numba.njit(cache=True)
+def week_with_tally(first, stop, lo, hi, p, periods, ledger, hand, states, outs, ticks):
+    """The standard week (nine steps, eight of them with results), then the tally as step 10."""
+    for week in range(first, stop):
+        hand, broken, rep = fused.run_weeks(week, week + 1, lo, min(hi, 9), p, periods, ledger, hand, states[:9],
+                                            outs[:8], ticks)
+        if broken >= 0:
+            return hand, broken, rep
+        if lo <= 9 < hi:
+            tally_step(week, states[9], hand.arrived, outs[8], periods)
+    return hand, -1, -1
+
+
+def test_a_compiled_module_is_added_by_its_file_and_the_week_that_wires_it():
+    week = fused.Week((*fused.MODULES, Tally), week_with_tally, fused.stocks)
+    tallied, standard = _sim(week=week), _sim()
+    assert tallied.compiled
+    tallied.run(), standard.run()
+    arrivals = tallied.results["border_arrivals"]
+    assert arrivals.sum() == standard.results["attempts"].sum() == tallied.modules["tally"].arrivals.sum() > 0
+    for name in standard.results.data:
+        np.testing.assert_array_equal(tallied.results[name], standard.results[name], err_msg=name)
+    stepped = _stepped(_sim(week=week))
+    np.testing.assert_array_equal(stepped.results["border_arrivals"], arrivals)
+
+
 def test_every_array_the_kernels_take_is_c_contiguous():
     """One memory layout for every run keeps to one compiled signature (no recompiling for a batch)."""
     sim = _sim(pars={"raids_per_year": np.linspace(1, 9, 8)[::2]}, resolution="month")
@@ -76,10 +138,11 @@ def test_every_array_the_kernels_take_is_c_contiguous():
     assert odd == []
 
 
-def test_a_replaced_step_method_takes_the_stepwise_path():
-    sim = _sim()
-    sim.modules["market"].step = lambda week: None
-    assert not sim.compiled
+def test_the_compiled_steps_keep_the_order_the_week_wires():
+    with pytest.raises(ValueError, match="in the order the week wires them"):
+        _sim(steps=(STEP_ORDER[1], STEP_ORDER[0], *STEP_ORDER[2:]))
+    with pytest.raises(ValueError, match="once each"):
+        _sim(steps=STEP_ORDER[:-1])
 
 
 def test_the_compiled_path_checks_the_mass_balance():
@@ -98,7 +161,7 @@ def test_the_compiled_path_times_every_step_and_reports_progress():
     assert all(seconds > 0 for seconds in sim.timings.values())
 
 
-# Draws: the compiled kernels take exactly NumPy's numbers from each named stream ---------
+# Draws: the compiled kernels take exactly NumPy's numbers from each die ---------
 @numba.njit
 def _draws(die, lam, p, a, b, shape):
     n = lam.size
@@ -141,14 +204,46 @@ def test_dice_draw_what_numpy_draws_number_for_number():
     np.testing.assert_array_equal(die, dice.die_of(generator))   # and the stream ends where NumPy's does
 
 
-def test_a_stream_is_drawn_either_compiled_or_from_python():
-    streams = Streams(3)
-    streams.die("route")
-    streams("inspection")
-    with pytest.raises(ValueError, match="both"):
-        streams("route")
-    with pytest.raises(ValueError, match="both"):
-        streams.die("inspection")
+def test_a_keyed_die_draws_what_numpy_draws_from_the_same_state():
+    keys = decision_keys(9, "load size", [0, 41])
+    die = dice.new_die()
+    for key in keys:
+        for counter in (0, 1, load_kernels.load_unit(300, 7, 12), 2**62):
+            dice.roll(die, key, counter)
+            words = die_words(key, counter)
+            assert die.tolist() == words                       # the compiled hash is the documented one
+            generator = generator_of(words)
+            np.testing.assert_array_equal(_draws(die, np.full(50, 20.0), np.full(50, 0.2), np.full(50, 3.0),
+                                                 np.full(50, 12.0), np.full(50, 0.5)),
+                                          [generator.random(50), generator.standard_normal(50),
+                                           generator.standard_exponential(50), generator.poisson(np.full(50, 20.0)),
+                                           generator.geometric(np.full(50, 0.2)), generator.beta(3.0, 12.0, 50),
+                                           generator.standard_gamma(np.full(50, 0.5))])
+
+
+# Golden values: any change of a key, a die or a distribution changes these (and so every result).
+GOLDEN_KEY_WORDS = [[0x5DA549CE8236DC7A, 0xC6E5449F5F1CE244], [0x80256281ED3F33CE, 0x16B243B0AFDECE86]]
+GOLDEN_DRAWS = (0.5042768235745262, 0.5250746987064542, 44, 0.21553257333525588, 1)
+
+
+@numba.njit
+def _golden_draws(key):
+    die = dice.new_die()
+    dice.roll(die, key, dice.place_unit(700, 3))
+    u = dice.uniform(die)
+    dice.roll(die, key, load_kernels.load_unit(5, 2, 9))
+    z = dice.standard_normal(die)
+    k = dice.poisson(die, 37.5)
+    b = dice.beta(die, 4.0, 16.0)
+    g = dice.geometric(die, 0.25)
+    return u, z, k, b, g
+
+
+def test_draws_keep_their_golden_values():
+    """A new NumPy, numba or fentflow that changes any draw fails here, before it changes a result."""
+    keys = decision_keys(2026, "golden", [0, 17])
+    assert keys.tolist() == GOLDEN_KEY_WORDS
+    assert _golden_draws(keys[1]) == GOLDEN_DRAWS
 
 
 # The kernel cache ----------------------------------------------------------------------
@@ -168,6 +263,10 @@ def test_kernel_cache_is_emptied_when_the_sources_change(tmp_path):
     assert compile_cache.refresh(root, stamp) and not cached.exists()
     cached.write_text("machine code")
     (tmp_path / "units.py").write_text("WEEKS_PER_YEAR = 52.0\n")   # constants the kernels compile in
+    assert compile_cache.refresh(root, stamp) and not cached.exists()
+    cached.write_text("machine code")
+    (root / "data").mkdir()
+    (root / "data" / "ziggurat.npz").write_bytes(b"tables")            # tables the kernels compile in
     assert compile_cache.refresh(root, stamp) and not cached.exists()
 
 

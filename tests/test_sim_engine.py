@@ -5,6 +5,7 @@ import pytest
 from fentflow.errors import InputError, LedgerError
 from fentflow.policy.interventions import Intervention
 from fentflow.sim.engine import STEP_ORDER, Sim
+from fentflow.sim.modules.base import Module
 from fentflow.sim.observables import all_observables
 
 
@@ -52,18 +53,19 @@ def test_same_seed_same_results_different_seed_different():
     assert not np.array_equal(a.results["seizure_events"], c.results["seizure_events"])
 
 
-def test_mass_balance_breach_names_the_week():
-    sim = short_sim()
-    market = sim.modules["market"]
-    original = market.step
+class Leak(Module):
+    """A plain-Python step after the market: in week 5 half the retail stock vanishes without being booked."""
+    name = "leak"
 
-    def leaky(week):
-        original(week)
+    def step(self, week):
         if week == 5:
-            market.stock *= 0.5  # mass vanishes without being booked
+            self.sim.modules["market"].stock[:] *= 0.5
 
-    market.step = leaky
-    with pytest.raises(LedgerError, match="week 5 .*replicate 0"):
+
+def test_mass_balance_breach_names_the_week_and_the_replicate():
+    sim = short_sim(steps=(*STEP_ORDER[:6], Leak, *STEP_ORDER[6:]), pars={"supply_kg_week_2023": [190.0]},
+                    replicate_ids=[7])
+    with pytest.raises(LedgerError, match="week 5 .*replicate 7.*retail stock"):
         sim.run()
 
 
@@ -83,19 +85,24 @@ def test_batched_replicates_run_together():
 
 
 # Processes one by one -----------------------------------------------------------------
-def test_loads_carry_exactly_what_sites_ship():
-    sim = short_sim()
-    for week in range(30):
-        production = sim.modules["production"]
-        before = production.product_stock.copy()
-        sim.modules["precursors"].step(week)
-        production.step(week)
-        produced, destroyed = production.produced, production.destroyed
-        shipped = before + produced - destroyed - production.product_stock
-        loads = production.new_loads
-        per_site = np.bincount(loads.site, loads.pure_kg, minlength=sim.net.n_sites)
-        np.testing.assert_allclose(per_site, shipped[0], rtol=1e-9, atol=1e-9)
+class ShipmentCheck(Module):
+    """After production: this week's new loads carry exactly what each site shipped."""
+    name = "shipment_check"
+    weeks = 0
+
+    def step(self, week):
+        loads = self.sim.handoff.new_loads
+        per_site = np.bincount(loads.site, loads.pure_kg, minlength=self.sim.net.n_sites)
+        np.testing.assert_allclose(per_site, self.sim.modules["production"].shipped[0], rtol=1e-9, atol=1e-9)
         assert np.all(loads.pure_kg <= loads.gross_kg)
+        self.weeks += int(loads.rep.size > 0)
+
+
+def test_loads_carry_exactly_what_sites_ship():
+    sim = short_sim(steps=(*STEP_ORDER[:2], ShipmentCheck, *STEP_ORDER[2:]))
+    for week in range(30):
+        sim.step(week)
+    assert sim.modules["shipment_check"].weeks > 20
 
 
 def test_routes_chosen_belong_to_the_loads_site(finished):
@@ -168,7 +175,7 @@ def test_each_lever_moves_its_outcome(kind, strength, result, direction):
 @pytest.mark.parametrize("kwargs,message", [
     (dict(kind="bombing", start="2020", end="2021", strength=1), "unknown intervention"),
     (dict(kind="raids", start="2020", end="2021", strength=-1), "strength"),
-    (dict(kind="naloxone", start="2020", end="2021", strength=0.5, places=("CA",)), "takes no places"),
+    (dict(kind="potency_shock", start="2020", end="2021", strength=0.5, places=("CA",)), "takes no places"),
 ])
 def test_bad_interventions_are_input_errors(kwargs, message):
     with pytest.raises(InputError, match=message):
@@ -178,7 +185,7 @@ def test_bad_interventions_are_input_errors(kwargs, message):
 def test_unknown_place_and_bad_window_are_input_errors():
     with pytest.raises(InputError, match="unknown place 'Atlantis'"):
         short_sim(interventions=[Intervention("port_inspection", "2019", "2020", 1.0, ("Atlantis",))])
-    with pytest.raises(InputError, match="'Tucson Sector' is not among the ports of entry"):
+    with pytest.raises(InputError, match="acts on ports of entry, and 'Tucson Sector'"):
         short_sim(interventions=[Intervention("port_inspection", "2019", "2020", 1.0, ("Tucson Sector",))])
     with pytest.raises(InputError, match="before it starts"):
         short_sim(interventions=[Intervention("raids", "2020-05-01", "2019-01-01", 1.0)])

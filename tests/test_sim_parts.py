@@ -5,7 +5,7 @@ import pytest
 from fentflow.errors import InputError, LedgerError
 from fentflow.sim.calendar import Calendar
 from fentflow.sim.curves import log_path, logit_path
-from fentflow.sim.ledger import Ledger
+from fentflow.sim.ledger import Ledger, first_broken
 from fentflow.sim.loads import COLUMNS
 from fentflow.sim.queue import LoadQueue
 from fentflow.sim.pars import PARAMETERS, Pars
@@ -83,13 +83,15 @@ def test_bad_dates_are_input_errors():
 
 
 # Random streams --------------------------------------------------------------------
-def test_streams_are_named_and_independent():
-    a, b = Streams(7), Streams(7)
-    first = a("inspection").random(3)
-    b("route").random(100)  # drawing from another decision does not shift this one
-    assert np.array_equal(first, b("inspection").random(3))
-    assert not np.array_equal(Streams(8)("inspection").random(3), first)
-    assert not np.array_equal(Streams(7)("route").random(3), first)
+def test_streams_are_keyed_by_seed_decision_and_global_replicate():
+    keys = Streams(7, [0, 5, 9]).keys("inspection")
+    assert keys.shape == (3, 2) and keys.dtype == np.uint64
+    np.testing.assert_array_equal(Streams(7, [9]).keys("inspection")[0], keys[2])   # position in the batch is no key
+    assert len({tuple(k) for k in keys}) == 3
+    assert not np.array_equal(Streams(8, [0, 5, 9]).keys("inspection"), keys)
+    assert not np.array_equal(Streams(7, [0, 5, 9]).keys("route"), keys)
+    first = Streams(7, [3, 4]).generator("census", 1).random(3)
+    assert np.array_equal(first, Streams(7, [4]).generator("census", 0).random(3))
 
 
 # Loads -----------------------------------------------------------------------------
@@ -120,15 +122,15 @@ def test_queue_rejects_incomplete_loads():
 # Ledger ----------------------------------------------------------------------------
 def test_ledger_closes_and_reports_a_breach_with_its_week():
     ledger = Ledger(2)
-    stock = np.array([3.0, 3.0])
-    ledger.register_stock("stock", lambda: stock)
+    stock, none = np.array([3.0, 3.0]), np.zeros(2)
     ledger.enter(np.array([10.0, 10.0]))
     ledger.book("seized", np.array([2.0, 2.0]))
     ledger.book("consumed", np.array([5.0, 5.0]))
-    ledger.check(0, "2015-01-05")
+    assert first_broken(ledger.arrays, stock, none, none) == -1
     stock[1] = 2.0
-    with pytest.raises(LedgerError, match="week 4 .*replicate 1.*gap 1"):
-        ledger.check(4, "2015-02-02")
+    assert first_broken(ledger.arrays, stock, none, none) == 1
+    with pytest.raises(LedgerError, match="week 4 .*replicate 12.*gap 1.*site stock 2"):
+        ledger.fail(4, "2015-02-02", 1, 12, {"site stock": stock})
 
 
 # Curves ----------------------------------------------------------------------------

@@ -9,7 +9,6 @@ local or on a cluster, computes the same result for it. Two outputs:
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,6 +16,7 @@ import pandas as pd
 
 from fentflow.calibrate.fitcheck import align, covered_months
 from fentflow.calibrate.statistics import TargetSet
+from fentflow.world.cache import load_world
 
 RESOLUTION = "month"    # every target is monthly or coarser: monthly results are cheaper to keep
 
@@ -27,18 +27,12 @@ class Chunk:
     seed: int
     targets: TargetSet
     world: str | None = None          # a world directory, None for the bundled world
-    offset: int = 0                   # number of the first replicate in predictive outputs
+    offset: int = 0                   # global index of the first replicate (its random numbers follow it)
     fixed: dict[str, float] = field(default_factory=dict)   # other parameters set for every replicate
 
     @property
     def size(self) -> int:
         return len(next(iter(self.params.values())))
-
-
-@functools.lru_cache(maxsize=4)
-def _world(path: str | None):
-    from fentflow.world import World
-    return World.load(path)
 
 
 def run_chunk(chunk: Chunk):
@@ -47,8 +41,9 @@ def run_chunk(chunk: Chunk):
     from fentflow.sim.pars import Pars
 
     values = {**{name: np.full(chunk.size, value) for name, value in chunk.fixed.items()}, **chunk.params}
-    sim = Sim(_world(chunk.world), Pars(values, n_reps=chunk.size), start=chunk.targets.start,
-              end=chunk.targets.end, seed=chunk.seed, resolution=RESOLUTION)
+    sim = Sim(load_world(chunk.world), Pars(values, n_reps=chunk.size), start=chunk.targets.start,
+              end=chunk.targets.end, seed=chunk.seed, resolution=RESOLUTION,
+              replicate_ids=range(chunk.offset, chunk.offset + chunk.size))
     sim.run()
     return sim
 

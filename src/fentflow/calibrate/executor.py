@@ -9,7 +9,8 @@ Results never depend on which worker ran what: tasks are pure and carry their ow
 
 - `scheduler="tcp://host:port"`: an existing cluster; its workers need fentflow installed.
 - `workers=0`: no Dask, tasks run here one after another (tests, debugging).
-- otherwise a `LocalCluster` of `workers` single-threaded processes on 127.0.0.1, no dashboard.
+- otherwise a `LocalCluster` of `workers` single-threaded processes on 127.0.0.1, no dashboard
+  (the one cluster helper of the package, `ensemble.execute.dask_client`).
 """
 from __future__ import annotations
 
@@ -19,15 +20,11 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 
-from fentflow.errors import InputError
+from fentflow.ensemble.execute import dask_client
 
 log = logging.getLogger(__name__)
-# Dask's shutdown warnings ("Worker process still alive ... killing") are noise to a user: errors only.
-QUIET_DASK = logging.ERROR
 
 HOLD = object()            # a task iterator yields this for "nothing more to submit for now"
-LOCAL_HOST = "127.0.0.1"
-CONNECT_TIMEOUT = "20s"
 EXTRA_IN_FLIGHT = 1        # tasks queued per worker beyond the one it runs, so no worker idles
 
 
@@ -78,19 +75,5 @@ def open_executor(workers: int = 2, scheduler: str | None = None) -> Iterator[Ex
     if scheduler is None and workers == 0:
         yield Executor(None)
         return
-    from distributed import Client, LocalCluster
-
-    if scheduler is not None:
-        try:
-            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
-        except (OSError, TimeoutError) as exc:
-            raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({exc})", field="scheduler") from None
-        with client:
-            yield Executor(client)
-        return
-    if workers < 0:
-        raise InputError(f"workers must be 0 (this process) or more, got {workers}", field="workers")
-    log.info("starting a local Dask cluster: %d workers on %s", workers, LOCAL_HOST)
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host=LOCAL_HOST,
-                      dashboard_address=None, silence_logs=QUIET_DASK) as cluster, Client(cluster) as client:
+    with dask_client(workers, scheduler) as client:
         yield Executor(client)

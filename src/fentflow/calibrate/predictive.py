@@ -47,9 +47,10 @@ def posterior_predictive(posterior: pd.DataFrame, n: int, seed: int, targets: Ta
     """Simulate `n` posterior draws over `targets`' span (e.g. 2015-2023)."""
     draws = choose_draws(posterior, n, seed)
     columns = parameter_columns(posterior)
+    simulate_seed = derive_seed(seed, "predictive")      # draw k is replicate k under one seed, whatever the chunks
     chunks = [Chunk(params={c: draws[c].to_numpy(float)[start:start + chunk] for c in columns},
-                    seed=derive_seed(seed, "predictive", k), targets=targets, world=world, offset=start)
-              for k, start in enumerate(range(0, n, chunk))]
+                    seed=simulate_seed, targets=targets, world=world, offset=start)
+              for start in range(0, n, chunk)]
     log.info("posterior predictive: %d draws in %d chunks on %s", n, len(chunks), executor.describe())
     parts = list(executor.ordered(chunk_predictive, chunks))
     tables = {name: pd.concat([part[name] for part in parts], ignore_index=True) for name in parts[0]}

@@ -46,7 +46,7 @@ def compare_command(
     years: str | None = typer.Option(None, "--years", help="Report window, e.g. 2025-2030 (default: from the "
                                                            "first lever's year to the end)."),
     block_size: int = typer.Option(DEFAULT_BLOCK_SIZE, "--block-size",
-                                   help="Runs simulated together as one vectorised batch (part of the seeds)."),
+                                   help="Runs simulated together as one vectorised batch (results do not depend on it)."),
     parameters: str = typer.Option(CALIBRATED, "--parameters", "--posterior", help=CHOICE_HELP),
     world: Path | None = typer.Option(None, "--world", help="World directory (default: the bundled world)."),
     charts: bool = typer.Option(True, "--charts/--no-charts", help="Write PNG charts."),

@@ -21,10 +21,11 @@ import pandas as pd
 
 from fentflow.ensemble.comparison import MANIFEST, STORE_DIR, Comparison
 from fentflow.ensemble.execute import execute
-from fentflow.ensemble.run import BlockTask, load_world, make_task
+from fentflow.ensemble.run import BlockTask, make_task
 from fentflow.ensemble.spec import ComparisonSpec
 from fentflow.ensemble.store import RunStore, Status
 from fentflow.policy.scenarios import check_scenario
+from fentflow.world.cache import load_world
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterator, Sequence
 
 import pandas as pd
 
-from fentflow.calibrate.executor import QUIET_DASK
 from fentflow.ensemble.run import BlockTask, run_block
 from fentflow.errors import InputError
 
@@ -30,6 +29,8 @@ log = logging.getLogger(__name__)
 OnResult = Callable[[BlockTask, pd.DataFrame], None]
 CONNECT_TIMEOUT = "20s"
 LOCAL_HOST = "127.0.0.1"
+# Dask's shutdown warnings ("Worker process still alive ... killing") are noise to a user: errors only.
+QUIET_DASK = logging.ERROR
 
 
 def execute(tasks: Sequence[BlockTask], on_result: OnResult, *, workers: int = 2,
@@ -39,7 +40,7 @@ def execute(tasks: Sequence[BlockTask], on_result: OnResult, *, workers: int = 2
     if scheduler is None and workers == 0:
         _run_here(tasks, on_result)
         return
-    with _client(workers, scheduler) as client:
+    with dask_client(workers, scheduler) as client:
         _run_on(client, tasks, on_result)
 
 
@@ -62,7 +63,10 @@ def _run_on(client, tasks: Sequence[BlockTask], on_result: OnResult) -> None:
 
 
 @contextlib.contextmanager
-def _client(workers: int, scheduler: str | None) -> Iterator:
+def dask_client(workers: int, scheduler: str | None) -> Iterator:
+    """A Dask client: of the cluster at `scheduler`, or of a local cluster of `workers` single-threaded
+    processes on 127.0.0.1 (no dashboard), closed when done. The one cluster helper of the package:
+    comparisons (`execute`) and calibration (`calibrate.executor`) both use it."""
     from distributed import Client, LocalCluster
 
     if scheduler is not None:

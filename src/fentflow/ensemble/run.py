@@ -2,12 +2,12 @@
 
 `run_block(task)` is pure: the same task gives the same table on any machine, in any process.
 A task carries everything it needs (levers, seeds, parameter values), so a worker on a real
-cluster needs fentflow installed and nothing else; the world is loaded once per process.
-`run_one(spec, arm, run)` is the same for a single run (its whole block is simulated).
+cluster needs fentflow installed and nothing else; the world is loaded once per process (`world/cache.py`).
+`run_one(spec, arm, run)` is the same for a single run: run k is replicate k of the simulation, its
+random numbers keyed by the base seed and k, so it gives the same table alone or in any block.
 """
 from __future__ import annotations
 
-import functools
 import logging
 from dataclasses import dataclass
 
@@ -18,6 +18,7 @@ from fentflow.ensemble.spec import ComparisonSpec
 from fentflow.ensemble.summary import summarize
 from fentflow.policy.interventions import Intervention
 from fentflow.policy.scenarios import Scenario
+from fentflow.world.cache import load_world
 
 log = logging.getLogger(__name__)
 
@@ -30,18 +31,13 @@ class BlockTask:
     arm: str
     interventions: tuple[Intervention, ...]
     block: int
-    block_size: int
     seed: int
-    runs: tuple[int, ...]                          # the runs to return (a subset of the block)
-    draws: tuple[int, ...]                         # posterior row of each replicate (-1: defaults)
-    pars: tuple[tuple[str, tuple[float, ...]], ...]  # parameter values per replicate
+    runs: tuple[int, ...]                          # the runs to simulate (of the block), one replicate each
+    draws: tuple[int, ...]                         # posterior row of each run (-1: defaults)
+    pars: tuple[tuple[str, tuple[float, ...]], ...]  # parameter values per run
     start: str
     end: str
     world_dir: str | None
-
-    @property
-    def first_run(self) -> int:
-        return self.block * self.block_size
 
     @property
     def key(self) -> str:
@@ -49,42 +45,31 @@ class BlockTask:
 
 
 def make_task(spec: ComparisonSpec, arm: Scenario, block: int, runs: tuple[int, ...]) -> BlockTask:
-    members = range(block * spec.block_size, (block + 1) * spec.block_size)
-    values = spec.parameters.values(members, spec.seed)
+    values = spec.parameters.values(runs, spec.seed)
     return BlockTask(
-        arm=arm.name, interventions=arm.interventions, block=block, block_size=spec.block_size,
-        seed=spec.block_seed(block), runs=tuple(runs),
-        draws=tuple(spec.parameters.draw_of(run, spec.seed) for run in members),
+        arm=arm.name, interventions=arm.interventions, block=block, seed=spec.seed, runs=tuple(runs),
+        draws=tuple(spec.parameters.draw_of(run, spec.seed) for run in runs),
         pars=tuple((name, tuple(column)) for name, column in sorted(values.items())),
         start=spec.start, end=spec.end, world_dir=spec.world_dir)
 
 
 def run_block(task: BlockTask) -> pd.DataFrame:
-    """Simulate the block; return the long tables of `task.runs`, with arm, run, block, seed, draw."""
+    """Simulate the task's runs (run k is replicate k); return their long tables, with arm, run, block, seed, draw."""
     from fentflow.sim.engine import Sim
     from fentflow.sim.pars import Pars
 
-    sim = Sim(load_world(task.world_dir), Pars(dict(task.pars), n_reps=task.block_size), start=task.start,
-              end=task.end, seed=task.seed, interventions=task.interventions, resolution=RESOLUTION)
-    log.debug("simulating %s (%d replicates, seed %d)", task.key, task.block_size, task.seed)
+    sim = Sim(load_world(task.world_dir), Pars(dict(task.pars), n_reps=len(task.runs)), start=task.start,
+              end=task.end, seed=task.seed, interventions=task.interventions, resolution=RESOLUTION,
+              replicate_ids=task.runs)
+    log.debug("simulating %s (runs %s, seed %d)", task.key, list(task.runs), task.seed)
     sim.run()
     table = summarize(sim.results, sim.net)
     replicate = table.pop("replicate").to_numpy()
-    table = table.assign(arm=task.arm, run=replicate + task.first_run, block=task.block, seed=task.seed,
+    table = table.assign(arm=task.arm, run=np.asarray(task.runs)[replicate], block=task.block, seed=task.seed,
                          draw=np.asarray(task.draws)[replicate])
-    table = table[table["run"].isin(task.runs)]
     return table[[*KEY_COLUMNS, "table", "place", "year", "metric", "value"]].reset_index(drop=True)
 
 
 def run_one(spec: ComparisonSpec, arm: Scenario, run: int) -> pd.DataFrame:
-    """One run of one arm (the whole block it belongs to is simulated, the one run returned)."""
-    block = run // spec.block_size
-    return run_block(make_task(spec, arm, block, (run,)))
-
-
-@functools.cache
-def load_world(world_dir: str | None):
-    """The world of a directory (None: the bundled one), loaded once per process."""
-    from fentflow.world import World
-
-    return World.load(world_dir)
+    """One run of one arm, simulated alone: the same table as in any block."""
+    return run_block(make_task(spec, arm, run // spec.block_size, (run,)))

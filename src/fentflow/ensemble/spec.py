@@ -2,9 +2,9 @@
 
 Runs are numbered 0..runs-1 and simulated in *blocks* of `block_size` runs, each block one
 vectorised simulation with a replicate per run (several runs advance together for speed).
-Block b holds runs b*block_size .. (b+1)*block_size - 1 and is always simulated whole, with a
-seed derived from the base seed and b, so a run's result depends on the base seed, the block
-size and its number, never on how many runs are asked for or on which worker computes it.
+Block b holds runs b*block_size .. (b+1)*block_size - 1. A run's random numbers are keyed by
+the base seed and its run number (`sim/rng.py`), so its result never depends on the block,
+the block size, the other runs computed with it or the worker.
 Every arm uses the same blocks, seeds and parameter draws: arms differ only by their levers.
 
 `fingerprint(arm)` hashes everything that changes an arm's numbers (levers, span, seed, block
@@ -19,7 +19,6 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 import fentflow
@@ -30,7 +29,7 @@ from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
 
 DEFAULT_RUNS = DEFAULT_REPLICATES     # runs per arm: the count behind every interval
 DEFAULT_BLOCK_SIZE = 10
-MODEL_CODE = ("sim", "policy/interventions.py")    # the code whose changes make stored runs stale
+MODEL_CODE = ("sim", "policy/interventions.py", "policy/places.py")    # code whose changes make stored runs stale
 
 
 @dataclass(frozen=True)
@@ -75,10 +74,6 @@ class ComparisonSpec:
         first = block * self.block_size
         return range(first, min(first + self.block_size, self.runs))
 
-    def block_seed(self, block: int) -> int:
-        state = np.random.SeedSequence([self.seed, block, self.block_size]).generate_state(1, np.uint32)
-        return int(state[0])
-
     @property
     def window(self) -> tuple[int, int]:
         """The calendar years the comparison reports on."""
@@ -92,7 +87,7 @@ class ComparisonSpec:
     # Identity -----------------------------------------------------------------------------
     def fingerprint(self, arm: Scenario) -> str:
         inputs = {"levers": arm.fingerprint(), "start": self.start, "end": self.end, "seed": self.seed,
-                  "block_size": self.block_size, "parameters": self.parameters.fingerprint(),
+                  "parameters": self.parameters.fingerprint(),
                   "world": world_fingerprint(self.world_dir), "model": model_fingerprint()}
         return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:20]
 

@@ -1,8 +1,9 @@
 """Interventions: scenario levers with a time window, a strength and optional places.
 
-Each lever turns into a weekly multiplier (or additive share) that one process module reads.
-The kinds, what a strength s does while active, its range and where it acts are declared once
-in `LEVER_KINDS`; `help(ff.Intervention)` prints them as a table.
+Each lever turns into a weekly multiplier (or additive share) per target that one process
+module reads. The kinds, what a strength s does while active and its range are declared once in
+`LEVER_KINDS`; what each acts on, and how a place name stands for those targets, is one rule in
+`places.py`. `help(ff.Intervention)` prints the kinds as a table.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from fentflow.errors import InputError
+from fentflow.policy.places import COMPONENT, TARGET, TARGET_NAMES, Places
 from fentflow.sim.calendar import Calendar
 
 
@@ -20,14 +22,11 @@ class LeverKind:
     effect: str                 # what a strength s does while the lever is active
     low: float
     high: float
-    places: str = "-"           # what `places` may name ("-": the lever takes none)
 
 
 LEVER_KINDS: dict[str, LeverKind] = {
-    "port_inspection": LeverKind("port-of-entry detection x (1 + s)", 0.0, 10.0,
-                                 "crossing ids or CBP units (default: all ports)"),
-    "between_enforcement": LeverKind("between-ports detection x (1 + s)", 0.0, 10.0,
-                                     "crossing ids or sector names (default: all sectors)"),
+    "port_inspection": LeverKind("port-of-entry detection x (1 + s)", 0.0, 10.0),
+    "between_enforcement": LeverKind("between-ports detection x (1 + s)", 0.0, 10.0),
     "precursor_control": LeverKind("precursor inflow x (1 - s), eroding as supply substitutes", 0.0, 1.0),
     "raids": LeverKind("raid rate x (1 + s)", 0.0, 20.0),
     "domestic_enforcement": LeverKind("domestic seizure rate x (1 + s)", 0.0, 10.0),
@@ -36,13 +35,20 @@ LEVER_KINDS: dict[str, LeverKind] = {
     "potency_shock": LeverKind("mg per pill and powder purity x (1 + s)", -0.9, 5.0),
 }
 STRENGTH_RANGE = {kind: (lever.low, lever.high) for kind, lever in LEVER_KINDS.items()}
-PLACED_KINDS = tuple(kind for kind, lever in LEVER_KINDS.items() if lever.places != "-")
+PLACED_KINDS = tuple(TARGET)     # every lever but the national potency shock acts on places
+
+
+def acts_on(kind: str) -> str:
+    """What a lever kind acts on, in words (`places.TARGET`); "-" for a national lever."""
+    if kind in COMPONENT:
+        return COMPONENT[kind][1]
+    return TARGET_NAMES[TARGET[kind]] if kind in TARGET else "- (national)"
 
 
 def lever_table() -> str:
-    """The lever kinds as a Markdown table: kind, effect while active, strength range, places."""
-    lines = ["| kind | effect while active | strength range | places |", "|---|---|---|---|"]
-    lines += [f"| {kind} | {lever.effect} | {lever.low:g} to {lever.high:g} | {lever.places} |"
+    """The lever kinds as a Markdown table: kind, effect while active, strength range, what it acts on."""
+    lines = ["| kind | effect while active | strength range | acts on |", "|---|---|---|---|"]
+    lines += [f"| {kind} | {lever.effect} | {lever.low:g} to {lever.high:g} | {acts_on(kind)} |"
               for kind, lever in LEVER_KINDS.items()]
     return "\n".join(lines)
 
@@ -64,7 +70,7 @@ class Intervention:
             raise InputError(f"strength {self.strength:g} outside [{lo:g}, {hi:g}] for {self.kind}",
                              field="strength")
         if self.places and self.kind not in PLACED_KINDS:
-            raise InputError(f"{self.kind} takes no places", field="places")
+            raise InputError(f"{self.kind} acts nationally and takes no places", field="places")
 
 
 Intervention.__doc__ = f"""A policy lever switched on from `start` to `end` (dates) with a `strength`.
@@ -85,15 +91,15 @@ An unknown kind, a strength out of range or places on a lever that takes none ra
 
 
 class Levers:
-    """Weekly lever values for a simulation: `levers[kind]` is (week,) or (week, crossing)."""
+    """Weekly lever values for a simulation: `levers[kind]` is (week, target) for a placed kind
+    (`places.TARGET`: crossings, entry points, sites or markets), (week,) for the potency shock."""
 
-    def __init__(self, calendar: Calendar, crossings: list[str], units: list[str], is_port: np.ndarray,
-                 interventions: tuple[Intervention, ...] = ()):
+    def __init__(self, calendar: Calendar, net, interventions: tuple[Intervention, ...] = ()):
         self._calendar = calendar
-        self._crossings, self._units, self._is_port = crossings, units, is_port
+        self.places = Places.of(net)
         weeks = calendar.n_weeks
-        self._values = {kind: np.zeros((weeks, len(crossings))) if kind in PLACED_KINDS else np.zeros(weeks)
-                        for kind in STRENGTH_RANGE}
+        self._values = {kind: np.zeros((weeks, self.places.sizes[TARGET[kind]])) if kind in TARGET
+                        else np.zeros(weeks) for kind in STRENGTH_RANGE}
         for intervention in interventions:
             self._apply(intervention)
 
@@ -102,9 +108,8 @@ class Levers:
 
     def _apply(self, iv: Intervention) -> None:
         window = self._window(iv)
-        if iv.kind in PLACED_KINDS:
-            columns = self._places(iv)
-            self._values[iv.kind][np.ix_(window, columns)] += iv.strength
+        if iv.kind in TARGET:
+            self._values[iv.kind][np.ix_(window, self.places.resolve(iv.kind, iv.places))] += iv.strength
         else:
             self._values[iv.kind][window] += iv.strength
 
@@ -114,24 +119,6 @@ class Levers:
         if end < begin:
             raise InputError(f"window ends ({iv.end}) before it starts ({iv.start})", field="end")
         return np.flatnonzero((starts >= begin) & (starts <= end))
-
-    def _places(self, iv: Intervention) -> np.ndarray:
-        wanted_port = iv.kind == "port_inspection"
-        default = np.flatnonzero(self._is_port == wanted_port)
-        if not iv.places:
-            return default
-        allowed = set(default.tolist())
-        chosen = set()
-        for place in iv.places:
-            hits = {i for i, (c, u) in enumerate(zip(self._crossings, self._units)) if place in (c, u)}
-            if not hits:
-                raise InputError(f"unknown place '{place}' (use a crossing id or a CBP unit name)",
-                                 field="places")
-            if not hits & allowed:
-                wanted = "ports of entry" if wanted_port else "Border Patrol sectors (between ports)"
-                raise InputError(f"'{place}' is not among the {wanted} that {iv.kind} acts on", field="places")
-            chosen.update(hits & allowed)
-        return np.array(sorted(chosen), dtype=int)
 
 
 def _date(text: str, field_name: str) -> pd.Timestamp:

@@ -13,7 +13,7 @@ A scenario file switches levers on for a time window with a strength (see
     start = "2025-01-01"
     end = "2030-12-31"
     strength = 1.0                         # detection x 2
-    places = ["San Diego Field Office"]    # crossing ids or CBP unit names
+    places = ["San Diego Field Office"]    # any place of the world (see policy/places.py)
     why = "..."                            # optional note
 
 Bundled scenarios live in `policy/scenarios/*.toml`; `load_scenario` takes a bundled name or a
@@ -33,12 +33,12 @@ import pandas as pd
 
 from fentflow.errors import InputError
 from fentflow.policy.interventions import Intervention
+from fentflow.policy.places import Places
 
 BUNDLED_DIR = Path(__file__).with_suffix("")          # policy/scenarios/
 SCENARIO_KEYS = {"name", "title", "description", "assumptions", "interventions"}
 INTERVENTION_KEYS = {"kind", "start", "end", "strength", "places", "why"}
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
-PLACE_COMPONENT = {"port_inspection": "ports of entry", "between_enforcement": "Border Patrol sectors"}
 
 
 @dataclass(frozen=True)
@@ -108,15 +108,19 @@ def parse_scenario(text: str, source: str = "<scenario>", default_name: str = "s
 
 
 def check_scenario(scenario: Scenario, net, start: str, end: str) -> None:
-    """Check places against the world's crossings and windows against the simulated span."""
+    """Check places against the world (`places.py`) and windows against the simulated span."""
     first, last = pd.Timestamp(start), pd.Timestamp(end)
+    places = Places.of(net)
     for i, iv in enumerate(scenario.interventions, 1):
         where = f"interventions[{i}]"
         if pd.Timestamp(iv.end) < first or pd.Timestamp(iv.start) > last:
             raise InputError(f"window {iv.start} to {iv.end} lies outside the simulated span {start} to {end}",
                              file=scenario.source, field=f"{where}.start")
-        for place in iv.places:
-            _check_place(iv.kind, place, net, scenario.source, f"{where}.places")
+        if iv.places:
+            try:
+                places.resolve(iv.kind, iv.places)
+            except InputError as exc:
+                raise InputError(exc.problem, file=scenario.source, field=f"{where}.places") from None
 
 
 def _intervention(entry: dict, source: str, index: int) -> Intervention:
@@ -137,18 +141,6 @@ def _intervention(entry: dict, source: str, index: int) -> Intervention:
         return Intervention(str(entry["kind"]), str(start.date()), str(end.date()), float(strength), places)
     except InputError as exc:
         raise InputError(exc.problem, file=source, field=f"{where}.{exc.field}") from None
-
-
-def _check_place(kind: str, place: str, net, source: str, field_name: str) -> None:
-    hits = [i for i, (c, u) in enumerate(zip(net.crossings, net.crossing_unit)) if place in (c, u)]
-    if not hits:
-        units = sorted(set(net.crossing_unit))
-        raise InputError(f"unknown place '{place}' (use a crossing id or one of: {', '.join(units)})",
-                         file=source, field=field_name)
-    wanted_port = kind == "port_inspection"
-    if not any(bool(net.crossing_is_port[i]) == wanted_port for i in hits):
-        raise InputError(f"'{place}' is not among the {PLACE_COMPONENT[kind]} that {kind} acts on",
-                         file=source, field=field_name)
 
 
 def _reject_unknown(data: dict, known: set[str], source: str, prefix: str) -> None:

@@ -5,8 +5,8 @@ a kernel that another file's function calls (the fused run loop calls every modu
 kernel), it would load the stale machine code. So the cache carries a fingerprint of every
 source file of the simulator; when the sources change, the cache is emptied and the
 kernels compile afresh on first use. Only files that define compiled code (`njit`,
-`@intrinsic`) count, and `units.py`, whose constants the kernels compile in: editing the
-engine's Python leaves the cache alone.
+`@intrinsic`) count, and the data the kernels compile in (`units.py`'s constants, the
+ziggurat tables in `data/`): editing the engine's Python leaves the cache alone.
 """
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ def sources_fingerprint(root: Path = SIM_DIR, constants: Path = CONSTANTS) -> st
             digest.update(source)
     if constants.exists():
         digest.update(constants.read_bytes())
+    for table in sorted((root / "data").glob("*.npz")):     # tables the kernels compile in (dice.py)
+        digest.update(table.read_bytes())
     return digest.hexdigest()
 
 

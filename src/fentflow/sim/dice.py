@@ -1,28 +1,43 @@
-"""Compiled draws from the named streams, number for number what NumPy's `Generator` gives.
+"""Compiled draws, number for number what NumPy's `Generator` gives, from keyed dice.
 
-Each decision's stream is a NumPy PCG64 generator (`rng.named_stream`). The step kernels
-carry its state as four words, `[state_high, state_low, increment_high, increment_low]`
-(a *die*), step PCG64 themselves and shape the numbers with NumPy's own algorithms
-(`numpy/random/src/distributions/distributions.c`): so a compiled run draws exactly what
-the vectorised NumPy calls would, and a kernel call costs no more than its arrays (numba's
-own `Generator` arguments cost some 20 µs each to pass in). Tests compare every
-distribution with NumPy's, draw for draw.
+Every random number of a run belongs to one *unit* of one decision of one replicate: a
+(week, place) for decisions about places (raids, load counts, overdoses, homicides), a load
+for decisions about loads (form, size, potency, route, interdiction, staging, inspection).
+The unit's *die* is a PCG64 state made from the decision's key (`rng.decision_keys`: seed,
+decision name, the replicate's global index) and the unit's counter by `roll`, a keyed
+hash (SplitMix64's mixer). So no draw depends on another replicate, on the batch or block
+a replicate runs in, or on how many draws other units took: two scenario arms stay paired
+wherever their histories agree, even when a lever changes how many loads there are.
+
+A die is four words, `[state_high, state_low, increment_high, increment_low]`; the kernels
+step PCG64 themselves and shape the numbers with NumPy's own algorithms
+(`numpy/random/src/distributions/distributions.c`), so a die draws exactly what NumPy's
+`Generator(PCG64)` with that state would (`rng.generator_of`). Tests compare every
+distribution with NumPy's, draw for draw, and golden values catch any change of a draw.
 """
 from __future__ import annotations
+
+from pathlib import Path
 
 import numba
 import numpy as np
 from llvmlite import ir
 from numba.core import types
 from numba.extending import intrinsic
-# NumPy's ziggurat tables, as numba ships them (a private module: the draw-for-draw tests would catch a change)
-from numba.np.random._constants import (fe_double, fi_double, ke_double, ki_double, we_double, wi_double,
-                                         ziggurat_exp_r, ziggurat_nor_inv_r, ziggurat_nor_r)
 
 MULTIPLIER = 0x2360ED051FC65DA44385DF649FCCF645    # PCG's default 128-bit multiplier
 TO_DOUBLE = 1.0 / 9007199254740992.0               # 2 ** -53
-ZIGGURAT_NORMAL = (ki_double.astype(np.uint64), wi_double.astype(np.float64), fi_double.astype(np.float64))
-ZIGGURAT_EXPONENTIAL = (ke_double.astype(np.uint64), we_double.astype(np.float64), fe_double.astype(np.float64))
+GOLDEN_GAMMA = np.uint64(0x9E3779B97F4A7C15)       # SplitMix64's increment
+MIX_1, MIX_2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+
+# NumPy's ziggurat tables (numpy/random/src/distributions/ziggurat_constants.h), shipped as package
+# data (scripts/make_ziggurat_tables.py wrote them once); the three edges as NumPy defines them.
+_TABLES = np.load(Path(__file__).with_name("data") / "ziggurat.npz")
+ZIGGURAT_NORMAL = (_TABLES["ki"], _TABLES["wi"], _TABLES["fi"])
+ZIGGURAT_EXPONENTIAL = (_TABLES["ke"], _TABLES["we"], _TABLES["fe"])
+ZIGGURAT_NOR_R = 3.6541528853610087963519472518
+ZIGGURAT_NOR_INV_R = 0.27366123732975827203338247596
+ZIGGURAT_EXP_R = 7.6971174701310497140446280481
 
 
 def die_of(generator: np.random.Generator) -> np.ndarray:
@@ -33,6 +48,39 @@ def die_of(generator: np.random.Generator) -> np.ndarray:
     words = [state["state"]["state"] >> 64, state["state"]["state"], state["state"]["inc"] >> 64,
              state["state"]["inc"]]
     return np.array([w & 0xFFFFFFFFFFFFFFFF for w in words], np.uint64)
+
+
+@numba.njit(cache=True)
+def mix64(z):
+    """SplitMix64's output mixer: a bijection of 64-bit words that scatters every input bit."""
+    z = (z ^ (z >> np.uint64(30))) * MIX_1
+    z = (z ^ (z >> np.uint64(27))) * MIX_2
+    return z ^ (z >> np.uint64(31))
+
+
+@numba.njit(cache=True)
+def roll(die, key, counter):
+    """Set `die` to the start of unit `counter`'s stream under the decision key `key` (two words).
+
+    The four words are the next four outputs of a SplitMix64 sequence started at the hashed
+    (key, counter); the increment is made odd, as PCG64 requires."""
+    s = key[0] ^ mix64(np.uint64(counter) ^ key[1])
+    for k in range(4):
+        s += GOLDEN_GAMMA
+        die[k] = mix64(s)
+    die[3] |= np.uint64(1)
+
+
+@numba.njit(cache=True)
+def new_die():
+    """Scratch space for one die (a kernel rolls it for each unit it draws for)."""
+    return np.zeros(4, np.uint64)
+
+
+@numba.njit(cache=True)
+def place_unit(week, place):
+    """The counter of a (week, place) unit."""
+    return (np.int64(week) << 32) | np.int64(place)
 
 
 @intrinsic
@@ -83,10 +131,10 @@ def standard_normal(die):
             return x
         if idx == 0:
             while True:
-                xx = -ziggurat_nor_inv_r * np.log1p(-uniform(die))
+                xx = -ZIGGURAT_NOR_INV_R * np.log1p(-uniform(die))
                 yy = -np.log1p(-uniform(die))
                 if yy + yy > xx * xx:
-                    return -(ziggurat_nor_r + xx) if (rabs >> np.uint64(8)) & np.uint64(1) else ziggurat_nor_r + xx
+                    return -(ZIGGURAT_NOR_R + xx) if (rabs >> np.uint64(8)) & np.uint64(1) else ZIGGURAT_NOR_R + xx
         elif (fi[idx - 1] - fi[idx]) * uniform(die) + fi[idx] < np.exp(-0.5 * x * x):
             return x
 
@@ -103,7 +151,7 @@ def standard_exponential(die):
         if ri < ke[idx]:
             return x
         if idx == 0:
-            return ziggurat_exp_r - np.log1p(-uniform(die))
+            return ZIGGURAT_EXP_R - np.log1p(-uniform(die))
         if (fe[idx - 1] - fe[idx]) * uniform(die) + fe[idx] < np.exp(-x):
             return x
 

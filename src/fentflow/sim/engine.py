@@ -3,36 +3,30 @@
     for each week:  1 precursors  2 production  3 transport  4 crossing  5 distribution
                     6 market  7 demand  8 adaptation  9 violence  -> ledger check
 
-The order is data (`STEP_ORDER`): print `ff.Sim.describe_steps()` to read it, pass
-`steps=` to insert or replace a module. Each step is timed (`sim.timings`).
+The week is wired once, in `fused.py` (`fused.run_weeks`, with its modules in `fused.MODULES`):
+print `ff.Sim.describe_steps()` to read the order, pass `steps=` to insert plain-Python
+modules between the compiled steps. Each step is timed (`sim.timings`).
 
-Every module's week is one compiled kernel. In the standard order a whole run is one
-compiled loop (`fused.py`, the fast path); with any other order, or when stepping by hand
-(`sim.step(week)`), the modules' `step` methods run week by week, with the same results.
+A run with the standard steps is one compiled call; stepping by hand (`sim.step(week)`) or
+with Python modules inserted runs the same compiled week in segments, with the same results.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 
+import numpy as np
+
 from fentflow.errors import InputError
 from fentflow.policy.interventions import Intervention, Levers
 from fentflow.sim import fused
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START, Calendar
 from fentflow.sim.ledger import Ledger
-from fentflow.sim.modules.adaptation import Adaptation
 from fentflow.sim.modules.base import Module
-from fentflow.sim.modules.crossing import Crossing
-from fentflow.sim.modules.demand import Demand
-from fentflow.sim.modules.distribution import Distribution
-from fentflow.sim.modules.market import Market
-from fentflow.sim.modules.precursors import Precursors
-from fentflow.sim.modules.production import Production
-from fentflow.sim.modules.transport import Transport
-from fentflow.sim.modules.violence import Violence
 from fentflow.sim.network import network_of
 from fentflow.sim.pars import Pars
 from fentflow.sim.queue import LoadQueue
@@ -43,9 +37,7 @@ log = logging.getLogger(__name__)
 
 PROGRESS_WEEKS = 26   # with a progress callback, the compiled loop reports every half year
 
-STEP_ORDER: tuple[type[Module], ...] = (
-    Precursors, Production, Transport, Crossing, Distribution, Market, Demand, Adaptation, Violence,
-)
+STEP_ORDER: tuple[type[Module], ...] = fused.MODULES
 
 
 class Sim:
@@ -70,36 +62,50 @@ class Sim:
         deaths = ff.aggregate(results, "deaths", by_place=False)     # replicate, year, deaths
         sim.parameter_source   # '400 weighted posterior draws from .../posterior.parquet'
 
-    Interventions (`ff.Intervention`) change levers over time windows; `steps=` inserts or
-    replaces a module of the step order (`Sim.describe_steps()`).
+    Interventions (`ff.Intervention`) change levers over time windows; `steps=` inserts
+    plain-Python modules into the step order (`Sim.describe_steps()`).
+
+    `replicate_ids`: the global index of each replicate (its run number in an ensemble; default
+    0..n-1). A replicate's random numbers and its posterior draw follow its index, never its
+    position in this batch, so replicate k gives the same results alone or beside any others.
+    `steps`: the week's compiled modules in their order, with plain-Python modules inserted
+    anywhere (default: `week.modules`).
     """
 
     def __init__(self, world=None, pars: Pars | Mapping | None = None, *, parameters=None,
                  replicates: int | None = None, start: str = DEFAULT_START, end: str = DEFAULT_END,
                  seed: int = 0, interventions: Sequence[Intervention] = (), resolution: str = "week",
-                 steps: Sequence[type[Module]] = STEP_ORDER):
+                 steps: Sequence[type[Module]] | None = None, replicate_ids: Sequence[int] | None = None,
+                 week: fused.Week = fused.STANDARD):
         if world is None:
             from fentflow.world import World  # the world package imports nothing from sim
             world = World.load()
         self.world = world
         self.seed = int(seed)
+        if replicate_ids is not None and replicates is None:
+            replicates = len(replicate_ids)
         (self.pars, self.parameter_choice, self.parameter_source,
-         self.parameter_draws) = _parameters(pars, parameters, replicates, self.seed)
+         self.parameter_draws) = _parameters(pars, parameters, replicates, self.seed, replicate_ids)
         self.par_columns = self.pars.columns()
         self.n_reps = self.pars.n_reps
         self.calendar = Calendar.between(start, end)
         self.interventions = tuple(interventions)
-        self.streams = Streams(self.seed)
+        self.replicate_ids = _replicate_ids(replicate_ids, self.n_reps)
+        self.streams = Streams(self.seed, self.replicate_ids)
         self.net = network_of(self.world)
-        self.levers = Levers(self.calendar, self.net.crossings, self.net.crossing_unit,
-                             self.net.crossing_is_port, self.interventions)
+        self.levers = Levers(self.calendar, self.net, self.interventions)
         self.loads = LoadQueue(self.n_reps)
         self.ledger = Ledger(self.n_reps)
         self.results = Results(self.calendar, self.n_reps, resolution)
+        self.week_wiring = week
+        steps = tuple(week.modules if steps is None else steps)
+        _check_order(steps, week)
         self.modules: dict[str, Module] = {}
         for cls in steps:
             module = cls(self)
             self.modules[module.name] = module
+        self.handoff = fused.new_handoff(self.loads.arrays)
+        self._plan = _plan(list(self.modules.values()), week)
         for module in self.modules.values():
             module.declare_results()
         self.timings = {name: 0.0 for name in [*self.modules, "ledger"]}
@@ -112,9 +118,8 @@ class Sim:
 
     @property
     def compiled(self) -> bool:
-        """Whether `run` takes the fast path: the standard modules, in the standard order, steps untouched."""
-        standard = tuple(type(module) for module in self.modules.values()) == STEP_ORDER
-        return standard and not any("step" in vars(module) for module in self.modules.values())
+        """Whether `run` takes the fast path: the week's compiled steps only, the whole run in one call."""
+        return len(self._plan) == 1
 
     def run(self, progress: Callable[[int], None] | None = None) -> Results:
         """Run every week from the first; `progress(week)` is called as weeks complete."""
@@ -129,44 +134,90 @@ class Sim:
         return self.results
 
     def _run_compiled(self, progress: Callable[[int], None] | None) -> None:
+        """The whole week in one call per chunk of weeks (one chunk without a progress callback)."""
         n_weeks = self.calendar.n_weeks
         chunk = PROGRESS_WEEKS if progress else n_weeks
-        states = fused.compiled_states(self.modules)
-        outs = tuple(m.results(m.outputs) for m in self.modules.values() if m.outputs is not None)
-        ticks = fused.new_ticks()
-        began, began_ticks = time.perf_counter(), fused.now()
         for first in range(0, n_weeks, chunk):
             stop = min(first + chunk, n_weeks)
-            self.loads.arrays, week, rep = fused.run_weeks(first, stop, self.par_columns, self.results.periods,
-                                                           self.ledger.arrays, self.loads.arrays, states, outs, ticks)
-            self.week = stop - 1 if week < 0 else week
-            if week >= 0:
-                self._add_timings(ticks, began, began_ticks)
-                self.ledger.fail(week, str(self.calendar.week_start[week].date()), rep)
+            self._run_segment(first, stop, 0, self.week_wiring.n_steps)
             if progress:
                 progress(stop - 1)
-        self._add_timings(ticks, began, began_ticks)
-
-    def _add_timings(self, ticks, began: float, began_ticks: int) -> None:
-        """Cycles per step to seconds, at the rate the counter ran over the whole call."""
-        seconds_per_tick = (time.perf_counter() - began) / max(fused.now() - began_ticks, 1)
-        for name, count in zip([*self.modules, "ledger"], ticks):
-            self.timings[name] += count * seconds_per_tick
 
     def step(self, week: int) -> None:
-        self.week = week
-        for name, module in self.modules.items():
-            began = time.perf_counter()
-            module.step(week)
-            self.timings[name] += time.perf_counter() - began
-        began = time.perf_counter()
-        self.ledger.check(week, str(self.calendar.week_start[week].date()))
-        self.timings["ledger"] += time.perf_counter() - began
+        """One week: the compiled week's segments, with any Python modules between them."""
+        for item in self._plan:
+            if isinstance(item, Module):
+                self.week = week
+                began = time.perf_counter()
+                item.step(week)
+                self.timings[item.name] += time.perf_counter() - began
+            else:
+                self._run_segment(week, week + 1, *item)
+
+    @functools.cached_property
+    def _compiled_parts(self) -> tuple[list[Module], tuple, tuple]:
+        """The compiled modules, their states and their result arrays, in step order, as the week takes them."""
+        compiled = [m for m in self.modules.values() if type(m) in self.week_wiring.modules]
+        return (compiled, tuple(m.state for m in compiled),
+                tuple(m.results(m.outputs) for m in compiled if m.outputs is not None))
+
+    def _run_segment(self, first: int, stop: int, lo: int, hi: int) -> None:
+        """Steps lo..hi-1 of the compiled week for weeks first..stop-1; a broken balance raises LedgerError."""
+        compiled, states, outs = self._compiled_parts
+        ticks = np.zeros(self.week_wiring.n_steps + 1, np.int64)
+        began, began_ticks = time.perf_counter(), fused.now()
+        hand = self.handoff._replace(queue=self.loads.arrays)
+        hand, week, rep = self.week_wiring.run(first, stop, lo, hi, self.par_columns, self.results.periods,
+                                               self.ledger.arrays, hand, states, outs, ticks)
+        self.handoff, self.loads.arrays = hand, hand.queue
+        self.week = stop - 1 if week < 0 else week
+        seconds_per_tick = (time.perf_counter() - began) / max(fused.now() - began_ticks, 1)
+        for name, count in zip([m.name for m in compiled] + ["ledger"], ticks):
+            self.timings[name] += count * seconds_per_tick
+        if week >= 0:
+            held = dict(zip(fused.STOCKS, self.week_wiring.stocks(states, hand.queue)))
+            self.ledger.fail(week, str(self.calendar.week_start[week].date()), rep, self.replicate_ids[rep], held)
 
 
-def _parameters(pars, parameters, replicates: int | None, seed: int) -> tuple[Pars, str | None, str, list[int]]:
+def _check_order(steps: Sequence[type[Module]], week: fused.Week) -> None:
+    """The compiled modules run in the order the week wires them; Python modules may go anywhere."""
+    compiled = tuple(cls for cls in steps if cls in week.modules)
+    if compiled != week.modules:
+        names = ", ".join(cls.name for cls in week.modules)
+        raise ValueError(f"steps must hold the compiled modules once each, in the order the week wires them "
+                         f"({names}); insert plain-Python modules between them")
+
+
+def _plan(modules: list[Module], week: fused.Week) -> list:
+    """The week as segments of compiled steps (lo, hi) and the Python modules between them."""
+    plan, lo, k = [], 0, 0
+    for module in modules:
+        if type(module) in week.modules:
+            k += 1
+            continue
+        if k > lo:
+            plan.append((lo, k))
+            lo = k
+        plan.append(module)
+    if lo < week.n_steps or not plan:
+        plan.append((lo, week.n_steps))
+    return plan
+
+
+def _replicate_ids(ids: Sequence[int] | None, n_reps: int) -> tuple[int, ...]:
+    if ids is None:
+        return tuple(range(n_reps))
+    ids = tuple(int(i) for i in ids)
+    if len(ids) != n_reps or len(set(ids)) != n_reps or min(ids) < 0:
+        raise ValueError(f"replicate_ids must be {n_reps} distinct non-negative numbers, got {ids}")
+    return ids
+
+
+def _parameters(pars, parameters, replicates: int | None, seed: int,
+                replicate_ids: Sequence[int] | None = None) -> tuple[Pars, str | None, str, list[int]]:
     """The run's parameter values; the choice that names their source (`calibrated`, `defaults`, a path;
-    None for explicit values) and its description; the posterior draw of each replicate (-1: none)."""
+    None for explicit values) and its description; the posterior draw of each replicate (-1: none).
+    Replicate k of an ensemble takes run k's draw, whatever batch it runs in (`replicate_ids`)."""
     from fentflow.ensemble.parameters import CALIBRATED, DEFAULT_REPLICATES, choice_of, parameter_source  # no cycle
 
     if replicates is not None and replicates < 1:
@@ -182,7 +233,8 @@ def _parameters(pars, parameters, replicates: int | None, seed: int) -> tuple[Pa
             pars = Pars(pars, n_reps=replicates)
         return pars, None, "explicit parameter values", [-1] * pars.n_reps
     source = parameter_source(CALIBRATED if parameters is None else parameters)
-    runs = range(DEFAULT_REPLICATES if replicates is None else replicates)
+    runs = list(replicate_ids) if replicate_ids is not None else range(
+        DEFAULT_REPLICATES if replicates is None else replicates)
     return (Pars(source.values(runs, seed), n_reps=len(runs)), choice_of(source), source.describe(),
             [source.draw_of(run, seed) for run in runs])
 

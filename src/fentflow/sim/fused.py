@@ -1,29 +1,121 @@
-"""The standard step order as one compiled loop over weeks: a whole run costs one call.
+"""The week, wired once: the nine step kernels in order, each handed what the others made.
 
-Each week runs the nine step kernels in `engine.STEP_ORDER`, handing this week's loads from
-one to the next, then checks the mass balance. The cycles spent in each step are counted
-(`ticks`, one slot per step and one for the ledger), so a compiled run is profiled as
-finely as a stepped one. A run with another step order goes week by week through the
-modules' `step` methods instead (`Sim.run`); both give the same results.
+`run_weeks` below is the one place where modules are wired together; it reads like the data
+flow. Everything else derives from it and from `MODULES`, the modules in step order:
+
+- a whole run is one call (the fast path);
+- stepping by hand (`sim.step(week)`) and a step order with plain-Python modules inserted
+  (`Sim(steps=...)`) run the same function on segments of the week: steps `lo..hi-1` of
+  weeks `first..stop-1`, with what passes between steps kept in a `Handoff`;
+- the mass balance is checked once, after the last step, against the stocks summed by
+  `stocks` (named in `STOCKS`).
+
+The cycles spent in each step are counted (`ticks`, one slot per step and one for the
+ledger), so a compiled run is profiled as finely as a stepped one.
+
+Adding a compiled module: its own file (state, results, step kernel), then one line in
+`MODULES` and one call in `run_weeks` (`tests/test_sim_compiled.py` shows it with a trivial
+module and a week of its own, passed as `Sim(week=...)`).
 """
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numba
 import numpy as np
 
 from fentflow.sim.kernels import cycles
 from fentflow.sim.ledger import first_broken
-from fentflow.sim.modules.adaptation import adaptation_step
-from fentflow.sim.modules.crossing import ATTEMPTED_GROSS, SEIZED_GROSS, crossing_step
-from fentflow.sim.modules.demand import demand_step
-from fentflow.sim.modules.distribution import POWDER_PURE, PILL_PURE, distribution_step
-from fentflow.sim.modules.market import market_step
-from fentflow.sim.modules.precursors import precursors_step
-from fentflow.sim.modules.production import production_step
-from fentflow.sim.modules.transport import transport_step
-from fentflow.sim.modules.violence import violence_step
+from fentflow.sim.loads import LoadBatch, QueueArrays
+from fentflow.sim.modules.adaptation import Adaptation, adaptation_step
+from fentflow.sim.modules.base import Module
+from fentflow.sim.modules.crossing import ATTEMPTED_GROSS, SEIZED_GROSS, Crossing, crossing_step
+from fentflow.sim.modules.demand import Demand, demand_step
+from fentflow.sim.modules.distribution import POWDER_PURE, PILL_PURE, Distribution, distribution_step
+from fentflow.sim.modules.market import Market, market_step
+from fentflow.sim.modules.precursors import Precursors, precursors_step
+from fentflow.sim.modules.production import Production, production_step
+from fentflow.sim.modules.transport import Transport, transport_step
+from fentflow.sim.modules.violence import Violence, violence_step
+from fentflow.sim.queue_kernels import empty_batch
 
-N_TICKS = 10   # nine steps, then the ledger
+MODULES: tuple[type[Module], ...] = (
+    Precursors, Production, Transport, Crossing, Distribution, Market, Demand, Adaptation, Violence,
+)
+N_STEPS = len(MODULES)
+STOCKS = ("site stock", "in transit", "retail stock")   # what `stocks` returns, in its order
+
+
+class Handoff(NamedTuple):
+    """What passes between steps: the loads on the road (kept from week to week) and this week's loads."""
+    queue: QueueArrays
+    new_loads: LoadBatch   # made by production, routed by transport
+    arrived: LoadBatch     # reaching the border this week, inspected by crossing ...
+    seized: np.ndarray     # ... and which were seized; what passed goes on to distribution
+
+
+@numba.njit(cache=True)
+def run_weeks(first, stop, lo, hi, p, periods, ledger, hand, states, outs, ticks):
+    """Steps lo..hi-1 of weeks first..stop-1, then (when the last step ran) the mass balance.
+    Returns the handoff and the first (week, replicate) whose balance broke, or (-1, -1)."""
+    pre, prod, tra, cro, dis, mar, dem, ada, vio = states
+    pre_out, prod_out, tra_out, cro_out, dis_out, mar_out, dem_out, vio_out = outs
+    queue, loads, arrived, seized = hand
+    marks = np.zeros(N_STEPS + 2, np.int64)
+    for week in range(first, stop):
+        marks[0] = cycles()
+        if lo <= 0 < hi:
+            precursors_step(week, p, pre, mar.price_index, ada.site_appeal, ledger, pre_out, periods)
+        marks[1] = cycles()
+        if lo <= 1 < hi:
+            loads = production_step(week, p, prod, pre.delivered, ledger, prod_out, periods)
+        marks[2] = cycles()
+        if lo <= 2 < hi:
+            queue = transport_step(week, p, tra, loads, ada.crossing_loss, queue, ledger, tra_out, periods)
+        marks[3] = cycles()
+        if lo <= 3 < hi:
+            arrived, seized = crossing_step(week, p, cro, queue, ledger, cro_out, periods)
+        marks[4] = cycles()
+        if lo <= 4 < hi:
+            distribution_step(week, p, dis, arrived, seized, ledger, dis_out, periods)
+        marks[5] = cycles()
+        if lo <= 5 < hi:
+            market_step(week, p, mar, dis.delivered, dem.users, ledger, mar_out, periods)
+        marks[6] = cycles()
+        if lo <= 6 < hi:
+            demand_step(week, p, dem, mar.consumed, mar.potency, dem_out, periods)
+        marks[7] = cycles()
+        if lo <= 7 < hi:
+            adaptation_step(p, ada, cro.totals[ATTEMPTED_GROSS], cro.totals[SEIZED_GROSS], prod.produced,
+                            prod.destroyed, tra.seized_by_site, cro.seized_pure_by_site)
+        marks[8] = cycles()
+        if lo <= 8 < hi:
+            violence_step(week, p, vio, pre.inflow_by_state, prod.produced, tra.transit_by_state, vio_out, periods)
+        marks[9] = cycles()
+        broken = -1
+        if hi == N_STEPS:
+            site_stock, in_transit, retail_stock = stocks(states, queue)
+            broken = first_broken(ledger, site_stock, in_transit, retail_stock)
+        marks[10] = cycles()
+        count_ticks(ticks, marks)
+        if broken >= 0:
+            return Handoff(queue, loads, arrived, seized), week, broken
+    return Handoff(queue, loads, arrived, seized), -1, -1
+
+
+@numba.njit(cache=True)
+def stocks(states, queue):
+    """Pure kg held per replicate, in `STOCKS` order: at sites, on the road, in retail stock."""
+    prod, mar = states[1], states[5]
+    n_reps = queue.pure_in_transit.size
+    site_stock = np.zeros(n_reps)
+    retail_stock = np.zeros(n_reps)
+    for r in range(n_reps):
+        site_stock[r] = (prod.precursor_stock[r] + prod.product_stock[r]).sum()
+        retail_stock[r] = mar.stock[r, :, PILL_PURE].sum() + mar.stock[r, :, POWDER_PURE].sum()
+    return site_stock, queue.pure_in_transit.copy(), retail_stock
 
 
 @numba.njit(cache=True)
@@ -33,61 +125,28 @@ def now():
 
 
 @numba.njit(cache=True)
-def run_weeks(first, stop, p, periods, ledger, queue, states, outs, ticks):
-    """Weeks first..stop-1. Returns the queue (it may have grown) and the first (week, replicate)
-    whose mass balance broke, or (-1, -1)."""
-    pre, prod, tra, cro, dis, mar, dem, ada, vio = states
-    pre_out, prod_out, tra_out, cro_out, dis_out, mar_out, dem_out, vio_out = outs
-    for week in range(first, stop):
-        t0 = cycles()
-        precursors_step(week, p, pre, mar.price_index, ada.site_appeal, ledger, pre_out, periods)
-        t1 = cycles()
-        loads = production_step(week, p, prod, pre.delivered, ledger, prod_out, periods)
-        t2 = cycles()
-        queue = transport_step(week, p, tra, loads, ada.crossing_loss, queue, ledger, tra_out, periods)
-        t3 = cycles()
-        arrived, seized = crossing_step(week, p, cro, queue, ledger, cro_out, periods)
-        t4 = cycles()
-        distribution_step(week, p, dis, arrived, seized, ledger, dis_out, periods)
-        t5 = cycles()
-        market_step(week, p, mar, dis.delivered, dem.users, ledger, mar_out, periods)
-        t6 = cycles()
-        demand_step(week, p, dem, mar.consumed, mar.potency, dem_out, periods)
-        t7 = cycles()
-        adaptation_step(p, ada, cro.totals[ATTEMPTED_GROSS], cro.totals[SEIZED_GROSS], prod.produced,
-                        prod.destroyed, tra.seized_by_site, cro.seized_pure_by_site)
-        t8 = cycles()
-        violence_step(week, p, vio, pre.inflow_by_state, prod.produced, tra.transit_by_state, vio_out, periods)
-        t9 = cycles()
-        broken = _check(ledger, prod, queue, mar)
-        t10 = cycles()
-        _count(ticks, (t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10))
-        if broken >= 0:
-            return queue, week, broken
-    return queue, -1, -1
-
-
-@numba.njit(cache=True)
-def _check(ledger, prod, queue, mar):
-    n_reps = ledger.entered.size
-    site_stock = np.zeros(n_reps)
-    retail_stock = np.zeros(n_reps)
-    for r in range(n_reps):
-        site_stock[r] = (prod.precursor_stock[r] + prod.product_stock[r]).sum()
-        retail_stock[r] = mar.stock[r, :, PILL_PURE].sum() + mar.stock[r, :, POWDER_PURE].sum()
-    return first_broken(ledger, site_stock, queue.pure_in_transit, retail_stock)
-
-
-@numba.njit(cache=True)
-def _count(ticks, marks):
-    for k in range(N_TICKS):
+def count_ticks(ticks, marks):
+    """Add the cycles between consecutive marks to each step's tick count."""
+    for k in range(min(ticks.size, marks.size - 1)):
         ticks[k] += marks[k + 1] - marks[k]
 
 
-def compiled_states(modules: dict) -> tuple:
-    """The nine modules' states, in step order, as `run_weeks` takes them."""
-    return tuple(module.state for module in modules.values())
+@dataclass(frozen=True)
+class Week:
+    """A wired week: its compiled modules in step order, and the compiled function that runs them
+    (with `run_weeks`'s arguments); `stocks(states, queue)` gives what the ledger's `STOCKS` hold."""
+    modules: tuple[type[Module], ...]
+    run: Callable
+    stocks: Callable
+
+    @property
+    def n_steps(self) -> int:
+        return len(self.modules)
 
 
-def new_ticks() -> np.ndarray:
-    return np.zeros(N_TICKS, np.int64)
+STANDARD = Week(MODULES, run_weeks, stocks)
+
+
+def new_handoff(queue: QueueArrays) -> Handoff:
+    """A handoff before the first week: the queue, and no loads yet."""
+    return Handoff(queue, empty_batch(0), empty_batch(0), np.zeros(0, np.bool_))

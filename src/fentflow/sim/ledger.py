@@ -2,13 +2,12 @@
 
     entered = seized + destroyed + consumed + stock + in transit
 
-holds after every step to floating-point precision. Modules book every movement out of
-the system here (compiled kernels add to `arrays` in place); stocks and goods in transit
-are read from their owners at check time.
+holds after every week to floating-point precision. Modules book every movement out of
+the system here (compiled kernels add to `arrays` in place); the stocks and goods in transit
+are summed once, by `fused.stocks`, at check time.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import NamedTuple
 
 import numba
@@ -28,11 +27,13 @@ class LedgerArrays(NamedTuple):
 
 
 class Ledger:
+    """The running totals (`arrays`, booked by the kernels in place); the check itself is compiled
+    (`first_broken`, called by the week in `fused.py` against the stocks it sums)."""
+
     def __init__(self, n_reps: int):
         self.arrays = LedgerArrays(*(np.zeros(n_reps) for _ in LedgerArrays._fields))
         self.entered = self.arrays.entered
         self.out = {name: getattr(self.arrays, name) for name in OUTFLOWS}
-        self._stocks: dict[str, Callable[[], np.ndarray]] = {}
 
     def enter(self, kg: np.ndarray) -> None:
         self.entered += kg
@@ -40,40 +41,21 @@ class Ledger:
     def book(self, outflow: str, kg: np.ndarray) -> None:
         self.out[outflow] += kg
 
-    def register_stock(self, name: str, read: Callable[[], np.ndarray]) -> None:
-        """A module's stock (or goods in transit), read at every check."""
-        self._stocks[name] = read
-
-    def stocks(self) -> dict[str, np.ndarray]:
-        return {name: read() for name, read in self._stocks.items()}
-
-    def check(self, week: int, date: str) -> None:
-        held = self.stocks()
-        accounted = sum(self.out.values()) + sum(held.values())
-        broken = np.flatnonzero(_broken(self.entered, accounted))
-        if broken.size:
-            self.fail(week, date, int(broken[0]))
-
-    def fail(self, week: int, date: str, r: int) -> None:
-        """Raise the error for a broken balance in `week`, replicate `r`, with every part of the account."""
-        held = self.stocks()
+    def fail(self, week: int, date: str, r: int, replicate: int, held: dict[str, np.ndarray]) -> None:
+        """Raise the error for a broken balance in `week`, at position `r` of the batch (replicate
+        `replicate`, by its global index), with every part of the account; `held` are the stocks."""
         accounted = sum(self.out.values()) + sum(held.values())
         gap = self.entered - accounted
         parts = ", ".join(f"{k} {v[r]:.6g}" for k, v in {**self.out, **held}.items())
-        raise LedgerError(f"mass balance broken in week {week} ({date}), replicate {r}: "
+        raise LedgerError(f"mass balance broken in week {week} ({date}), replicate {replicate}: "
                           f"entered {self.entered[r]:.6g} kg but accounted {accounted[r]:.6g} kg "
                           f"(gap {gap[r]:.3g} kg; {parts})")
 
 
-def _broken(entered: np.ndarray, accounted: np.ndarray) -> np.ndarray:
-    return np.abs(entered - accounted) > RELATIVE_TOLERANCE * np.maximum(1.0, entered)
-
-
 @numba.njit(cache=True)
 def first_broken(ledger, site_stock, in_transit, retail_stock):
-    """The first replicate whose balance is broken (-1 if none), given the three stocks per replicate.
-
-    Sums in the order `Ledger.check` makes them: outflows, then the stocks as registered."""
+    """The first replicate whose balance is broken (-1 if none), given the three stocks per replicate
+    (`fused.STOCKS`): outflows summed first, then the stocks."""
     for r in range(ledger.entered.size):
         accounted = ledger.seized[r] + ledger.destroyed[r] + ledger.consumed[r]
         accounted += site_stock[r] + in_transit[r] + retail_stock[r]

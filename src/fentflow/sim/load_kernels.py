@@ -1,7 +1,8 @@
 """Compiled loops over loads: the deterministic arithmetic of production, transport, crossing, distribution.
 
-Random draws never happen here: the step kernels draw from their named streams and pass
-the numbers in. Sums run in load order, as `np.bincount` does.
+Random draws never happen here: the step kernels draw from their keyed dice and pass the
+numbers in. Sums run in load order within each replicate, so a replicate's numbers never
+depend on the loads of the others in its batch.
 """
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ from fentflow.sim.loads import PILL, POWDER, LoadBatch
 
 
 @numba.njit(cache=True)
-def make_loads(reps, sites, is_pill, size_z, mg_z, purity, shipped, mg_median, gross_median, gross_sigma,
+def load_unit(week, site, number):
+    """A load's identity in its replicate, the counter its draws are keyed by: the week it was made,
+    its site and its number in that site's batch (weeks < 2**19, sites < 2**20, loads < 2**24)."""
+    return (np.int64(week) << 44) | (np.int64(site) << 24) | np.int64(number)
+
+
+@numba.njit(cache=True)
+def make_loads(reps, sites, idents, is_pill, size_z, mg_z, purity, shipped, mg_median, gross_median, gross_sigma,
                mg_sigma, pill_mass_mg):
     """This week's new loads (a LoadBatch, not yet routed), each (rep, site) batch scaled to carry exactly
     what it shipped.
@@ -47,7 +55,7 @@ def make_loads(reps, sites, is_pill, size_z, mg_z, purity, shipped, mg_median, g
         if is_pill[i]:
             pills[i] = gross[i] * 1e6 / pill_mass_mg[r]
     unrouted = np.full(n, -1, np.int64)
-    return LoadBatch(reps, sites, unrouted, unrouted.copy(), form, np.zeros(n, np.int64), gross, pure, pills, mg)
+    return LoadBatch(reps, sites, unrouted, unrouted.copy(), form, np.zeros(n, np.int64), idents, gross, pure, pills, mg)
 
 
 @numba.njit(cache=True)
@@ -55,68 +63,35 @@ def choose_routes(reps, sites, u, weight, route_first, fraction):
     """Categorical draw among each site's routes (grouped by site) with probability proportional to `weight`.
 
     Site s's routes are route_first[s]..route_first[s + 1] - 1; `fraction` is scratch space,
-    (rep, route). A load takes the first route of its site whose cumulative share reaches its
-    uniform draw `u` (found by bisection: the shares only grow). Shares are made as the
-    vectorised version made them (row cumsum less the earlier sites' total, over the site's
-    sequential total; the last route 1 exactly), and compared after the same offset
-    `rep * (n_sites + 1) + site`, so every draw picks the same route."""
+    (rep, route), for each site's cumulative shares (the last exactly 1). A load takes the
+    first route of its site whose cumulative share reaches its uniform draw `u` (found by
+    bisection: the shares only grow). Every share is a sum over its own replicate and site
+    only, so a replicate's routes never depend on the others in its batch."""
     n_sites = route_first.size - 1
     for r in range(weight.shape[0]):
-        running = 0.0                                   # the row's cumulative sum
         for s in range(n_sites):
             lo, hi = route_first[s], route_first[s + 1]
             total = 0.0
             for j in range(lo, hi):
                 total += weight[r, j]
-            before = running
+            running = 0.0
             for j in range(lo, hi):
                 running += weight[r, j]
-                fraction[r, j] = (running - before) / total
+                fraction[r, j] = running / total
             if hi > lo:
                 fraction[r, hi - 1] = 1.0
     route = np.empty(reps.size, np.int64)
     for i in range(reps.size):
         r, s = reps[i], sites[i]
-        offset = float(r * (n_sites + 1) + s)
-        target = offset + u[i]
         lo, hi = route_first[s], route_first[s + 1] - 1        # the answer is hi if no share reaches u
         while lo < hi:
             mid = (lo + hi) // 2
-            if offset + fraction[r, mid] < target:
+            if fraction[r, mid] < u[i]:
                 lo = mid + 1
             else:
                 hi = mid
         route[i] = lo
     return route
-
-
-# Rows of `crossing_totals`' first result, the crossing step's recorded counts.
-CROSSING_COUNTS = ("attempts", "attempted_gross_kg", "attempted_pure_kg", "seizure_events",
-                   "seized_gross_kg", "seized_pure_kg", "seized_pills", "passed_pure_kg")
-
-
-@numba.njit(cache=True)
-def crossing_totals(reps, crossings, sites, gross, pure, pills, seized, totals, by_site):
-    """Fill `totals`, (count, rep, crossing) in `CROSSING_COUNTS` order, and `by_site`, seized pure kg by
-    (rep, site); returns seized pure kg by rep."""
-    totals[:] = 0.0
-    by_site[:] = 0.0
-    by_rep = np.zeros(by_site.shape[0])
-    for i in range(reps.size):
-        r, c = reps[i], crossings[i]
-        totals[0, r, c] += 1.0
-        totals[1, r, c] += gross[i]
-        totals[2, r, c] += pure[i]
-        if seized[i]:
-            totals[3, r, c] += 1.0
-            totals[4, r, c] += gross[i]
-            totals[5, r, c] += pure[i]
-            totals[6, r, c] += pills[i]
-            by_site[r, sites[i]] += pure[i]
-            by_rep[r] += pure[i]
-        else:
-            totals[7, r, c] += pure[i]
-    return by_rep
 
 
 @numba.njit(cache=True)

@@ -22,6 +22,8 @@ COLUMNS: dict[str, np.dtype] = {
     "crossing": np.dtype(np.int32),   # border crossing it heads for (-1 until routed)
     "form": np.dtype(np.int8),        # POWDER or PILL
     "t_arrive": np.dtype(np.int32),    # week the load reaches the border
+    "ident": np.dtype(np.int64),       # the load's identity in its replicate: week made, site, number
+                                       # (`load_kernels.load_unit`); its random draws are keyed by it
     "gross_kg": np.dtype(np.float64),  # mixture or pill weight
     "pure_kg": np.dtype(np.float64),   # fentanyl content
     "pills": np.dtype(np.float64),     # pill count (0 for powder)
@@ -37,6 +39,7 @@ class LoadBatch(NamedTuple):
     crossing: np.ndarray
     form: np.ndarray
     t_arrive: np.ndarray
+    ident: np.ndarray
     gross_kg: np.ndarray
     pure_kg: np.ndarray
     pills: np.ndarray

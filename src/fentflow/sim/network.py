@@ -47,6 +47,7 @@ class Network:
     market_population: np.ndarray
     market_oud_weight: np.ndarray  # share of people with OUD living in each market
     crossing_market_km: np.ndarray
+    crossing_us_state: tuple[str, ...] = ()   # the U.S. state each crossing lies in
 
     @property
     def n_sites(self) -> int:
@@ -109,6 +110,7 @@ def build_network(world) -> Network:
         market_oud_weight=_normalise(markets["od_deaths_2022"].to_numpy(float)),
         crossing_market_km=_haversine_km(crossings[["lat", "lon"]].to_numpy(float),
                                          markets[["lat", "lon"]].to_numpy(float)),
+        crossing_us_state=tuple(crossings["us_state"].astype(str)),
     )
 
 

@@ -134,10 +134,17 @@ def national_annual(results: Results) -> pd.DataFrame:
     """Calendar-year national totals of the main flows, hidden ones included."""
     shares = _periods(results, flows=True)
     years = np.sort(shares["year"].unique())
-    to_year = np.zeros((len(years), results.n_periods))          # (year, period) day shares
-    np.add.at(to_year, (np.searchsorted(years, shares["year"]), shares["period"]), shares["share"])
-    columns = {label: (to_year @ results[name].sum(axis=2)).reshape(-1)  # (year, rep) flattened
-               for name, label in NATIONAL.items()}
+    year_of = np.searchsorted(years, shares["year"].to_numpy())
+    period, share = shares["period"].to_numpy(), shares["share"].to_numpy()[:, None]
+
+    def by_year(name: str) -> np.ndarray:
+        """(year, rep) flattened; summed period by period (no matrix product, whose rounding
+        would depend on how many replicates share the batch)."""
+        out = np.zeros((len(years), results.n_reps))
+        np.add.at(out, year_of, results[name].sum(axis=2)[period] * share)
+        return out.reshape(-1)
+
+    columns = {label: by_year(name) for name, label in NATIONAL.items()}
     index = {"replicate": np.tile(np.arange(results.n_reps), len(years)),
              "year": np.repeat(years, results.n_reps)}
     return pd.DataFrame({**index, **columns}).sort_values(["replicate", "year"], ignore_index=True)

@@ -20,7 +20,7 @@ from fentflow.sim.loads import LoadBatch, QueueArrays
 def empty_batch(n):
     """A batch of `n` loads, every column allocated (route and crossing -1 until routed)."""
     return LoadBatch(np.empty(n, np.int64), np.empty(n, np.int64), np.full(n, -1, np.int64),
-                     np.full(n, -1, np.int64), np.empty(n, np.int64), np.zeros(n, np.int64),
+                     np.full(n, -1, np.int64), np.empty(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64),
                      np.empty(n), np.empty(n), np.zeros(n), np.zeros(n))
 
 
@@ -64,6 +64,7 @@ def schedule(q, batch, keep):
 def _store(q, slot, batch, i):
     q.ints[slot, 0], q.ints[slot, 1], q.ints[slot, 2] = batch.rep[i], batch.site[i], batch.route[i]
     q.ints[slot, 3], q.ints[slot, 4], q.ints[slot, 5] = batch.crossing[i], batch.form[i], batch.t_arrive[i]
+    q.ints[slot, 6] = batch.ident[i]
     q.floats[slot, 0], q.floats[slot, 1] = batch.gross_kg[i], batch.pure_kg[i]
     q.floats[slot, 2], q.floats[slot, 3] = batch.pills[i], batch.mg_per_pill[i]
 
@@ -117,6 +118,7 @@ def _gather(q, first, last, release):
 def _load(q, slot, out, i):
     out.rep[i], out.site[i], out.route[i] = q.ints[slot, 0], q.ints[slot, 1], q.ints[slot, 2]
     out.crossing[i], out.form[i], out.t_arrive[i] = q.ints[slot, 3], q.ints[slot, 4], q.ints[slot, 5]
+    out.ident[i] = q.ints[slot, 6]
     out.gross_kg[i], out.pure_kg[i] = q.floats[slot, 0], q.floats[slot, 1]
     out.pills[i], out.mg_per_pill[i] = q.floats[slot, 2], q.floats[slot, 3]
 

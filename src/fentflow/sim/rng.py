@@ -1,16 +1,24 @@
-"""Common random numbers: one named stream per decision, seeded from the base seed and the name.
+"""Common random numbers: every draw keyed by (seed, decision, replicate, unit).
 
-Streams never share state, so adding a draw to one decision leaves every other decision's
-numbers unchanged, and two scenario arms with the same seed see the same dice wherever
-their histories agree. Never use the global `np.random`.
+A decision (route, inspection, overdose, ...) gets one key per replicate, made from the base
+seed, the decision's name and the replicate's *global* index (its run number in an ensemble),
+never from its position in a batch. The compiled kernels turn a key and a unit (a load, or a
+(week, place)) into a die (`dice.roll`). So:
+
+- replicate k gives the same numbers alone, in a batch of any size, in any block, on any worker;
+- adding a draw to one decision leaves every other decision's numbers unchanged;
+- two scenario arms with the same seed see the same dice wherever their histories agree, load
+  by load, even when a lever changes how many loads there are.
+
+Python code draws from `Streams.generator(name, r)`, a NumPy generator of its own per
+replicate. Never use the global `np.random`.
 """
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 
 import numpy as np
-
-from fentflow.sim.dice import die_of
 
 
 def named_stream(seed: int, name: str) -> np.random.Generator:
@@ -18,33 +26,52 @@ def named_stream(seed: int, name: str) -> np.random.Generator:
     return np.random.default_rng([int(seed), zlib.crc32(name.encode("utf-8"))])
 
 
+def decision_keys(seed: int, name: str, replicates: Sequence[int]) -> np.ndarray:
+    """The keys of decision `name`, one pair of 64-bit words per replicate (by global index), (rep, 2)."""
+    crc = zlib.crc32(name.encode("utf-8"))
+    return np.array([np.random.SeedSequence([int(seed), crc, int(r)]).generate_state(2, np.uint64)
+                     for r in replicates], np.uint64).reshape(len(replicates), 2)
+
+
+def die_words(key: np.ndarray, counter: int) -> list[int]:
+    """`dice.roll` in plain Python (a reference for tests): the four words of unit `counter`'s die."""
+    mask = (1 << 64) - 1
+
+    def mix(z):
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+        return z ^ (z >> 31)
+
+    s = int(key[0]) ^ mix(int(counter) ^ int(key[1]))
+    words = []
+    for _ in range(4):
+        s = (s + 0x9E3779B97F4A7C15) & mask
+        words.append(mix(s))
+    words[3] |= 1
+    return words
+
+
+def generator_of(words: Sequence[int]) -> np.random.Generator:
+    """NumPy's generator in the state of a die's four words: it draws what the die draws."""
+    bits = np.random.PCG64()
+    bits.state = {"bit_generator": "PCG64", "state": {"state": (int(words[0]) << 64) | int(words[1]),
+                                                      "inc": (int(words[2]) << 64) | int(words[3])},
+                  "has_uint32": 0, "uinteger": 0}
+    return np.random.Generator(bits)
+
+
 class Streams:
-    """The streams of one simulation: as NumPy generators for Python code (`streams(name)`), or as
-    dice for the compiled kernels (`streams.die(name)`, the same numbers; see `dice.py`).
-    A decision's stream is drawn one way or the other, never both."""
+    """The random numbers of one simulation of the replicates `replicates` (global indices)."""
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, replicates: Sequence[int]):
         self.seed = int(seed)
-        self._streams: dict[str, np.random.Generator] = {}
-        self._dice: dict[str, np.ndarray] = {}
+        self.replicates = tuple(int(r) for r in replicates)
 
-    def __call__(self, name: str) -> np.random.Generator:
-        """The generator of decision `name` (created on first use)."""
-        stream = self._streams.get(name)
-        if stream is None:
-            self._only_one_way(name, self._dice)
-            stream = self._streams[name] = named_stream(self.seed, name)
-        return stream
+    def keys(self, name: str) -> np.ndarray:
+        """The keys of decision `name` for compiled kernels, (rep, 2) (see `dice.roll`)."""
+        return decision_keys(self.seed, name, self.replicates)
 
-    def die(self, name: str) -> np.ndarray:
-        """The die (PCG64 state words) of decision `name`, for compiled kernels (created on first use)."""
-        die = self._dice.get(name)
-        if die is None:
-            self._only_one_way(name, self._streams)
-            die = self._dice[name] = die_of(named_stream(self.seed, name))
-        return die
-
-    @staticmethod
-    def _only_one_way(name: str, other: dict) -> None:
-        if name in other:
-            raise ValueError(f"stream {name!r} is drawn both by compiled kernels and from Python")
+    def generator(self, name: str, r: int) -> np.random.Generator:
+        """A NumPy generator of decision `name` for the replicate in position `r`, for draws made in Python."""
+        crc = zlib.crc32(name.encode("utf-8"))
+        return np.random.default_rng([self.seed, crc, self.replicates[r]])

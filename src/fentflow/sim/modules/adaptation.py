@@ -32,14 +32,6 @@ class Adaptation(Module):
         shape = (self.n_reps, self.net.n_sites)
         self.state = AdaptationState(np.ascontiguousarray(expected, float), np.zeros(shape), np.ones(shape))
 
-    def step(self, week: int) -> None:
-        modules = self.sim.modules
-        crossing, production = modules["crossing"], modules["production"]
-        adaptation_step(self.sim.par_columns, self.state, crossing.attempted_gross, crossing.seized_gross,
-                        production.produced, production.destroyed, modules["transport"].seized_by_site,
-                        crossing.seized_pure_by_site)
-
-
 @numba.njit(cache=True)
 def adaptation_step(p, st, attempted_gross, seized_gross, produced, destroyed, seized_in_mexico, seized_at_border):
     """Move each remembered loss rate toward this week's, where there was something to lose."""

@@ -1,9 +1,11 @@
-"""The module contract: declare results, then `step(week)`.
+"""The module contract: build a state, declare results; a Python module also has `step(week)`.
 
-A module's state lives in the arrays of its `state` (a NamedTuple), which its compiled step
-kernel updates in place; the arrays read as attributes too (`production.produced`). A
-module written in plain Python (inserted with `Sim(steps=...)`) can keep its state however
-it likes and `record` its results.
+A compiled module's state lives in the arrays of its `state` (a NamedTuple), which its step
+kernel updates in place; the arrays read as attributes too (`production.produced`). Its
+kernel is called from the one wired week (`fused.run_weeks`), never from the module. A
+module written in plain Python (inserted with `Sim(steps=...)`) has a `step(week)`, can keep
+its state however it likes, reads the others' states and this week's loads
+(`sim.handoff`) and `record`s its results.
 """
 from __future__ import annotations
 
@@ -36,7 +38,8 @@ class Module:
         """Declare this module's results on `self.sim.results` (default: none)."""
 
     def step(self, week: int) -> None:
-        raise NotImplementedError
+        """A plain-Python module's week (compiled modules run in `fused.run_weeks` instead)."""
+        raise NotImplementedError(f"{type(self).__name__} has no Python step")
 
     # Small shared helpers -------------------------------------------------------------
     def par(self, name: str) -> np.ndarray:
@@ -46,13 +49,13 @@ class Module:
             column = self._columns[name] = self.pars[name][:, None]
         return column
 
-    def rng(self, decision: str) -> np.random.Generator:
-        """The NumPy generator of a decision, for draws made in Python."""
-        return self.sim.streams(decision)
+    def rng(self, decision: str, r: int) -> np.random.Generator:
+        """The NumPy generator of a decision for the replicate in position `r`, for draws made in Python."""
+        return self.sim.streams.generator(decision, r)
 
-    def die(self, decision: str) -> np.ndarray:
-        """The die of a decision, for draws made in a compiled kernel (`dice.py`)."""
-        return self.sim.streams.die(decision)
+    def keys(self, decision: str) -> np.ndarray:
+        """The keys of a decision, (rep, 2), for draws made in a compiled kernel (`dice.roll`)."""
+        return self.sim.streams.keys(decision)
 
     def results(self, fields: type) -> NamedTuple:
         """This module's declared result arrays as the NamedTuple `fields` (its fields name them), made once."""

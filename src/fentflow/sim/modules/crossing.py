@@ -11,9 +11,9 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from fentflow.sim import load_kernels, queue_kernels
+from fentflow.sim import queue_kernels
 from fentflow.sim.curves import log_path
-from fentflow.sim.dice import uniform
+from fentflow.sim.dice import new_die, roll, uniform
 from fentflow.sim.kernels import add_flow
 from fentflow.sim.modules.base import Module
 
@@ -31,16 +31,18 @@ COUNTS = {
     "seized_pills": ("pills", "pills seized"),
     "passed_pure_kg": ("pure kg", "fentanyl content that crossed"),
 }
-assert tuple(COUNTS) == load_kernels.CROSSING_COUNTS
-ATTEMPTED_GROSS, SEIZED_GROSS = 1, 4   # rows of the week's totals that adaptation reads
-assert (list(COUNTS)[ATTEMPTED_GROSS], list(COUNTS)[SEIZED_GROSS]) == ("attempted_gross_kg", "seized_gross_kg")
+# Rows of the week's totals, (count, rep, crossing): `COUNTS` is the one list, the kernels index it by name.
+ROW = {name: k for k, name in enumerate(COUNTS)}
+ATTEMPTS, ATTEMPTED_GROSS, ATTEMPTED_PURE = ROW["attempts"], ROW["attempted_gross_kg"], ROW["attempted_pure_kg"]
+EVENTS, SEIZED_GROSS, SEIZED_PURE = ROW["seizure_events"], ROW["seized_gross_kg"], ROW["seized_pure_kg"]
+SEIZED_PILLS, PASSED_PURE = ROW["seized_pills"], ROW["passed_pure_kg"]
 
 
 class CrossingState(NamedTuple):
     totals: np.ndarray               # (count, rep, crossing) this week, in `COUNTS` order
     seized_pure_by_site: np.ndarray  # (rep, site) this week
     detection: np.ndarray            # (week, rep, crossing) for a reference-size load
-    inspection_die: np.ndarray       # the inspection decision's die (`dice.py`)
+    inspection_keys: np.ndarray      # (rep, 2) the inspection decision's keys, drawn per load (`dice.roll`)
 
 
 CrossingResults = NamedTuple("CrossingResults", [(name, np.ndarray) for name in COUNTS])
@@ -56,9 +58,7 @@ class Crossing(Module):
         self.state = CrossingState(
             totals=np.zeros((len(COUNTS), self.n_reps, n_crossings)),
             seized_pure_by_site=np.zeros((self.n_reps, self.net.n_sites)),
-            detection=self.detection(np.arange(sim.calendar.n_weeks)), inspection_die=self.die("inspection"))
-        self.arrived = None     # this week's loads at the border (a LoadBatch) and which were seized, made by `step`
-        self.seized = None
+            detection=self.detection(np.arange(sim.calendar.n_weeks)), inspection_keys=self.keys("inspection"))
 
     @property
     def attempted_gross(self) -> np.ndarray:
@@ -84,32 +84,51 @@ class Crossing(Module):
                          levers["between_enforcement"][week])
         return base * (1.0 + boost)[..., None, :]
 
-    def step(self, week: int) -> None:
-        self.arrived, self.seized = crossing_step(week, self.sim.par_columns, self.state, self.sim.loads.arrays,
-                                                  self.sim.ledger.arrays, self.results(self.outputs),
-                                                  self.sim.results.periods)
-
-
 @numba.njit(cache=True)
 def crossing_step(week, p, st, queue, ledger, out, periods):
     """Inspect the loads arriving this week and record the counts; returns the arrivals and which were seized."""
     arrived = queue_kernels.arrivals(queue, week)
     n = arrived.rep.size
     seized = np.empty(n, np.bool_)
+    die = new_die()
     for i in range(n):
         r = arrived.rep[i]
         size = (arrived.gross_kg[i] / REFERENCE_LOAD_KG) ** p.detection_size_elasticity[r]
         chance = min(st.detection[week, r, arrived.crossing[i]] * size, MAX_DETECTION)
-        seized[i] = uniform(st.inspection_die) < chance
+        roll(die, st.inspection_keys[r], arrived.ident[i])
+        seized[i] = uniform(die) < chance
     _record(week, st, arrived, seized, ledger, out, periods)
     return arrived, seized
 
 
 @numba.njit(cache=True)
 def _record(week, st, loads, seized, ledger, out, periods):
-    by_rep = load_kernels.crossing_totals(loads.rep, loads.crossing, loads.site, loads.gross_kg, loads.pure_kg,
-                                          loads.pills, seized, st.totals, st.seized_pure_by_site)
+    by_rep = _totals(loads, seized, st.totals, st.seized_pure_by_site)
     for r in range(by_rep.size):
         ledger.seized[r] += by_rep[r]
     for k, target in enumerate(out):
         add_flow(target, week, st.totals[k], periods)
+
+
+@numba.njit(cache=True)
+def _totals(loads, seized, totals, by_site):
+    """Fill `totals`, (count, rep, crossing), and `by_site`, seized pure kg by (rep, site), summing in
+    load order; returns seized pure kg by rep."""
+    totals[:] = 0.0
+    by_site[:] = 0.0
+    by_rep = np.zeros(by_site.shape[0])
+    for i in range(loads.rep.size):
+        r, c, gross, pure = loads.rep[i], loads.crossing[i], loads.gross_kg[i], loads.pure_kg[i]
+        totals[ATTEMPTS, r, c] += 1.0
+        totals[ATTEMPTED_GROSS, r, c] += gross
+        totals[ATTEMPTED_PURE, r, c] += pure
+        if seized[i]:
+            totals[EVENTS, r, c] += 1.0
+            totals[SEIZED_GROSS, r, c] += gross
+            totals[SEIZED_PURE, r, c] += pure
+            totals[SEIZED_PILLS, r, c] += loads.pills[i]
+            by_site[r, loads.site[i]] += pure
+            by_rep[r] += pure
+        else:
+            totals[PASSED_PURE, r, c] += pure
+    return by_rep

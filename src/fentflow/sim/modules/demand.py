@@ -17,7 +17,7 @@ import numba
 import numpy as np
 
 from fentflow.sim.curves import log_path
-from fentflow.sim.dice import poisson
+from fentflow.sim.dice import new_die, place_unit, poisson, roll
 from fentflow.sim.kernels import add_flow, set_stock
 from fentflow.sim.modules.base import Module
 
@@ -32,9 +32,10 @@ class DemandState(NamedTuple):
     deaths: np.ndarray       # (rep, market) this week
     leave: np.ndarray        # (rep,) weekly rate of leaving treatment
     enter: np.ndarray        # (rep,) weekly rate of entering it, before the treatment lever
-    treatment: np.ndarray    # (week,) the treatment lever
-    reversal: np.ndarray     # (week, rep) share of fatal overdoses reversed by naloxone
-    overdose_die: np.ndarray  # the overdose decision's die (`dice.py`)
+    treatment: np.ndarray    # (week, market) the treatment lever
+    reversal: np.ndarray     # (week, rep) share of fatal overdoses reversed by naloxone, before the lever
+    naloxone: np.ndarray     # (week, market) the naloxone lever
+    overdose_keys: np.ndarray  # (rep, 2) the overdose decision's keys, drawn per (week, market) (`dice.roll`)
 
 
 class DemandResults(NamedTuple):
@@ -59,7 +60,8 @@ class Demand(Module):
             active=active, treated=treated, users=active + treated * self.par("moud_hazard_ratio"),
             tolerance=np.full_like(active, np.nan), deaths=np.zeros_like(active), leave=leave,
             enter=leave * self.moud_share / (1 - self.moud_share), treatment=sim.levers["treatment"],
-            reversal=self._reversal(np.arange(sim.calendar.n_weeks)[:, None]), overdose_die=self.die("overdose"))
+            reversal=self._reversal(np.arange(sim.calendar.n_weeks)[:, None]), naloxone=sim.levers["naloxone"],
+            overdose_keys=self.keys("overdose"))
 
     def declare_results(self) -> None:
         declare, markets = self.sim.results.declare, self.net.markets
@@ -67,34 +69,31 @@ class Demand(Module):
         declare("people_active_use", "persons", "stock", "market", markets, "people with OUD not in treatment")
         declare("people_in_treatment", "persons", "stock", "market", markets, "people with OUD on MOUD")
 
-    def step(self, week: int) -> None:
-        market = self.sim.modules["market"]
-        demand_step(week, self.sim.par_columns, self.state, market.consumed, market.potency,
-                    self.results(self.outputs), self.sim.results.periods)
-
     def _reversal(self, week) -> np.ndarray:
-        """Share of fatal overdoses reversed, (rep,); (week, rep) for a (week, 1) array of weeks."""
+        """Share of fatal overdoses reversed before the lever, (rep,); (week, rep) for a (week, 1) array of weeks."""
         year = self.sim.calendar.decimal_year[week]
-        base = log_path(year, 2015.5, self.pars["naloxone_reversal_2015"], 2023.5, self.pars["naloxone_reversal_2023"])
-        boost = self.sim.levers["naloxone"][week]
-        return base + boost * (1 - base)
+        return log_path(year, 2015.5, self.pars["naloxone_reversal_2015"], 2023.5, self.pars["naloxone_reversal_2023"])
 
 
 @numba.njit(cache=True)
 def demand_step(week, p, st, consumed, potency, out, periods):
     """Treatment flows, then overdose deaths (Poisson) from exposure and potency over tolerance."""
     n_reps, n_markets = st.active.shape
+    die = new_die()
     for r in range(n_reps):
-        enter = st.enter[r] * (1.0 + st.treatment[week])
+        base = st.reversal[week, r]
         for m in range(n_markets):
+            enter = st.enter[r] * (1.0 + st.treatment[week, m])
+            reversed_share = base + st.naloxone[week, m] * (1 - base)
             starting, stopping = st.active[r, m] * enter, st.treated[r, m] * st.leave[r]
             st.active[r, m] += stopping - starting
             st.treated[r, m] += starting - stopping
             st.users[r, m] = st.active[r, m] + st.treated[r, m] * p.moud_hazard_ratio[r]
             hazard = p.overdose_hazard[r] * _exposure(p, st, r, m, consumed[r, m])
             hazard *= _potency_factor(p, st, r, m, potency[r, m])
-            expected = st.users[r, m] * hazard * (1.0 - st.reversal[week, r])
-            st.deaths[r, m] = poisson(st.overdose_die, expected)
+            expected = st.users[r, m] * hazard * (1.0 - reversed_share)
+            roll(die, st.overdose_keys[r], place_unit(week, m))
+            st.deaths[r, m] = poisson(die, expected)
     add_flow(out.deaths, week, st.deaths, periods)
     set_stock(out.people_active_use, week, st.active, periods)
     set_stock(out.people_in_treatment, week, st.treated, periods)

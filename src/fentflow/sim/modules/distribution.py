@@ -29,7 +29,7 @@ class DistributionState(NamedTuple):
     seized: np.ndarray       # ... seized by domestic enforcement ...
     delivered: np.ndarray    # ... and delivered to the retail stock
     shares: np.ndarray       # (rep, crossing, market) gravity shares
-    enforcement: np.ndarray  # (week,) the domestic-enforcement lever
+    enforcement: np.ndarray  # (week, market) the domestic-enforcement lever
 
 
 class DistributionResults(NamedTuple):
@@ -61,12 +61,6 @@ class Distribution(Module):
         declare("domestic_seized_powder_gross_kg", "gross kg", "flow", "market", markets,
                 "domestic seizures of powder, gross")
 
-    def step(self, week: int) -> None:
-        crossing = self.sim.modules["crossing"]
-        distribution_step(week, self.sim.par_columns, self.state, crossing.arrived, crossing.seized,
-                          self.sim.ledger.arrays, self.results(self.outputs), self.sim.results.periods)
-
-
 @numba.njit(cache=True)
 def distribution_step(week, p, st, arrived, seized_at_border, ledger, out, periods):
     """Spread what crossed (the arrivals not seized) over the markets; domestic enforcement seizes a share."""
@@ -75,8 +69,8 @@ def distribution_step(week, p, st, arrived, seized_at_border, ledger, out, perio
     seized_pure = np.zeros((n_reps, n_markets))
     arrived_pure = np.zeros((n_reps, n_markets))
     for r in range(n_reps):
-        rate = min(p.domestic_seizure_rate[r] * (1.0 + st.enforcement[week]), MAX_SEIZURE_RATE)
         for m in range(n_markets):
+            rate = min(p.domestic_seizure_rate[r] * (1.0 + st.enforcement[week, m]), MAX_SEIZURE_RATE)
             for f in range(n_fields):
                 st.seized[r, m, f] = st.arrived[r, m, f] * rate
                 st.delivered[r, m, f] = st.arrived[r, m, f] - st.seized[r, m, f]

@@ -44,7 +44,6 @@ class Market(Module):
         shape = (self.n_reps, len(self.net.markets))
         self.state = MarketState(np.zeros(shape + (len(FIELDS),)), np.ones(shape), np.ones(self.n_reps),
                                  np.zeros(shape), np.zeros(shape))
-        sim.ledger.register_stock("retail stock", lambda: self.stock[:, :, [PILL_PURE, POWDER_PURE]].sum(axis=(1, 2)))
 
     def declare_results(self) -> None:
         declare, markets = self.sim.results.declare, self.net.markets
@@ -52,13 +51,6 @@ class Market(Module):
         declare("retail_stock_kg", "pure kg", "stock", "market", markets, "retail stock at the end of the period")
         declare("price_usd_per_pill", "USD/pill", "stock", "market", markets, "retail price of one pill")
         declare("potency_mg_per_unit", "mg/unit", "stock", "market", markets, "pure mg per retail unit used")
-
-    def step(self, week: int) -> None:
-        modules = self.sim.modules
-        market_step(week, self.sim.par_columns, self.state, modules["distribution"].delivered,
-                    modules["demand"].users, self.sim.ledger.arrays, self.results(self.outputs),
-                    self.sim.results.periods)
-
 
 @numba.njit(cache=True)
 def market_step(week, p, st, delivered, users, ledger, out, periods):

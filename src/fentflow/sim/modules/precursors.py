@@ -21,15 +21,15 @@ PRICE_RESPONSE_BOUNDS = (0.2, 5.0)
 
 
 class PrecursorsState(NamedTuple):
-    control_effect: np.ndarray    # (rep,) share of inflow currently blocked
-    last_control: np.ndarray      # [0]: the control lever's strength last week
+    control_effect: np.ndarray    # (rep, entry) share of inflow currently blocked
+    last_control: np.ndarray      # (entry,) the control lever's strength last week
     delivered: np.ndarray         # (rep, site) precursors reaching sites this week
     inflow_by_state: np.ndarray   # (rep, state)
     inflow: np.ndarray            # (rep, entry) this week's arrivals ...
     seized: np.ndarray            # ... and port seizures
     supply_by_week: np.ndarray    # (week, rep) the trajectory, before price response and controls
     port_seizure: np.ndarray      # (week, rep) the port-seizure rate in force
-    control_lever: np.ndarray     # (week,) precursor-control strength
+    control_lever: np.ndarray     # (week, entry) precursor-control strength
     substitution_decay: np.ndarray  # (rep,)
     entry_share: np.ndarray       # (entry,)
     entry_to_site: np.ndarray     # (entry, site)
@@ -52,7 +52,7 @@ class Precursors(Module):
         port_seizure = np.where((year >= PORT_SEIZURES_FROM)[:, None], self.pars["precursor_port_seizure_rate"][None, :], 0.0)
         n_entries = len(net.entries)
         self.state = PrecursorsState(
-            control_effect=np.zeros(self.n_reps), last_control=np.zeros(1),
+            control_effect=np.zeros((self.n_reps, n_entries)), last_control=np.zeros(n_entries),
             delivered=np.zeros((self.n_reps, net.n_sites)), inflow_by_state=np.zeros((self.n_reps, len(net.states))),
             inflow=np.zeros((self.n_reps, n_entries)), seized=np.zeros((self.n_reps, n_entries)),
             supply_by_week=self.supply_by_week, port_seizure=port_seizure,
@@ -73,13 +73,6 @@ class Precursors(Module):
         mid, rate = self.pars["supply_midyear"], self.pars["supply_growth_rate"]
         return self.pars["supply_kg_week_2023"] * logistic(year, mid, rate) / logistic(2023.5, mid, rate)
 
-    def step(self, week: int) -> None:
-        modules = self.sim.modules
-        precursors_step(week, self.sim.par_columns, self.state, modules["market"].price_index,
-                        modules["adaptation"].site_appeal, self.sim.ledger.arrays, self.results(self.outputs),
-                        self.sim.results.periods)
-
-
 @numba.njit(cache=True)
 def precursors_step(week, p, st, price_index, site_appeal, ledger, out, periods):
     """Inflow by entry point after the price response and controls; port seizures; routing to sites."""
@@ -87,9 +80,9 @@ def precursors_step(week, p, st, price_index, site_appeal, ledger, out, periods)
     for r in range(st.inflow.shape[0]):
         response = min(max(price_index[r] ** p.supply_price_elasticity[r], PRICE_RESPONSE_BOUNDS[0]),
                        PRICE_RESPONSE_BOUNDS[1])
-        total = st.supply_by_week[week, r] * response * (1.0 - control[r])
+        total = st.supply_by_week[week, r] * response
         for e in range(st.entry_share.size):
-            st.inflow[r, e] = total * st.entry_share[e]
+            st.inflow[r, e] = total * (1.0 - control[r, e]) * st.entry_share[e]
             st.seized[r, e] = st.inflow[r, e] * st.port_seizure[week, r]
         ledger.entered[r] += st.inflow[r].sum()
         ledger.seized[r] += st.seized[r].sum()
@@ -103,12 +96,14 @@ def precursors_step(week, p, st, price_index, site_appeal, ledger, out, periods)
 
 @numba.njit(cache=True)
 def _control(st, week):
-    """A new control blocks its full strength at once; the effect then decays as supply substitutes."""
-    strength = st.control_lever[week]
-    rise = max(strength - st.last_control[0], 0.0)
-    for r in range(st.control_effect.size):
-        st.control_effect[r] = min(st.control_effect[r] * st.substitution_decay[r] + rise, strength)
-    st.last_control[0] = strength
+    """At each entry point a new control blocks its full strength at once; the effect then decays as
+    supply substitutes."""
+    for e in range(st.last_control.size):
+        strength = st.control_lever[week, e]
+        rise = max(strength - st.last_control[e], 0.0)
+        for r in range(st.control_effect.shape[0]):
+            st.control_effect[r, e] = min(st.control_effect[r, e] * st.substitution_decay[r] + rise, strength)
+        st.last_control[e] = strength
     return st.control_effect
 
 

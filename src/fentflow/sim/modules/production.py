@@ -14,7 +14,7 @@ import numpy as np
 
 from fentflow.sim import load_kernels
 from fentflow.sim.curves import log_path, logit_path
-from fentflow.sim.dice import beta, poisson, standard_normal, uniform
+from fentflow.sim.dice import beta, new_die, place_unit, poisson, roll, standard_normal, uniform
 from fentflow.sim.kernels import add_flow, set_stock
 from fentflow.sim.modules.base import Module
 from fentflow.units import WEEKS_PER_YEAR
@@ -38,12 +38,12 @@ class ProductionState(NamedTuple):
     mg_median: np.ndarray         # (week, rep) median mg per pill
     purity: np.ndarray            # (week, rep) mean powder purity
     mean_pure: np.ndarray         # (week, rep) mean pure kg per load
-    raid_die: np.ndarray         # the dice of its decisions (`dice.py`)
-    count_die: np.ndarray
-    form_die: np.ndarray
-    size_die: np.ndarray
-    mg_die: np.ndarray
-    purity_die: np.ndarray
+    raid_keys: np.ndarray         # (rep, 2) the keys of its decisions (`dice.roll`): per (week, site) ...
+    count_keys: np.ndarray
+    form_keys: np.ndarray         # ... and per load
+    size_keys: np.ndarray
+    mg_keys: np.ndarray
+    purity_keys: np.ndarray
 
 
 class ProductionResults(NamedTuple):
@@ -63,10 +63,8 @@ class Production(Module):
         inputs = self._per_week_inputs()
         self.state = ProductionState(
             *(np.zeros(shape) for _ in range(7)), **inputs,
-            raid_die=self.die("raid"), count_die=self.die("load count"), form_die=self.die("pill or powder"),
-            size_die=self.die("load size"), mg_die=self.die("mg per pill"), purity_die=self.die("powder purity"))
-        self.new_loads = None      # this week's loads (a LoadBatch), made by `step`
-        sim.ledger.register_stock("site stock", lambda: (self.precursor_stock + self.product_stock).sum(axis=1))
+            raid_keys=self.keys("raid"), count_keys=self.keys("load count"), form_keys=self.keys("pill or powder"),
+            size_keys=self.keys("load size"), mg_keys=self.keys("mg per pill"), purity_keys=self.keys("powder purity"))
 
     def declare_results(self) -> None:
         sites = self.net.sites
@@ -81,18 +79,13 @@ class Production(Module):
         weeks = np.arange(self.sim.calendar.n_weeks)
         supply = self.sim.modules["precursors"].supply_by_week                          # (week, rep)
         share = self.net.site_capacity_share
-        rate = self.par("raids_per_year")[None] / WEEKS_PER_YEAR * (1.0 + self.sim.levers["raids"][:, None, None])
+        rate = self.par("raids_per_year")[None] / WEEKS_PER_YEAR * (1.0 + self.sim.levers["raids"][:, None, :])
         potency = self.potency(weeks[:, None])
         return {"capacity": self.par("capacity_headroom")[None] * supply[:, :, None] * share,
                 "recovery": np.exp(-1.0 / self.pars["capacity_recovery_weeks"]),
                 "raid_chance": np.clip(rate * share[None, None, :], 0.0, 1.0),
                 "pill_share": potency["pill_share"], "mg_median": potency["mg_median"], "purity": potency["purity"],
                 "mean_pure": self._mean_pure_per_load(potency)}
-
-    def step(self, week: int) -> None:
-        self.new_loads = production_step(week, self.sim.par_columns, self.state,
-                                         self.sim.modules["precursors"].delivered, self.sim.ledger.arrays,
-                                         self.results(self.outputs), self.sim.results.periods)
 
     def potency(self, week) -> dict[str, np.ndarray]:
         """Median mg per pill, mean powder purity and pill share this week, (rep,) each.
@@ -150,9 +143,11 @@ def _produce(st, week, delivered):
 def _raid(p, st, week, ledger):
     """Raids at random, more often at bigger sites: they destroy stock and cut capacity."""
     n_reps, n_sites = st.produced.shape
+    die = new_die()
     for r in range(n_reps):
         for s in range(n_sites):
-            raided = uniform(st.raid_die) < st.raid_chance[week, r, s]
+            roll(die, st.raid_keys[r], place_unit(week, s))
+            raided = uniform(die) < st.raid_chance[week, r, s]
             share = p.raid_stock_destroyed[r] if raided else 0.0
             st.raided[r, s] = 1.0 if raided else 0.0
             st.destroyed[r, s] = share * (st.precursor_stock[r, s] + st.product_stock[r, s])
@@ -168,10 +163,12 @@ def _ship(p, st, week):
     """A share of finished stock leaves as a Poisson number of loads; a site sending none keeps it."""
     n_reps, n_sites = st.produced.shape
     counts = np.zeros((n_reps, n_sites), np.int64)
+    die = new_die()
     for r in range(n_reps):
         for s in range(n_sites):
             shipped = p.ship_fraction[r] * st.product_stock[r, s]
-            counts[r, s] = poisson(st.count_die, shipped / st.mean_pure[week, r])
+            roll(die, st.count_keys[r], place_unit(week, s))
+            counts[r, s] = poisson(die, shipped / st.mean_pure[week, r])
             st.shipped[r, s] = shipped if counts[r, s] > 0 else 0.0
             st.product_stock[r, s] -= st.shipped[r, s]
     return _make_loads(p, st, week, counts)
@@ -179,31 +176,37 @@ def _ship(p, st, week):
 
 @numba.njit(cache=True)
 def _make_loads(p, st, week, counts):
-    """The loads of each (rep, site) batch: the draws in their streams' order, then one compiled pass."""
+    """The loads of each (rep, site) batch, each drawn from dice keyed by the load's identity
+    (`load_kernels.load_unit`), then one compiled pass."""
     n = counts.sum()
-    reps, sites = np.empty(n, np.int64), np.empty(n, np.int64)
+    reps, sites, idents = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64)
     i = 0
     for r in range(counts.shape[0]):
         for s in range(counts.shape[1]):
-            for _ in range(counts[r, s]):
-                reps[i], sites[i] = r, s
+            for k in range(counts[r, s]):
+                reps[i], sites[i], idents[i] = r, s, load_kernels.load_unit(week, s, k)
                 i += 1
+    die = new_die()
     is_pill = np.empty(n, np.bool_)
-    for i in range(n):
-        is_pill[i] = uniform(st.form_die) < st.pill_share[week, reps[i]]
     size_z = np.empty(n)
     for i in range(n):
-        size_z[i] = standard_normal(st.size_die)
+        roll(die, st.form_keys[reps[i]], idents[i])
+        is_pill[i] = uniform(die) < st.pill_share[week, reps[i]]
+        roll(die, st.size_keys[reps[i]], idents[i])
+        size_z[i] = standard_normal(die)
     n_pill = is_pill.sum()
-    mg_z = np.empty(n_pill)
-    for k in range(n_pill):
-        mg_z[k] = standard_normal(st.mg_die)
-    purity = np.empty(n - n_pill)
-    k = 0
+    mg_z, purity = np.empty(n_pill), np.empty(n - n_pill)
+    pill_k = powder_k = 0
     for i in range(n):
-        if not is_pill[i]:
+        if is_pill[i]:
+            roll(die, st.mg_keys[reps[i]], idents[i])
+            mg_z[pill_k] = standard_normal(die)
+            pill_k += 1
+        else:
             mean = min(max(st.purity[week, reps[i]], 1e-4), MAX_PURITY)
-            purity[k] = beta(st.purity_die, mean * PURITY_CONCENTRATION, (1 - mean) * PURITY_CONCENTRATION)
-            k += 1
-    return load_kernels.make_loads(reps, sites, is_pill, size_z, mg_z, purity, st.shipped, st.mg_median[week],
-                                   p.load_gross_median_kg, p.load_gross_sigma, p.pill_mg_sigma, p.pill_mass_mg)
+            roll(die, st.purity_keys[reps[i]], idents[i])
+            purity[powder_k] = beta(die, mean * PURITY_CONCENTRATION, (1 - mean) * PURITY_CONCENTRATION)
+            powder_k += 1
+    return load_kernels.make_loads(reps, sites, idents, is_pill, size_z, mg_z, purity, st.shipped,
+                                   st.mg_median[week], p.load_gross_median_kg, p.load_gross_sigma, p.pill_mg_sigma,
+                                   p.pill_mass_mg)

@@ -13,7 +13,7 @@ import numba
 import numpy as np
 
 from fentflow.sim import load_kernels, queue_kernels
-from fentflow.sim.dice import geometric, uniform
+from fentflow.sim.dice import geometric, new_die, roll, uniform
 from fentflow.sim.kernels import add_flow
 from fentflow.sim.modules.base import Module
 from fentflow.sim.network import route_appeal
@@ -35,9 +35,9 @@ class TransportState(NamedTuple):
     route_state_first: np.ndarray  # the states a route touches, as a sparse (route, state) matrix:
     route_state: np.ndarray        # route j's are route_state[first[j]:first[j + 1]]
     route_state_weight: np.ndarray
-    route_die: np.ndarray         # the dice of its decisions (`dice.py`)
-    interdiction_die: np.ndarray
-    staging_die: np.ndarray
+    route_keys: np.ndarray        # (rep, 2) the keys of its decisions, drawn per load (`dice.roll`)
+    interdiction_keys: np.ndarray
+    staging_keys: np.ndarray
 
 
 class TransportResults(NamedTuple):
@@ -64,23 +64,14 @@ class Transport(Module):
             route_fraction=np.zeros((self.n_reps, len(net.route_site))),
             route_crossing=np.array(net.route_crossing, np.int64),
             **_sparse_rows(net.route_states),
-            route_die=self.die("route"), interdiction_die=self.die("mexico interdiction"),
-            staging_die=self.die("staging"))
-        sim.ledger.register_stock("in transit", lambda: sim.loads.pure_in_transit.copy())
+            route_keys=self.keys("route"), interdiction_keys=self.keys("mexico interdiction"),
+            staging_keys=self.keys("staging"))
 
     def declare_results(self) -> None:
         declare = self.sim.results.declare
         declare("dispatched_kg", "pure kg", "flow", "site", self.net.sites, "product leaving sites for the border")
         declare("mexico_seized_kg", "pure kg", "flow", "site", self.net.sites,
                 "loads intercepted in Mexico on the way north, by site of origin")
-
-    def step(self, week: int) -> None:
-        modules = self.sim.modules
-        self.sim.loads.arrays = transport_step(
-            week, self.sim.par_columns, self.state, modules["production"].new_loads,
-            modules["adaptation"].crossing_loss, self.sim.loads.arrays, self.sim.ledger.arrays,
-            self.results(self.outputs), self.sim.results.periods)
-
 
 def _sparse_rows(route_states: np.ndarray) -> dict[str, np.ndarray]:
     routes, states = np.nonzero(route_states)
@@ -95,11 +86,14 @@ def transport_step(week, p, st, loads, crossing_loss, queue, ledger, out, period
     n = loads.rep.size
     route = _choose_routes(p, st, loads, crossing_loss)
     caught = np.empty(n, np.bool_)
-    for i in range(n):
-        caught[i] = uniform(st.interdiction_die) < st.route_risk[loads.rep[i], route[i]]
     staging = np.empty(n, np.int64)
+    die = new_die()
     for i in range(n):
-        staging[i] = geometric(st.staging_die, st.staging_p[loads.rep[i]]) - 1
+        r = loads.rep[i]
+        roll(die, st.interdiction_keys[r], loads.ident[i])
+        caught[i] = uniform(die) < st.route_risk[r, route[i]]
+        roll(die, st.staging_keys[r], loads.ident[i])
+        staging[i] = geometric(die, st.staging_p[r]) - 1
     _book(st, loads, route, caught, ledger)
     for i in range(n):
         loads.route[i] = route[i]
@@ -120,8 +114,10 @@ def _choose_routes(p, st, loads, crossing_loss):
         for j in range(n_routes):
             weight[r, j] = st.appeal[r, j] * np.exp(-p.route_adaptation[r] * crossing_loss[r, st.route_crossing[j]])
     u = np.empty(loads.rep.size)
+    die = new_die()
     for i in range(u.size):
-        u[i] = uniform(st.route_die)
+        roll(die, st.route_keys[loads.rep[i]], loads.ident[i])
+        u[i] = uniform(die)
     return load_kernels.choose_routes(loads.rep, loads.site, u, weight, st.route_first, st.route_fraction)
 
 

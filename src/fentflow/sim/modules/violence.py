@@ -12,7 +12,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from fentflow.sim.dice import poisson
+from fentflow.sim.dice import new_die, place_unit, poisson, roll
 from fentflow.sim.kernels import add_flow, set_stock
 from fentflow.sim.modules.base import Module
 from fentflow.units import WEEKS_PER_YEAR
@@ -28,7 +28,7 @@ class ViolenceState(NamedTuple):
     baseline: np.ndarray       # (rep, state) homicides a year not driven by fentanyl flows
     rivalry: np.ndarray        # (state,)
     site_state: np.ndarray     # (site,)
-    violence_die: np.ndarray   # the violence decision's die (`dice.py`)
+    violence_keys: np.ndarray  # (rep, 2) the violence decision's keys, drawn per (week, state) (`dice.roll`)
 
 
 class ViolenceResults(NamedTuple):
@@ -48,7 +48,7 @@ class Violence(Module):
             *(np.zeros(shape) for _ in range(4)),
             baseline=self.par("violence_baseline_share") * net.state_homicides_2022[None, :],
             rivalry=np.array(net.rivalry, float), site_state=np.array(net.site_state, np.int64),
-            violence_die=self.die("violence"))
+            violence_keys=self.keys("violence"))
 
     def declare_results(self) -> None:
         declare, states = self.sim.results.declare, self.net.states
@@ -57,17 +57,11 @@ class Violence(Module):
                 "fentanyl entering, produced in or passing through the state")
         declare("conflict_index", "pure t/yr", "stock", "state", states, "rivalry x remembered flow")
 
-    def step(self, week: int) -> None:
-        modules = self.sim.modules
-        violence_step(week, self.sim.par_columns, self.state, modules["precursors"].inflow_by_state,
-                      modules["production"].produced, modules["transport"].transit_by_state,
-                      self.results(self.outputs), self.sim.results.periods)
-
-
 @numba.njit(cache=True)
 def violence_step(week, p, st, inflow_by_state, produced, transit_by_state, out, periods):
     """Flows through each state, remembered over a quarter, meet rivalry: homicides drawn (Poisson)."""
     n_reps, n_states = st.flow.shape
+    die = new_die()
     for r in range(n_reps):
         produced_in = np.zeros(n_states)
         for s in range(st.site_state.size):
@@ -77,7 +71,8 @@ def violence_step(week, p, st, inflow_by_state, produced, transit_by_state, out,
             st.flow_kg_week[r, k] += (st.flow[r, k] - st.flow_kg_week[r, k]) / FLOW_MEMORY_WEEKS
             st.conflict[r, k] = st.rivalry[k] * st.flow_kg_week[r, k] * WEEKS_PER_YEAR / 1000.0
             expected = (st.baseline[r, k] + p.violence_per_tonne[r] * st.conflict[r, k]) / WEEKS_PER_YEAR
-            st.homicides[r, k] = poisson(st.violence_die, expected)
+            roll(die, st.violence_keys[r], place_unit(week, k))
+            st.homicides[r, k] = poisson(die, expected)
     add_flow(out.homicides, week, st.homicides, periods)
     add_flow(out.fentanyl_flow_kg, week, st.flow, periods)
     set_stock(out.conflict_index, week, st.conflict, periods)
