@@ -66,8 +66,8 @@ def test_calibration_progress_counts_every_generation_against_the_budget():
 DASK_SCRIPT = """
 import logging
 from fentflow.calibrate.executor import open_executor
-from fentflow.ensemble.execute import _client
-for helper in (open_executor, _client):
+from fentflow.ensemble.execute import dask_client
+for helper in (open_executor, dask_client):
     with helper(1, None):
         # what the nanny logs when a worker is slow to stop, as comparisons and calibrations end
         logging.getLogger("distributed.nanny").warning("Worker process still alive after 4.0 seconds, killing")

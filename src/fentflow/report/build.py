@@ -103,9 +103,14 @@ def _section_name(module) -> str:
 
 # The stages `progress` hears, with their measured share of the time (seconds on a shared 2-core machine,
 # 20 replicates, first report: the claims' policy comparison is cached afterwards), for the CLI's ETA.
-STAGES = (("running the baseline", 6.0), ("section: run", 0.1), ("section: baseline", 3.5),
-          ("section: calibration", 0.2), ("section: scenarios", 0.2), ("section: risk", 40.0),
-          ("section: claims", 45.0), ("section: sources", 0.1), ("writing the map files", 2.0))
+# One stage per section of `ORDER`; a section not listed here counts as a short one.
+SECTION_SECONDS = {"run": 0.1, "balance": 0.5, "baseline": 3.5, "calibration": 0.2, "scenarios": 0.2,
+                   "risk": 40.0, "claims": 45.0, "sources": 0.1}
+SHORT_SECTION = 0.5
+STAGES = (("running the baseline", 6.0),
+          *((f"section: {_section_name(module)}", SECTION_SECONDS.get(_section_name(module), SHORT_SECTION))
+            for module in ORDER),
+          ("writing the map files", 2.0))
 
 
 def _risk_year(summary: dict, wanted: int | None) -> int:
