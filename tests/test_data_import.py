@@ -28,7 +28,9 @@ from fentflow.observed.series import (
 DATA = Path(__file__).parent / "data"
 CBP_FILES = sorted((DATA / "cbp").glob("nationwide-drugs-*.csv.gz"))
 VSRR = DATA / "import" / "vsrr_us_excerpt.csv"
-SESNSP = DATA / "import" / "sesnsp_victims_excerpt.csv"
+SESNSP = DATA / "import" / "IDVFC_NM_dic24_excerpt.csv.gz"     # SESNSP's own rows, see import/README.md
+SESNSP_TEXT = gzip.decompress(SESNSP.read_bytes()).decode("cp1252")
+SESNSP_STATES = ("BC", "GTO", "SIN", "SON")
 CBP_SHA256 = {"nationwide-drugs-fy19-fy22.csv.gz": "daa0806c41367e478d12ed742ac4a55487361b52894f46316396667b9ed3847c",
               "nationwide-drugs-fy20-fy23.csv.gz": "5c93d66cf3498ac977064f384e029588f7ad1f410e71db328f7168b40db999db"}
 
@@ -127,24 +129,47 @@ def test_vsrr_adds_provisional_years_and_keeps_final_counts(tmp_path):
     assert last_data_year() == 2024
 
 
-def test_sesnsp_sums_homicidio_doloso_for_complete_years(tmp_path):
+def test_sesnsps_own_file_reproduces_the_bundled_homicides(tmp_path):
+    import_files([SESNSP], tmp_path)
+    use_data_folder(tmp_path)
+    columns = ["victims", "population", "rate_per_100k"]
+    homicides = load_series("sesnsp_homicides").set_index(["abbr", "year"])
+    bundled = bundled_series("sesnsp_homicides").set_index(["abbr", "year"])
+    covered = [(abbr, year) for abbr in SESNSP_STATES for year in (2022, 2023)]
+    assert homicides.loc[covered, columns].equals(bundled.loc[covered, columns])
+    assert homicides.loc[("CHIH", 2023), "victims"] == bundled.loc[("CHIH", 2023), "victims"]   # untouched
+
+
+def test_sesnsps_own_file_adds_2024_with_the_latest_population(tmp_path):
     import_files([SESNSP], tmp_path)
     use_data_folder(tmp_path)
     homicides = load_series("sesnsp_homicides").set_index(["abbr", "year"])
-    assert homicides.loc[("SIN", 2024), "victims"] == 1235 + 90      # doloso only, both sexes
-    assert homicides.loc[("COL", 2024), "victims"] == 126
-    assert ("SIN", 2025) not in homicides.index                        # January-March only
+    # Homicidio doloso only (not culposo, not feminicidio), every modalidad, sex and age, Jan-Dec 2024.
+    assert [homicides.loc[(abbr, 2024), "victims"] for abbr in SESNSP_STATES] == [2368, 3151, 994, 1417]
     bundled = bundled_series("sesnsp_homicides").set_index(["abbr", "year"])
     assert homicides.loc[("SIN", 2024), "population"] == bundled.loc[("SIN", 2023), "population"]
-    assert homicides.loc[("BC", 2023), "victims"] == bundled.loc[("BC", 2023), "victims"]   # untouched
+    assert "no 2024 figure bundled" in homicides.loc[("SIN", 2024), "note"]
+
+
+def test_a_year_with_months_not_yet_reported_is_left_out(tmp_path):
+    """SESNSP leaves the months not yet reported blank; a year is imported only once complete."""
+    lines = SESNSP_TEXT.splitlines()
+    partial = [line.rsplit(",", 1)[0] + "," if line.startswith("2024,") else line for line in lines]
+    path = write(tmp_path, "\r\n".join(partial).encode("cp1252"), "IDVFC_NM_nov24.csv")
+    import_files([path], tmp_path / "out")
+    imported = read_series_file(series_spec("sesnsp_homicides"), tmp_path / "out" / "sesnsp_homicides.csv")
+    assert sorted(set(imported["year"])) == [2022, 2023]
 
 
 def test_a_utf8_sesnsp_file_reads_like_sesnsps_windows_1252(tmp_path):
     utf8 = tmp_path / "victimas.csv"
-    utf8.write_text(SESNSP.read_text(encoding="cp1252"), encoding="utf-8")
+    utf8.write_text(SESNSP_TEXT, encoding="utf-8")
     import_files([utf8], tmp_path / "out")
-    assert read_series_file(series_spec("sesnsp_homicides"), tmp_path / "out" / "sesnsp_homicides.csv")[
-        "victims"].sum() == 1235 + 90 + 126
+    from_utf8 = read_series_file(series_spec("sesnsp_homicides"), tmp_path / "out" / "sesnsp_homicides.csv")
+    import_files([SESNSP], tmp_path / "cp1252")
+    original = read_series_file(series_spec("sesnsp_homicides"), tmp_path / "cp1252" / "sesnsp_homicides.csv")
+    assert from_utf8["victims"].tolist() == original["victims"].tolist()
+    assert from_utf8["victims"].sum() == 2726 + 2417 + 2368 + 3260 + 3104 + 3151 + 478 + 531 + 994 + 1741 + 1403 + 1417
 
 
 def test_one_import_reads_every_kind_of_file(tmp_path):
@@ -191,8 +216,10 @@ HEADER = ",".join(cbp.COLUMNS)
 GOOD = f"2023,JAN,{SW},3,10.5"
 VSRR_HEADER = VSRR.read_text().splitlines()[0]
 VSRR_ROW = VSRR.read_text().splitlines()[6]        # U.S., December 2024, all drugs
-SES_HEADER = SESNSP.read_text(encoding="cp1252").splitlines()[0]
-SES_ROW = SESNSP.read_text(encoding="cp1252").splitlines()[1]
+SES_HEADER = SESNSP_TEXT.splitlines()[0]
+SES_ROW = next(line for line in SESNSP_TEXT.splitlines()       # Sinaloa, 2024, men killed with a firearm
+               if line.startswith("2024,25,Sinaloa,") and ",Homicidio doloso,Con arma de fuego,Hombre,Adultos" in line)
+SES_NOT_A_NUMBER = ",".join([*SES_ROW.split(",")[:9], "cuarenta", *SES_ROW.split(",")[10:]])    # Enero
 
 MALFORMED = {   # id: (file content, row named, column named or None, words in the message)
     "empty": ("", None, None, "empty"),
@@ -224,7 +251,7 @@ MALFORMED = {   # id: (file content, row named, column named or None, words in t
     "vsrr bad year": (f"{VSRR_HEADER}\n{VSRR_ROW.replace('2024', '24', 1)}\n", 2, "Year", "not a year"),
     "vsrr bad month": (f"{VSRR_HEADER}\n{VSRR_ROW.replace('December', 'Dec')}\n", 2, "Month", "month name"),
     "vsrr no national synthetic count": (f"{VSRR_HEADER}\n{VSRR_ROW}\n", None, "Indicator", "T40.4"),
-    "sesnsp month not a number": (f"{SES_HEADER}\n{SES_ROW.replace(',40,', ',cuarenta,')}\n", 2, "Enero",
+    "sesnsp month not a number": (f"{SES_HEADER}\n{SES_NOT_A_NUMBER}\n", 2, "Enero",
                                   "not a number"),
     "sesnsp unknown state": (f"{SES_HEADER}\n{SES_ROW.replace(',25,Sinaloa', ',40,Sinaloa')}\n", 2, "Clave_Ent",
                              "state code"),

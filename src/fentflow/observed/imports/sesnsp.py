@@ -4,7 +4,9 @@ SESNSP publishes, per state and month, the victims of each crime recorded in the
 prosecutors' files (Incidencia delictiva del fuero común, víctimas:
 https://www.gob.mx/sesnsp/acciones-y-programas/incidencia-delictiva-del-fuero-comun): columns
 Año, Clave_Ent, Entidad, Bien jurídico afectado, Tipo de delito, Subtipo de delito, Modalidad,
-(Sexo, Rango de edad in recent releases), then one column per month, Enero ... Diciembre.
+(Sexo, Rango de edad in recent releases), then one column per month, Enero ... Diciembre; the
+state-level file is IDVFC_NM_<cut>.csv, Windows-1252, Clave_Ent unpadded (tested on rows of
+IDVFC_NM_dic24.csv: tests/data/import/README.md).
 
 Victims of "Homicidio doloso" (every modalidad, sex and age) are summed by state and year, for
 years whose twelve months are all reported. SESNSP gives no population: the rate per 100,000
