@@ -1,10 +1,27 @@
-"""The `fentflow` command line (Typer + Rich). Exit codes: 0 success, 2 bad input."""
+"""The `fentflow` command line (Typer + Rich). Exit codes (see boundary.py): 0 success, 2 bad input,
+130 interrupted, 1 a bug."""
 from __future__ import annotations
 
+import os
+import signal
+import sys
+import threading
 import time
 from pathlib import Path
 
-import typer
+
+def _interrupted_while_starting(signum, frame):
+    # Nothing has been done yet; a KeyboardInterrupt here would print an import traceback.
+    sys.stderr.write("interrupted\n")
+    os._exit(130)
+
+
+_STARTING = (threading.current_thread() is threading.main_thread()
+             and signal.getsignal(signal.SIGINT) is signal.default_int_handler)
+if _STARTING:
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
+
+import typer  # noqa: E402  (after the start-up Ctrl-C handler)
 from rich.console import Console
 from rich.table import Table
 
@@ -12,7 +29,9 @@ from fentflow.calibrate.cli import calibrate_command
 from fentflow.calibrate.fitcheck_cli import fit_check_command
 from fentflow.calibrate.validate_cli import validate_app
 from fentflow.claims.cli import claims_command
-from fentflow.clikit import output_folder, run_with_progress, user_errors
+from fentflow.boundary import BoundaryGroup
+from fentflow.clikit import run_with_progress
+from fentflow.staging import staged_output
 from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP
 from fentflow.ensemble.cli import compare_command, query_command, scenarios_command
 from fentflow.observed.cli import convert_command, data_app
@@ -21,8 +40,11 @@ from fentflow.risk.cli import map_command
 from fentflow.world.cli import app as world_app
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
 
+if _STARTING:
+    signal.signal(signal.SIGINT, signal.default_int_handler)   # imports done: Ctrl-C is the boundary's now
+
 app = typer.Typer(help="fentflow: simulate, calibrate and map the illicit fentanyl supply chain feeding the "
-                       "U.S. market.", no_args_is_help=True, add_completion=False)
+                       "U.S. market.", no_args_is_help=True, add_completion=False, cls=BoundaryGroup)
 console = Console(highlight=False)
 
 app.add_typer(world_app, name="world", help="Validate and show world directories.")
@@ -44,7 +66,7 @@ def run(
     world: Path | None = typer.Option(None, "--world", help="World directory (default: the bundled world)."),
     start: str = typer.Option(DEFAULT_START, help="First simulated date (YYYY-MM-DD)."),
     end: str = typer.Option(DEFAULT_END, help="Last simulated date (YYYY-MM-DD)."),
-    seed: int = typer.Option(0, help="Base random seed; same inputs and seed give identical results."),
+    seed: int = typer.Option(0, min=0, help="Base random seed; same inputs and seed give identical results."),
     out: Path = typer.Option(Path("out"), "--out", help="Output directory for Parquet tables and summary.json."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar and no summary table."),
     profile: bool = typer.Option(False, "--profile", help="Print the time spent in each step of the step order."),
@@ -55,13 +77,16 @@ def run(
 ) -> None:
     """Run the simulation on a world and write its results (Parquet + summary.json)."""
     from fentflow.ensemble.parameters import parameter_source
+    from fentflow.resources import check_memory
+    from fentflow.sim.calendar import Calendar, check_span
     from fentflow.sim.engine import Sim
     from fentflow.sim.output import write_outputs
     from fentflow.sim.pars import Pars
     from fentflow.world import World
 
-    with user_errors():
-        output_folder(out)
+    check_span(start, end)
+    check_memory(replicates, Calendar.between(start, end).n_weeks)
+    with staged_output(out) as stage:
         source = parameter_source(parameters)
         runs = range(replicates)
         pars = Pars(source.values(runs, seed), n_reps=replicates)
@@ -71,7 +96,7 @@ def run(
         wall = time.perf_counter() - began
         provenance = {"parameter_choice": parameters, "parameter_source": source.describe(),
                       "draws": [source.draw_of(r, seed) for r in runs]}
-        summary = write_outputs(sim, out, provenance)
+        summary = write_outputs(sim, stage, provenance)
     if not quiet:
         _print_summary(summary, out, wall)
     if profile:
@@ -135,5 +160,9 @@ def _print_profile(timings: dict[str, float], wall: float) -> None:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    finally:
+        # The work is done or reported: a Ctrl-C while Python shuts down must not kill it silently (-2).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 

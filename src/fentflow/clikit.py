@@ -1,30 +1,19 @@
-"""Shared CLI plumbing: turn user-input errors into one line on stderr and exit code 2."""
+"""Shared CLI plumbing: the error boundary, output folders, the compile notice and the progress bar."""
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 
-import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.text import Text
 
+from fentflow.boundary import EXIT_BAD_INPUT, error_boundary
 from fentflow.errors import InputError
 
-EXIT_BAD_INPUT = 2
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+__all__ = ["EXIT_BAD_INPUT", "user_errors", "output_folder", "compile_notice", "run_with_progress"]
 
-
-@contextlib.contextmanager
-def user_errors() -> Iterator[None]:
-    """Report `InputError` as `error: <file, row, field: problem>` and exit 2 (no traceback)."""
-    try:
-        yield
-    except InputError as exc:
-        # Text, not markup: the message may echo user input containing [brackets].
-        err_console.print(Text.assemble(("error:", "bold red"), " ", str(exc)))
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+# Every command already runs inside the app's boundary; `with user_errors():` also keeps a
+# command's own errors at one line when it is mounted on another Typer app.
+user_errors = error_boundary
 
 
 def output_folder(path: Path, option: str = "--out") -> Path:

@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 
+from fentflow.interrupts import deferred_interrupts
 from fentflow.policy.interventions import Intervention, Levers
 from fentflow.sim import fused
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START, Calendar
@@ -40,7 +41,7 @@ from fentflow.sim.rng import Streams
 
 log = logging.getLogger(__name__)
 
-PROGRESS_WEEKS = 26   # with a progress callback, the compiled loop reports every half year
+CHUNK_WEEKS = 26   # the compiled loop returns every half year: progress is reported and Ctrl-C taken there
 
 STEP_ORDER: tuple[type[Module], ...] = (
     Precursors, Production, Transport, Crossing, Distribution, Market, Demand, Adaptation, Violence,
@@ -94,29 +95,33 @@ class Sim:
         if self.compiled:
             self._run_compiled(progress)
             return self.results
-        for week in range(self.calendar.n_weeks):
-            self.step(week)
-            if progress:
-                progress(week)
+        with deferred_interrupts() as interrupts:
+            for week in range(self.calendar.n_weeks):
+                self.step(week)
+                interrupts.check()
+                if progress:
+                    progress(week)
         return self.results
 
     def _run_compiled(self, progress: Callable[[int], None] | None) -> None:
         n_weeks = self.calendar.n_weeks
-        chunk = PROGRESS_WEEKS if progress else n_weeks
         states = fused.compiled_states(self.modules)
         outs = tuple(m.results(m.outputs) for m in self.modules.values() if m.outputs is not None)
         ticks = fused.new_ticks()
         began, began_ticks = time.perf_counter(), fused.now()
-        for first in range(0, n_weeks, chunk):
-            stop = min(first + chunk, n_weeks)
-            self.loads.arrays, week, rep = fused.run_weeks(first, stop, self.par_columns, self.results.periods,
-                                                           self.ledger.arrays, self.loads.arrays, states, outs, ticks)
-            self.week = stop - 1 if week < 0 else week
-            if week >= 0:
-                self._add_timings(ticks, began, began_ticks)
-                self.ledger.fail(week, str(self.calendar.week_start[week].date()), rep)
-            if progress:
-                progress(stop - 1)
+        with deferred_interrupts() as interrupts:   # a SIGINT inside compiled code would crash it (see there)
+            for first in range(0, n_weeks, CHUNK_WEEKS):
+                stop = min(first + CHUNK_WEEKS, n_weeks)
+                self.loads.arrays, week, rep = fused.run_weeks(first, stop, self.par_columns, self.results.periods,
+                                                               self.ledger.arrays, self.loads.arrays, states, outs,
+                                                               ticks)
+                self.week = stop - 1 if week < 0 else week
+                if week >= 0:
+                    self._add_timings(ticks, began, began_ticks)
+                    self.ledger.fail(week, str(self.calendar.week_start[week].date()), rep)
+                interrupts.check()
+                if progress:
+                    progress(stop - 1)
         self._add_timings(ticks, began, began_ticks)
 
     def _add_timings(self, ticks, began: float, began_ticks: int) -> None:
