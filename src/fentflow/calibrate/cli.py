@@ -15,6 +15,7 @@ from rich.table import Table
 
 from fentflow.calibrate.budget import BUDGETS
 from fentflow.clikit import compile_notice, output_folder, user_errors
+from fentflow.ensemble.execute import check_scheduler
 from fentflow.errors import InputError
 from fentflow.observed.series import LAST_DATA_YEAR
 
@@ -35,7 +36,7 @@ def calibrate_command(
                                               "of a local cluster."),
     out: Path = typer.Option(Path("out/calibration"), "--out",
                              help="Directory for the history (history.db), posterior.parquet and outputs."),
-    seed: int = typer.Option(0, "--seed", help="Master seed: every random choice of the calibration derives from it."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Master seed: every random choice of the calibration derives from it."),
     resume: bool = typer.Option(True, "--resume/--fresh",
                                 help="Continue the calibration stored in --out (default), or discard it."),
     data_through: int = typer.Option(LAST_DATA_YEAR, "--data-through", min=2016, max=LAST_DATA_YEAR,
@@ -53,6 +54,7 @@ def calibrate_command(
         if budget not in BUDGETS:
             raise InputError(f"unknown budget {budget!r}; choose one of {', '.join(BUDGETS)}", field="budget")
         output_folder(out)
+        check_scheduler(scheduler)
         if not quiet:
             compile_notice(console)
         with _progress_display(quiet) as on_progress:

@@ -81,7 +81,7 @@ def open_executor(workers: int = 2, scheduler: str | None = None) -> Iterator[Ex
     if scheduler is not None:
         try:
             client = Client(scheduler, timeout=CONNECT_TIMEOUT)
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, ValueError) as exc:
             raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({exc})", field="scheduler") from None
         with client:
             yield Executor(client)

@@ -38,7 +38,7 @@ def execute(tasks: Sequence[BlockTask], on_result: OnResult, *, workers: int = 2
     if scheduler is None and workers == 0:
         _run_here(tasks, on_result)
         return
-    with _client(workers, scheduler) as client:
+    with quiet_on_interrupt(), _client(workers, scheduler) as client:
         _run_on(client, tasks, on_result)
 
 
@@ -60,14 +60,41 @@ def _run_on(client, tasks: Sequence[BlockTask], on_result: OnResult) -> None:
         client.cancel(list(futures))
 
 
+def check_scheduler(address: str | None) -> None:
+    """A Dask scheduler address must look like tcp://host:port (checked before any work)."""
+    if address is None:
+        return
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if parts.scheme not in ("tcp", "tls", "inproc", "ucx", "ws", "wss") or not parts.hostname or port is None:
+        raise InputError(f"'{address}' is not a scheduler address (use tcp://host:port)", field="--scheduler")
+
+
+@contextlib.contextmanager
+def quiet_on_interrupt() -> Iterator[None]:
+    """Ctrl-C: cancel and close the cluster without Dask's warnings about killed workers."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        for name in ("distributed", "dask"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        raise
+
+
 @contextlib.contextmanager
 def _client(workers: int, scheduler: str | None) -> Iterator:
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
+        check_scheduler(scheduler)
         try:
             client = Client(scheduler, timeout=CONNECT_TIMEOUT)
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, ValueError) as exc:
             raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({exc})", field="scheduler") from None
         log.info("connected to %s (%d workers)", scheduler, len(client.scheduler_info().get("workers", {})))
         with client:
