@@ -76,7 +76,14 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
                              f"{', '.join(bundled_names())}", field="scenario")
     if not path.is_file():
         raise InputError("scenario file not found", file=str(path))
-    return parse_scenario(path.read_text(encoding="utf-8"), source=str(path), default_name=path.stem)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position {exc.start}); save it "
+                         "as UTF-8", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read it ({exc.strerror})", file=str(path)) from None
+    return parse_scenario(text, source=str(path), default_name=path.stem)
 
 
 def parse_scenario(text: str, source: str = "<scenario>", default_name: str = "scenario") -> Scenario:
@@ -85,7 +92,9 @@ def parse_scenario(text: str, source: str = "<scenario>", default_name: str = "s
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", file=source) from None
     _reject_unknown(data, SCENARIO_KEYS, source, "")
-    name = str(data.get("name", default_name))
+    name = data.get("name", default_name)
+    if not isinstance(name, str):
+        raise InputError(f"name must be text, not {name!r}", file=source, field="name")
     if not NAME_PATTERN.fullmatch(name):
         raise InputError(f"name '{name}' must be lower-case letters, digits, '_' or '-'", file=source, field="name")
     entries = data.get("interventions", [])
@@ -124,6 +133,9 @@ def _intervention(entry: dict, source: str, index: int) -> Intervention:
     if isinstance(strength, bool) or not isinstance(strength, (int, float)):
         raise InputError(f"strength must be a number, not {strength!r}", file=source, field=f"{where}.strength")
     places = tuple(str(p) for p in _as_list(entry.get("places", []), source, f"{where}.places"))
+    if "places" in entry and not places:
+        raise InputError("places is empty: list at least one place, or leave places out for everywhere",
+                         file=source, field=f"{where}.places")
     try:
         return Intervention(str(entry["kind"]), str(start.date()), str(end.date()), float(strength), places)
     except InputError as exc:
