@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from fentflow.clikit import run_with_progress, user_errors
+from fentflow.staging import staged_output
 from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP
 from fentflow.sim.calendar import DEFAULT_START
 
@@ -17,7 +18,7 @@ FIT_CHECK_END = "2023-12-31"   # the public series run through 2023
 
 def fit_check_command(
     world: Path | None = typer.Option(None, "--world", help="World directory (default: the bundled world)."),
-    seed: int = typer.Option(0, "--seed", help="Base random seed."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Base random seed."),
     replicates: int = typer.Option(1, "--replicates", min=1,
                                    help="Replicates (one parameter draw each); more than one gives 5-95% bands."),
     start: str = typer.Option(DEFAULT_START, help="First simulated date (YYYY-MM-DD)."),
@@ -29,11 +30,15 @@ def fit_check_command(
     from fentflow.calibrate.fitcheck import fit_check, write_fit_check
     from fentflow.ensemble.parameters import parameter_source
     from fentflow.errors import InputError
+    from fentflow.resources import check_memory
+    from fentflow.sim.calendar import Calendar, check_span
     from fentflow.sim.engine import Sim
     from fentflow.sim.pars import Pars
     from fentflow.world import World
 
-    with user_errors():
+    check_span(start, end)
+    check_memory(replicates, Calendar.between(start, end).n_weeks)
+    with user_errors(), staged_output(out) as stage:
         source = parameter_source(parameters)
         sim = Sim(World.load(world), Pars(source.values(range(replicates), seed), n_reps=replicates), start=start,
                   end=end, seed=seed)
@@ -43,7 +48,7 @@ def fit_check_command(
             raise InputError(f"{start} to {end} covers no whole year or month of the observed series "
                              "(they run to 2023)", field="end")
         try:
-            write_fit_check(fit, out)
+            write_fit_check(fit, stage)
         except OSError as exc:
             raise InputError(f"cannot write the fit check: {exc.strerror}", file=str(out)) from None
     console.print(f"Parameters: {source.describe()}")

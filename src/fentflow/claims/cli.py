@@ -19,6 +19,7 @@ from fentflow.claims.context import ClaimContext
 from fentflow.claims.registry import claim_rows
 from fentflow.claims.row import CONSISTENT, INCONSISTENT, VERDICTS, ClaimRow, rows_frame
 from fentflow.clikit import user_errors
+from fentflow.errors import InputError
 from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP
 
 VERDICT_STYLE = {CONSISTENT: "bold green", INCONSISTENT: "bold red"}   # not checkable: yellow
@@ -26,7 +27,7 @@ VERDICT_STYLE = {CONSISTENT: "bold green", INCONSISTENT: "bold red"}   # not che
 
 def claims_command(
     world: Path | None = typer.Option(None, "--world", help="World directory (default: the bundled world)."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the baseline run (2015-2023)."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed of the baseline run (2015-2023)."),
     replicates: int = typer.Option(1, "--replicates", min=1,
                                    help="Replicates of the baseline; more than one gives 5-95% bands."),
     claim: list[str] | None = typer.Option(None, "--claim", help="Check only this claim (e.g. C5); repeatable."),
@@ -39,6 +40,8 @@ def claims_command(
     from fentflow.world import World
 
     with user_errors():
+        if as_csv and as_json:
+            raise InputError("--csv and --json both given: choose one", field="--csv")
         context = ClaimContext(World.load(world), seed=seed, replicates=replicates,
                                parameters=parameter_source(parameters))
         if as_csv or as_json:

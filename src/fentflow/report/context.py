@@ -72,8 +72,10 @@ def read_summary(out: Path) -> dict:
         return json.loads(path.read_text())
     except FileNotFoundError:
         raise InputError("no summary.json: not a `fentflow run` output directory", file=str(path)) from None
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"not valid JSON ({exc})", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read it ({exc.strerror})", file=str(path)) from None
 
 
 def whole_years(summary: dict) -> tuple[int, int]:

@@ -13,7 +13,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from fentflow.clikit import compile_notice, output_folder, user_errors
+from fentflow.clikit import compile_notice, user_errors
+from fentflow.staging import staged_output
 from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP
 from fentflow.errors import InputError
 from fentflow.risk.hotspots import COLD, HOT
@@ -33,7 +34,7 @@ def map_command(
     out: Path = typer.Option(DEFAULT_OUT, "--out", help="Directory for risk_map.html/.png, risk_scores.geojson/"
                                                         ".csv, risk_sensitivity.csv and risk_summary.json."),
     world: Path | None = typer.Option(None, "--world", help="World directory (default: the bundled world)."),
-    seed: int = typer.Option(0, "--seed", help="Base random seed (the scenario arm uses the same seed)."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Base random seed (the scenario arm uses the same seed)."),
     replicates: int = typer.Option(1, "--replicates", min=1, help="Replicates; inputs are their medians."),
     parameters: str = typer.Option(CALIBRATED, "--parameters", help=CHOICE_HELP),
 ) -> None:
@@ -44,16 +45,16 @@ def map_command(
     from fentflow.world import World
 
     console = Console(highlight=False)
-    with user_errors():
-        output_folder(out)
+    with user_errors(), staged_output(out) as stage:
         compile_notice(console)
         with console.status("simulating and scoring the states"):
             assessment = assess(World.load(world), year=year, scenario=scenario, seed=seed, replicates=replicates,
                                 parameters=parameter_source(parameters))
         try:
-            paths = write_map_files(assessment, out)
+            staged = write_map_files(assessment, stage)
         except OSError as exc:
             raise InputError(f"cannot write the map: {exc.strerror}", file=str(out)) from None
+    paths = {kind: out / path.relative_to(stage) for kind, path in staged.items()}
     _print_levels(console, assessment)
     console.print(f"Map written: [bold]{paths['html']}[/] (interactive, works offline), {paths['png'].name}, "
                   f"{paths['geojson'].name}, {paths['csv'].name}, {paths['sensitivity'].name}, "
