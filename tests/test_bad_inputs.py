@@ -190,6 +190,7 @@ WORLD_CASES = [
 REPORT_CASES = [
     case("report-junk-summary", "report --out {run_junk_summary}", "summary.json", "not valid JSON"),
     case("report-binary-summary", "report --out {run_binary_summary}", "summary.json", "not valid JSON"),
+    case("report-list-summary", "report --out {run_list_summary}", "summary.json", "expected a JSON dict"),
 ]
 
 QUERY_SQL = [

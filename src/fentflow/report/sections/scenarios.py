@@ -2,11 +2,11 @@
 the paired differences with 90% intervals, the other tables (collapsed) and the charts."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
+from fentflow.ensemble.comparison import read_manifest
 from fentflow.report.html import Section, details, esc, key_values, note, paragraph, png, table
 
 TITLE = "Scenario comparisons"
@@ -23,7 +23,7 @@ def build(context) -> Section:
             f"<code>fentflow compare baseline raids_tripled treatment --out {esc(folder)}</code> (the bundled "
             "scenarios: <code>fentflow scenarios</code>) and build the report again; the map's own scenario view "
             "is <code>fentflow map --scenario NAME</code>."))
-    manifest = json.loads((folder / MANIFEST).read_text())
+    manifest = read_manifest(folder)
     body = [paragraph(f"From <code>{esc(folder)}</code>: every arm run with the same seeds and parameter draws as "
                       "the reference, so differences are paired, not noise."), key_values(_facts(manifest))]
     body += _tables(folder / "tables") + _charts(folder / "charts")
