@@ -171,9 +171,12 @@ def _as_list(value, source: str, field_name: str) -> list:
 
 def _date(value, source: str, field_name: str) -> pd.Timestamp:
     try:
-        return pd.Timestamp(str(value))
-    except (ValueError, TypeError):
-        raise InputError(f"'{value}' is not a date (use YYYY-MM-DD)", file=source, field=field_name) from None
+        when = pd.Timestamp(str(value))
+    except (ValueError, TypeError, OverflowError):
+        when = pd.NaT
+    if when is pd.NaT or not 1900 <= when.year <= 2200:
+        raise InputError(f"'{value}' is not a date (use YYYY-MM-DD)", file=source, field=field_name)
+    return when
 
 
 __all__ = ["Scenario", "bundled_names", "load_scenario", "parse_scenario", "check_scenario"]
