@@ -53,3 +53,20 @@ def deferred_interrupts() -> Iterator[Interrupts]:
     finally:
         signal.signal(signal.SIGINT, previous)
     interrupts.check()
+
+
+@contextlib.contextmanager
+def children_ignore_interrupts() -> Iterator[None]:
+    """Processes started in this block ignore Ctrl-C (an ignored signal survives exec; a handler does not).
+
+    A terminal's Ctrl-C reaches the whole process group: Dask's worker processes would each die
+    with a traceback. Ignoring it there leaves the main process to shut them down in order.
+    A Ctrl-C during the block itself (a second or two while a cluster starts) is ignored too."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -19,7 +19,9 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 
+from fentflow.ensemble.execute import quiet_on_interrupt
 from fentflow.errors import InputError
+from fentflow.interrupts import children_ignore_interrupts
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +91,8 @@ def open_executor(workers: int = 2, scheduler: str | None = None) -> Iterator[Ex
     if workers < 0:
         raise InputError(f"workers must be 0 (this process) or more, got {workers}", field="workers")
     log.info("starting a local Dask cluster: %d workers on %s", workers, LOCAL_HOST)
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host=LOCAL_HOST,
-                      dashboard_address=None, silence_logs=logging.WARNING) as cluster, Client(cluster) as client:
+    with children_ignore_interrupts():   # Ctrl-C is this process's to handle: it closes the workers
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host=LOCAL_HOST,
+                               dashboard_address=None, silence_logs=logging.ERROR)
+    with quiet_on_interrupt(), cluster, Client(cluster) as client:
         yield Executor(client)

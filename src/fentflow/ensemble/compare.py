@@ -83,14 +83,14 @@ def refuse_other_settings(spec: ComparisonSpec, out: Path) -> None:
     if not previous:
         return
     now = spec.describe()
-    changed = [key for key in SETTINGS if key in previous and previous[key] != now[key]]
+    changed = [f"{key} {previous[key]}, now {now[key]}" for key in SETTINGS
+               if key in previous and previous[key] != now[key]]
     levers = {arm["name"]: arm.get("interventions") for arm in previous.get("arms", []) if isinstance(arm, dict)}
-    changed += [f"arm '{arm['name']}'" for arm in now["arms"]
+    changed += [f"the levers of arm '{arm['name']}'" for arm in now["arms"]
                 if arm["name"] in levers and levers[arm["name"]] != arm["interventions"]]
     if changed:
-        was = ", ".join(f"{key} {previous[key]}" for key in changed if key in previous)
-        raise InputError(f"holds runs made with other settings ({', '.join(changed)}{'; ' + was if was else ''}); "
-                         f"rerun with --overwrite to replace them, or choose another --out", file=str(out))
+        raise InputError(f"holds runs made with other settings ({'; '.join(changed)}); rerun with --overwrite to "
+                         "replace them, or choose another --out", file=str(out))
 
 
 def plan_runs(spec: ComparisonSpec, store: RunStore) -> Plan:

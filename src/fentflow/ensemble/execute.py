@@ -23,6 +23,7 @@ import pandas as pd
 
 from fentflow.ensemble.run import BlockTask, run_block
 from fentflow.errors import InputError
+from fentflow.interrupts import children_ignore_interrupts
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,8 @@ def _client(workers: int, scheduler: str | None) -> Iterator:
     log.info("starting a local Dask cluster: %d workers on %s", workers, LOCAL_HOST)
     # No dashboard; the scheduler's small HTTP server (health routes) on a free port of 127.0.0.1.
     no_dashboard = {"dashboard": False, "dashboard_address": f"{LOCAL_HOST}:0"}
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host=LOCAL_HOST,
-                      dashboard_address=None, scheduler_kwargs=no_dashboard,
-                      silence_logs=logging.WARNING) as cluster, Client(cluster) as client:
+    with children_ignore_interrupts():   # Ctrl-C is this process's to handle: it closes the workers
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host=LOCAL_HOST,
+                               dashboard_address=None, scheduler_kwargs=no_dashboard, silence_logs=logging.ERROR)
+    with cluster, Client(cluster) as client:
         yield client
