@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from fentflow.boundary import EXIT_BAD_INPUT, error_boundary
-from fentflow.errors import InputError
+from fentflow.staging import check_output_folder
 
 __all__ = ["EXIT_BAD_INPUT", "user_errors", "output_folder", "compile_notice", "run_with_progress"]
 
@@ -17,13 +17,8 @@ user_errors = error_boundary
 
 
 def output_folder(path: Path, option: str = "--out") -> Path:
-    """`path` if it is, or can become, a folder; checked before any work so a typo costs nothing."""
-    for part in (path, *path.parents):
-        if part.exists():
-            if not part.is_dir():
-                raise InputError(f"{part} is a file, not a folder: choose another {option}", file=str(path),
-                                 field=option)
-            return path
+    """`path` if it is, or can become, a writable folder; checked before any work so a typo costs nothing."""
+    check_output_folder(path.absolute(), option)
     return path
 
 
