@@ -12,7 +12,7 @@ from pathlib import Path
 
 def _interrupted_while_starting(signum, frame):
     # Nothing has been done yet; a KeyboardInterrupt here would print an import traceback.
-    sys.stderr.write("interrupted\n")
+    sys.stderr.write("interrupted; rerun the same command to resume\n")
     os._exit(130)
 
 

@@ -108,8 +108,8 @@ class Sim:
         states = fused.compiled_states(self.modules)
         outs = tuple(m.results(m.outputs) for m in self.modules.values() if m.outputs is not None)
         ticks = fused.new_ticks()
-        began, began_ticks = time.perf_counter(), fused.now()
         with deferred_interrupts() as interrupts:   # a SIGINT inside compiled code would crash it (see there)
+            began, began_ticks = time.perf_counter(), fused.now()
             for first in range(0, n_weeks, CHUNK_WEEKS):
                 stop = min(first + CHUNK_WEEKS, n_weeks)
                 self.loads.arrays, week, rep = fused.run_weeks(first, stop, self.par_columns, self.results.periods,
