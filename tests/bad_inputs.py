@@ -135,4 +135,8 @@ def _run_folders(root: Path) -> dict[str, str]:
     listed = root / "run_list_summary"
     listed.mkdir()
     (listed / "summary.json").write_text("[1, 2, 3]")
-    return {"run_junk_summary": str(junk), "run_binary_summary": str(binary), "run_list_summary": str(listed)}
+    calibration = root / "calibration_damaged_history"
+    calibration.mkdir()
+    (calibration / "history.db").write_bytes(b"this was a database once" * 10)
+    return {"run_junk_summary": str(junk), "run_binary_summary": str(binary), "run_list_summary": str(listed),
+            "calibration_damaged_history": str(calibration)}

@@ -82,6 +82,8 @@ ARGUMENTS = [
     case("calibrate-data-through-future", "calibrate --data-through 2030", "--data-through"),
     case("calibrate-out-file", "calibrate --out {a_file}", "is a file, not a folder"),
     case("calibrate-workers-negative", "calibrate --workers -2", "--workers"),
+    case("calibrate-damaged-history", "calibrate --workers 0 --quiet --budget tiny --out {calibration_damaged_history}",
+         "history.db", "not a SQLite database", "--fresh"),
     case("recovery-budget-junk", "validate recovery --budget huge --out {tmp}/rec", "unknown budget"),
     case("recovery-trials-zero", "validate recovery --trials 0", "--trials"),
     case("recovery-scheduler-junk", "validate recovery --scheduler nowhere --out {tmp}/rec",
