@@ -16,11 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from fentflow.boundary import err_console
-from fentflow.clikit import compile_notice, user_errors
+from fentflow.clikit import compile_notice, output_folder, user_errors
 from fentflow.ensemble.execute import check_scheduler
 from fentflow.ensemble.lock import store_lock
 from fentflow.sim.calendar import check_span
-from fentflow.staging import check_output_folder
 from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP, parameter_source
 from fentflow.ensemble.spec import DEFAULT_BLOCK_SIZE, DEFAULT_RUNS
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
@@ -64,7 +63,7 @@ def compare_command(
     from fentflow.policy.scenarios import load_scenario
 
     with user_errors():
-        check_output_folder(out.absolute())
+        output_folder(out)
         check_span(start, end)
         check_scheduler(scheduler)
         spec = ComparisonSpec(
