@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -96,3 +97,21 @@ def test_ctrl_c_waits_for_the_check(monkeypatch):
         reached.append("after the check")
     assert reached == ["after the signal"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_staged_output_stages_inside_when_the_parent_is_read_only(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a").write_text("old")
+    real_mkdir = Path.mkdir
+
+    def parent_read_only(self, *args, **kwargs):
+        if self.name.startswith(".out.partial-"):
+            raise PermissionError(13, "Permission denied")
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", parent_read_only)
+    with staged_output(out) as stage:
+        assert stage.parent == out
+        (stage / "a").write_text("new")
+    assert sorted(p.name for p in out.iterdir()) == ["a"] and (out / "a").read_text() == "new"

@@ -24,6 +24,7 @@ from fentflow.interrupts import deferred_interrupts
 log = logging.getLogger(__name__)
 
 STAGE_MARK = ".partial-"
+INSIDE = ".fentflow"      # a stage inside the output folder: .fentflow.partial-<pid>
 
 
 @contextlib.contextmanager
@@ -54,22 +55,26 @@ def check_output_folder(path: Path, option: str = "--out") -> None:
 
 
 def _make_stage(final: Path, option: str) -> Path:
-    stage = final.parent / f".{final.name}{STAGE_MARK}{os.getpid()}"
-    try:
-        final.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(stage, ignore_errors=True)
-        stage.mkdir()
-    except OSError as exc:
-        raise InputError(f"cannot write here ({exc.strerror}): choose another {option}", file=str(final),
-                         field=option) from None
-    return stage
+    """Beside `final`; inside it (hidden) when only `final` itself is writable, not its parent."""
+    places = [final.parent / f".{final.name}{STAGE_MARK}{os.getpid()}"]
+    if final.is_dir():
+        places.append(final / f"{INSIDE}{STAGE_MARK}{os.getpid()}")
+    for stage in places:
+        try:
+            stage.parent.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(stage, ignore_errors=True)
+            stage.mkdir()
+            return stage
+        except OSError as exc:
+            problem = exc.strerror
+    raise InputError(f"cannot write here ({problem}): choose another {option}", file=str(final), field=option)
 
 
 def _commit(stage: Path, final: Path) -> None:
     if not final.exists():
         os.rename(stage, final)
         return
-    for entry in sorted(stage.iterdir()):
+    for entry in sorted(stage.iterdir()):   # (a stage inside `final` is not among its own entries)
         target = final / entry.name
         if target.is_dir() and not target.is_symlink():
             # A folder cannot be replaced in one rename: move the old one into the stage (removed after).
@@ -81,7 +86,9 @@ def _remove_abandoned_stages(final: Path) -> None:
     """Stages of commands that were killed (their process is gone)."""
     if not final.parent.is_dir():
         return
-    for stage in final.parent.glob(f".{final.name}{STAGE_MARK}*"):
+    beside = final.parent.glob(f".{final.name}{STAGE_MARK}*")
+    inside = final.glob(f"{INSIDE}{STAGE_MARK}*") if final.is_dir() else []
+    for stage in [*beside, *inside]:
         pid = stage.name.rsplit(STAGE_MARK, 1)[-1]
         if pid.isdigit() and not _alive(int(pid)):
             log.info("removing %s, left by an interrupted command", stage)
