@@ -116,6 +116,10 @@ ARGUMENTS = [
     case("convert-negative", ["convert", "-5 lb pills"], "-5"),
     case("convert-unit-unknown", ["convert", "5 furlongs pills"], "furlongs"),
     case("convert-draws-text", "convert --draws many 1kg", "--draws"),
+    case("convert-draws-zero", ["convert", "--draws", "0", "1 kg pure"], "draws must be a whole number"),
+    case("convert-seed-negative", ["convert", "--seed", "-1", "1 kg pure"], "seed must be a whole number >= 0"),
+    case("convert-year-old", ["convert", "--year", "1900", "1 kg pure"], "year 1900 is outside"),
+    case("convert-infinite", ["convert", "1e400 lb pills"], "finite number"),
     # data, world, scenarios, query (arguments)
     case("data-show-unknown", "data show nonsense", "nonsense"),
     case("world-show-unknown-table", "world show nonsense", "nonsense"),

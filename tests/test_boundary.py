@@ -88,7 +88,15 @@ def test_staged_output_removes_stages_of_killed_commands(tmp_path):
     assert not dead.exists() and (tmp_path / "out" / "a").exists()
 
 
-def test_ctrl_c_waits_for_the_check(monkeypatch):
+@pytest.fixture
+def ctrl_c_raises():
+    """Python's own SIGINT handler (a background shell starts tests with SIGINT ignored)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_waits_for_the_check(ctrl_c_raises):
     reached = []
     with pytest.raises(KeyboardInterrupt), deferred_interrupts() as interrupts:
         os.kill(os.getpid(), signal.SIGINT)
