@@ -97,6 +97,9 @@ def build(root: Path) -> dict[str, str]:
     a_file = root / "a_file.txt"
     a_file.write_text("not a folder\n")
     paths["a_file"] = str(a_file)
+    loop = root / "link_loop"
+    os.symlink("link_loop", loop)
+    paths["link_loop"] = str(loop)
     paths.update(_run_folders(root))
     return paths
 

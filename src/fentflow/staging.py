@@ -30,7 +30,7 @@ INSIDE = ".fentflow"      # a stage inside the output folder: .fentflow.partial-
 @contextlib.contextmanager
 def staged_output(final: str | Path, option: str = "--out") -> Iterator[Path]:
     """Yield an empty temporary folder beside `final`; move its content into `final` when the block ends well."""
-    final = Path(final).absolute()
+    final = _real_path(Path(final), option)
     check_output_folder(final, option)
     _remove_abandoned_stages(final)
     stage = _make_stage(final, option)
@@ -40,6 +40,15 @@ def staged_output(final: str | Path, option: str = "--out") -> Iterator[Path]:
             _commit(stage, final)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def _real_path(path: Path, option: str) -> Path:
+    """Links resolved, so the stage sits beside the real folder (a rename never crosses file systems)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError) as exc:   # a link loop
+        raise InputError(f"cannot follow this path ({exc}): choose another {option}", file=str(path),
+                         field=option) from None
 
 
 def check_output_folder(path: Path, option: str = "--out") -> None:
