@@ -125,3 +125,31 @@ def test_interrupted_compare_resumes_to_the_same_results(signum, reference_compa
     for table in ("differences", "displacement"):
         pd.testing.assert_frame_equal(pd.read_parquet(out / "tables" / f"{table}.parquet"),
                                       pd.read_parquet(reference / "tables" / f"{table}.parquet"), check_exact=True)
+
+
+CHUNK_SCRIPT = """
+import os, signal, threading
+from fentflow.sim.engine import CHUNK_WEEKS, Sim
+from fentflow.sim.pars import Pars
+signal.signal(signal.SIGINT, signal.default_int_handler)
+sim = Sim(pars=Pars({}, n_reps=32), start="2015-01-01", end="2030-12-31", seed=1)
+
+def first_chunk_done(week):
+    if week == CHUNK_WEEKS - 1:   # the second chunk is starting in compiled code: Ctrl-C arrives there
+        threading.Timer(0.005, os.kill, (os.getpid(), signal.SIGINT)).start()
+
+try:
+    sim.run(progress=first_chunk_done)
+except KeyboardInterrupt:
+    print("interrupted after week", sim.week)
+"""
+
+
+def test_ctrl_c_inside_compiled_code_waits_for_the_end_of_its_chunk():
+    """Regression: a SIGINT during a compiled call crashed numba's return of the load queue (SIGSEGV)."""
+    from fentflow.sim.engine import CHUNK_WEEKS
+
+    env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""), PYTHONFAULTHANDLER="1")
+    done = subprocess.run([sys.executable, "-c", CHUNK_SCRIPT], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"interrupted after week {2 * CHUNK_WEEKS - 1}", done.stdout + done.stderr
