@@ -4,7 +4,8 @@
         write_everything(stage)                   # into out/../.out.partial-<pid>/
     # here out/ holds the new files; had the block failed or been interrupted, the old ones
 
-The stage is a hidden folder beside the output (same file system, so renames are atomic).
+The stage is a hidden folder beside the output (same file system, so renames are atomic), or
+inside it (`.fentflow.partial-<pid>`) when only the output folder itself is writable.
 At the end each file or folder the command wrote replaces its namesake in the output, with
 Ctrl-C held for those few renames; files the command does not write (a user's notes, a
 report beside a run) are left alone. Stages left by a killed command are removed next time.
