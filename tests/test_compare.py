@@ -112,7 +112,11 @@ def test_changed_inputs_make_stored_runs_stale(reference, tmp_path):
     source, _ = reference
     out = tmp_path / "reseeded"
     shutil.copytree(source, out)
-    result = compare_into(out, *[a if a != "5" else "6" for a in ARGS], "--workers", 0, "--no-charts")
+    reseeded = [a if a != "5" else "6" for a in ARGS]
+    refused = invoke("compare", *reseeded, "--workers", 0, "--no-charts", "--out", out)
+    assert refused.exit_code == 2 and "seed 5, now 6" in refused.output and "--overwrite" in refused.output
+    assert store_of(out) == store_of(source)             # nothing overwritten
+    result = compare_into(out, *reseeded, "--workers", 0, "--no-charts", "--overwrite")
     assert "computed 12, reused 0 from the store (12 corrupt or stale" in result.output
 
 

@@ -18,25 +18,39 @@ with an example (`help(ff.Sim)`); wrong names raise `ff.InputError` with the clo
 """
 from __future__ import annotations
 
+import importlib
 import logging
 
-from fentflow.errors import InputError, LedgerError
-from fentflow.observed.conversions import convert
-from fentflow.observed.series import list_series, load_series
-from fentflow.policy.interventions import Intervention
-from fentflow.policy.scenarios import Scenario, load_scenario
-from fentflow.sim.engine import STEP_ORDER, Sim
-from fentflow.sim.observables import aggregate
-from fentflow.sim.observables import all_observables as observables
-from fentflow.sim.output import write_outputs
-from fentflow.sim.pars import PARAMETERS, Pars
-from fentflow.world import World
+# The flat API, loaded on first use: `import fentflow` (and the CLI's start) stays light.
+_EXPORTS = {
+    "InputError": ("fentflow.errors", "InputError"), "LedgerError": ("fentflow.errors", "LedgerError"),
+    "convert": ("fentflow.observed.conversions", "convert"),
+    "list_series": ("fentflow.observed.series", "list_series"),
+    "load_series": ("fentflow.observed.series", "load_series"),
+    "Intervention": ("fentflow.policy.interventions", "Intervention"),
+    "Scenario": ("fentflow.policy.scenarios", "Scenario"),
+    "load_scenario": ("fentflow.policy.scenarios", "load_scenario"),
+    "STEP_ORDER": ("fentflow.sim.engine", "STEP_ORDER"), "Sim": ("fentflow.sim.engine", "Sim"),
+    "aggregate": ("fentflow.sim.observables", "aggregate"),
+    "observables": ("fentflow.sim.observables", "all_observables"),
+    "write_outputs": ("fentflow.sim.output", "write_outputs"),
+    "PARAMETERS": ("fentflow.sim.pars", "PARAMETERS"), "Pars": ("fentflow.sim.pars", "Pars"),
+    "World": ("fentflow.world", "World"),
+}
 
 __version__ = "0.1.0"
-__all__ = [
-    "World", "Sim", "Pars", "PARAMETERS", "STEP_ORDER", "Intervention", "Scenario", "load_scenario", "observables",
-    "aggregate",
-    "write_outputs", "convert", "load_series", "list_series", "InputError", "LedgerError",
-]
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'fentflow' has no attribute '{name}'")
+    module, attribute = _EXPORTS[name]
+    return getattr(importlib.import_module(module), attribute)
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -1,10 +1,27 @@
-"""The `fentflow` command line (Typer + Rich). Exit codes: 0 success, 2 bad input."""
+"""The `fentflow` command line (Typer + Rich). Exit codes (see boundary.py): 0 success, 2 bad input,
+130 interrupted, 1 a bug."""
 from __future__ import annotations
 
+import os
+import signal
+import sys
+import threading
 import time
 from pathlib import Path
 
-import typer
+
+def _interrupted_while_starting(signum, frame):
+    # Nothing has been done yet; a KeyboardInterrupt here would print an import traceback.
+    sys.stderr.write("interrupted; rerun the same command to resume\n")
+    os._exit(130)
+
+
+_STARTING = (threading.current_thread() is threading.main_thread()
+             and signal.getsignal(signal.SIGINT) is signal.default_int_handler)
+if _STARTING:
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
+
+import typer  # noqa: E402  (after the start-up Ctrl-C handler)
 from rich.console import Console
 from rich.table import Table
 
@@ -12,8 +29,10 @@ from fentflow.calibrate.cli import calibrate_command
 from fentflow.calibrate.fitcheck_cli import fit_check_command
 from fentflow.calibrate.validate_cli import validate_app
 from fentflow.claims.cli import claims_command
-from fentflow.clikit import output_folder, run_with_progress, user_errors, warn_intervals
+from fentflow.boundary import BoundaryGroup
+from fentflow.clikit import run_with_progress, user_errors, warn_intervals
 from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP, DEFAULT_REPLICATES, REPLICATES_HELP
+from fentflow.staging import staged_output
 from fentflow.ensemble.cli import compare_command, query_command, scenarios_command
 from fentflow.observed.cli import convert_command, data_app
 from fentflow.report.cli import report_command
@@ -22,8 +41,11 @@ from fentflow.world.cli import app as world_app
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
 from fentflow.units import KG_PER_LB
 
+if _STARTING:
+    signal.signal(signal.SIGINT, signal.default_int_handler)   # imports done: Ctrl-C is the boundary's now
+
 app = typer.Typer(help="fentflow: simulate, calibrate and map the illicit fentanyl supply chain feeding the "
-                       "U.S. market.", no_args_is_help=True, add_completion=False)
+                       "U.S. market.", no_args_is_help=True, add_completion=False, cls=BoundaryGroup)
 console = Console(highlight=False)
 
 app.add_typer(world_app, name="world", help="Validate and show world directories.")
@@ -45,7 +67,7 @@ def run(
     world: Path | None = typer.Option(None, "--world", help="World directory (default: the bundled world)."),
     start: str = typer.Option(DEFAULT_START, help="First simulated date (YYYY-MM-DD)."),
     end: str = typer.Option(DEFAULT_END, help="Last simulated date (YYYY-MM-DD)."),
-    seed: int = typer.Option(0, help="Base random seed; same inputs and seed give identical results."),
+    seed: int = typer.Option(0, min=0, help="Base random seed; same inputs and seed give identical results."),
     out: Path = typer.Option(Path("out"), "--out", help="Output directory for Parquet tables, annual.csv and "
                                                          "summary.json."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar and no summary table."),
@@ -58,13 +80,16 @@ def run(
 ) -> None:
     """Run the simulation on a world and write its results (Parquet, annual.csv, summary.json)."""
     from fentflow.policy.scenarios import check_scenario, load_scenario
+    from fentflow.resources import check_memory
+    from fentflow.sim.calendar import Calendar, check_span
     from fentflow.sim.engine import Sim
     from fentflow.sim.network import network_of
     from fentflow.sim.output import write_outputs
     from fentflow.world import World
 
-    with user_errors():
-        output_folder(out)
+    check_span(start, end)
+    check_memory(replicates, Calendar.between(start, end).n_weeks)
+    with user_errors(), staged_output(out) as stage:
         the_world = World.load(world)
         chosen = load_scenario(scenario) if scenario else None
         if chosen:
@@ -76,7 +101,7 @@ def run(
         run_with_progress(sim, console, quiet)
         wall = time.perf_counter() - began
         provenance = {"scenario": chosen.name if chosen else None}
-        summary = write_outputs(sim, out, provenance, csv=csv)
+        summary = write_outputs(sim, stage, provenance, csv=csv)
     if not quiet:
         _print_summary(summary, out, wall)
     if profile:
@@ -153,5 +178,9 @@ def _print_profile(timings: dict[str, float], wall: float) -> None:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    finally:
+        # The work is done or reported: a Ctrl-C while Python shuts down must not kill it silently (-2).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 

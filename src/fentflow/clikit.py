@@ -1,4 +1,4 @@
-"""Shared CLI plumbing: turn user-input errors into one line on stderr and exit code 2."""
+"""Shared CLI plumbing: the error boundary, output folders, the compile notice and the progress bar."""
 from __future__ import annotations
 
 import contextlib
@@ -11,23 +11,18 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgress
                            TimeElapsedColumn, TimeRemainingColumn)
 from rich.text import Text
 
-from fentflow.errors import InputError
+from fentflow.boundary import EXIT_BAD_INPUT, error_boundary
+from fentflow.staging import check_output_folder
 
-EXIT_BAD_INPUT = 2
+__all__ = ["EXIT_BAD_INPUT", "user_errors", "output_folder", "compile_notice", "run_with_progress", "data_option",
+           "use_data", "warn_intervals", "eta_columns", "staged_progress"]
 DATA_HELP = ("Folder of public series imported with `fentflow data import`: their rows are read over the "
              "bundled ones (default: the bundled series only).")
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
-
-@contextlib.contextmanager
-def user_errors() -> Iterator[None]:
-    """Report `InputError` as `error: <file, row, field: problem>` and exit 2 (no traceback)."""
-    try:
-        yield
-    except InputError as exc:
-        # Text, not markup: the message may echo user input containing [brackets].
-        err_console.print(Text.assemble(("error:", "bold red"), " ", str(exc)))
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+# Every command already runs inside the app's boundary; `with user_errors():` also keeps a
+# command's own errors at one line when it is mounted on another Typer app.
+user_errors = error_boundary
 
 
 def data_option():
@@ -42,13 +37,8 @@ def use_data(folder: Path | None) -> None:
 
 
 def output_folder(path: Path, option: str = "--out") -> Path:
-    """`path` if it is, or can become, a folder; checked before any work so a typo costs nothing."""
-    for part in (path, *path.parents):
-        if part.exists():
-            if not part.is_dir():
-                raise InputError(f"{part} is a file, not a folder: choose another {option}", file=str(path),
-                                 field=option)
-            return path
+    """`path` if it is, or can become, a writable folder; checked before any work so a typo costs nothing."""
+    check_output_folder(path.absolute(), option)
     return path
 
 

@@ -36,6 +36,7 @@ from fentflow.calibrate.statistics import TargetSet
 from fentflow.calibrate.transition import IndependentTransition
 from fentflow.errors import InputError
 from fentflow.observed.series import imported_fingerprint
+from fentflow.jsonfiles import read_json
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +165,8 @@ def _prepare_directory(out: Path, spec: CalibrationSpec, resume: bool) -> None:
         raise InputError(f"cannot create the output directory: {exc.strerror}", file=str(out)) from None
     spec_file = out / SPEC_FILE
     if _has_history(out) and resume:
-        previous = json.loads(spec_file.read_text()) if spec_file.is_file() else {}
+        _check_history(out / HISTORY)
+        previous = read_json(spec_file) if spec_file.is_file() else {}
         if previous.get("spec") != _jsonable(spec.record()):
             raise InputError("holds a different calibration (budget, seed, targets or data); use another --out, "
                              "or --fresh to discard it", file=str(out))
@@ -174,16 +176,25 @@ def _prepare_directory(out: Path, spec: CalibrationSpec, resume: bool) -> None:
     spec_file.write_text(json.dumps({"spec": spec.record(), "finished": False}, indent=1))
 
 
+def _check_history(path: Path) -> None:
+    """A history pyABC can resume: a SQLite database, not a damaged or foreign file."""
+    with open(path, "rb") as handle:
+        header = handle.read(16)
+    if header != b"SQLite format 3\x00":
+        raise InputError("is damaged (not a SQLite database); use --fresh to start the calibration again, or "
+                         "another --out", file=str(path))
+
+
 def _has_history(out: Path) -> bool:
     return (out / HISTORY).is_file() and (out / HISTORY).stat().st_size > 0
 
 
 def _finished(out: Path) -> bool:
-    return json.loads((out / SPEC_FILE).read_text()).get("finished", False)
+    return read_json(out / SPEC_FILE).get("finished", False)
 
 
 def _mark_finished(out: Path) -> None:
-    record = json.loads((out / SPEC_FILE).read_text())
+    record = read_json(out / SPEC_FILE)
     record["finished"] = True
     (out / SPEC_FILE).write_text(json.dumps(record, indent=1))
 

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from fentflow.calibrate.budget import BUDGETS, Budget, get_budget
 from fentflow.clikit import compile_notice, data_option, output_folder, use_data, user_errors
+from fentflow.ensemble.execute import check_scheduler
 from fentflow.errors import InputError
 from fentflow.observed.series import LAST_DATA_YEAR, last_data_year
 
@@ -36,7 +37,7 @@ def calibrate_command(
                                               "of a local cluster."),
     out: Path = typer.Option(Path("out/calibration"), "--out",
                              help="Directory for the history (history.db), posterior.parquet and outputs."),
-    seed: int = typer.Option(0, "--seed", help="Master seed: every random choice of the calibration derives from it."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Master seed: every random choice of the calibration derives from it."),
     resume: bool = typer.Option(True, "--resume/--fresh",
                                 help="Continue the calibration stored in --out (default), or discard it."),
     data_through: int | None = typer.Option(None, "--data-through", min=2016,
@@ -57,6 +58,7 @@ def calibrate_command(
         if budget not in BUDGETS:
             raise InputError(f"unknown budget {budget!r}; choose one of {', '.join(BUDGETS)}", field="budget")
         output_folder(out)
+        check_scheduler(scheduler)
         use_data(data)          # before the workers start: they read the same folder
         data_through = _data_through(data_through, data)
         if not quiet:

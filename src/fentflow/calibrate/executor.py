@@ -20,7 +20,7 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 
-from fentflow.ensemble.execute import dask_client
+from fentflow.ensemble.execute import dask_client, quiet_on_interrupt
 
 log = logging.getLogger(__name__)
 
@@ -75,5 +75,5 @@ def open_executor(workers: int = 2, scheduler: str | None = None) -> Iterator[Ex
     if scheduler is None and workers == 0:
         yield Executor(None)
         return
-    with dask_client(workers, scheduler) as client:
+    with quiet_on_interrupt(), dask_client(workers, scheduler) as client:
         yield Executor(client)

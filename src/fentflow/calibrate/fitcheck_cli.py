@@ -9,6 +9,7 @@ from rich.table import Table
 
 from fentflow.clikit import data_option, run_with_progress, use_data, user_errors, warn_intervals
 from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP, DEFAULT_REPLICATES, REPLICATES_HELP
+from fentflow.staging import staged_output
 from fentflow.sim.calendar import DEFAULT_START
 
 console = Console(highlight=False)
@@ -16,7 +17,7 @@ console = Console(highlight=False)
 
 def fit_check_command(
     world: Path | None = typer.Option(None, "--world", help="World directory (default: the bundled world)."),
-    seed: int = typer.Option(0, "--seed", help="Base random seed."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Base random seed."),
     replicates: int = typer.Option(DEFAULT_REPLICATES, "--replicates", min=1, help=REPLICATES_HELP),
     start: str = typer.Option(DEFAULT_START, help="First simulated date (YYYY-MM-DD)."),
     end: str | None = typer.Option(None, help="Last simulated date (YYYY-MM-DD; default: the end of the last "
@@ -29,12 +30,16 @@ def fit_check_command(
     from fentflow.calibrate.fitcheck import fit_check, write_fit_check
     from fentflow.errors import InputError
     from fentflow.observed.series import last_data_year
+    from fentflow.resources import check_memory
+    from fentflow.sim.calendar import Calendar, check_span
     from fentflow.sim.engine import Sim
     from fentflow.world import World
 
-    with user_errors():
-        use_data(data)
-        end = end or f"{last_data_year()}-12-31"
+    use_data(data)
+    end = end or f"{last_data_year()}-12-31"
+    check_span(start, end)
+    check_memory(replicates, Calendar.between(start, end).n_weeks)
+    with user_errors(), staged_output(out) as stage:
         sim = Sim(World.load(world), parameters=parameters, replicates=replicates, start=start, end=end, seed=seed)
         warn_intervals(replicates)
         run_with_progress(sim, console)
@@ -43,7 +48,7 @@ def fit_check_command(
             raise InputError(f"{start} to {end} covers no whole year or month of the observed series "
                              f"(they run to {last_data_year()})", field="end")
         try:
-            write_fit_check(fit, out)
+            write_fit_check(fit, stage)
         except OSError as exc:
             raise InputError(f"cannot write the fit check: {exc.strerror}", file=str(out)) from None
     console.print(f"Parameters: {sim.parameter_source}")

@@ -23,6 +23,7 @@ from fentflow.calibrate.priors import fitted_parameters
 from fentflow.calibrate.sampler import Progress
 from fentflow.calibrate.statistics import LAST_DATA_YEAR, TargetSet
 from fentflow.observed.series import last_data_year
+from fentflow.staging import staged_output
 
 log = logging.getLogger(__name__)
 
@@ -53,5 +54,7 @@ def calibrate_and_report(budget: str, out: str | Path, *, workers: int = 2, sche
         result = calibrate(spec, out, resume=resume, progress=progress, executor=executor)
         predictive = posterior_predictive(result.posterior, draws or chosen.predictive_draws, seed, predict_targets,
                                           executor, chosen.chunk, world)
-    paths = write_outputs(Path(out), result.posterior, fitted_parameters(spec.fitted), predictive)
+    with staged_output(out) as stage:   # the tables and charts land together, beside the resumable history
+        staged = write_outputs(stage, result.posterior, fitted_parameters(spec.fitted), predictive)
+    paths = {kind: Path(out) / path.relative_to(stage) for kind, path in staged.items()}
     return CalibrationReport(result, predictive, paths)

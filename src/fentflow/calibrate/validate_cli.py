@@ -19,6 +19,9 @@ from fentflow.calibrate.budget import get_budget
 from fentflow.calibrate.cli import CalibrationProgress
 from fentflow.calibrate.executor import open_executor
 from fentflow.clikit import data_option, eta_columns, use_data, user_errors
+from fentflow.ensemble.execute import check_scheduler
+from fentflow.errors import InputError
+from fentflow.observed.series import last_data_year
 
 console = Console(highlight=False)
 validate_app = typer.Typer(help="Validate the calibration: synthetic-data recovery and out-of-sample prediction.",
@@ -31,7 +34,7 @@ def recovery_command(
     budget: str = typer.Option("recovery", "--budget", help="Calibration budget of each trial."),
     workers: int = typer.Option(2, "--workers", min=0, help="Local Dask workers (0: this process)."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Existing Dask scheduler address."),
-    seed: int = typer.Option(0, "--seed", help="Master seed of the suite."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Master seed of the suite."),
     out: Path = typer.Option(Path("out/validation/recovery"), "--out", help="Directory (one folder per trial)."),
     data: Path | None = data_option(),
 ) -> None:
@@ -40,10 +43,11 @@ def recovery_command(
 
     logging.getLogger("ABC").setLevel(logging.WARNING)
     with user_errors():
+        chosen = get_budget(budget)           # checked before any Dask worker starts
+        check_scheduler(scheduler)
         use_data(data)     # before the workers start: they read the same folder
-    with user_errors(), open_executor(workers, scheduler) as executor:
-        chosen = get_budget(budget)
-        with Progress(*eta_columns("recovery trials"), MofNCompleteColumn(), console=console) as bar:
+        with open_executor(workers, scheduler) as executor, \
+                Progress(*eta_columns("recovery trials"), MofNCompleteColumn(), console=console) as bar:
             task = bar.add_task("trials", total=trials)
             rows, summary = recovery(trials, chosen, seed, out, executor,
                                      progress=lambda done, total: bar.update(task, completed=done))
@@ -61,7 +65,7 @@ def out_of_sample_command(
     budget: str = typer.Option("default", "--budget", help="Calibration budget."),
     workers: int = typer.Option(2, "--workers", min=0, help="Local Dask workers (0: this process)."),
     scheduler: str | None = typer.Option(None, "--scheduler", help="Existing Dask scheduler address."),
-    seed: int = typer.Option(0, "--seed", help="Master seed."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Master seed."),
     fit_through: int = typer.Option(2021, "--fit-through", help="Last year of data fitted."),
     out: Path = typer.Option(Path("out/validation/out-of-sample"), "--out", help="Output directory."),
     data: Path | None = data_option(),
@@ -71,13 +75,19 @@ def out_of_sample_command(
     from fentflow.calibrate.validation import out_of_sample, pooled_coverage
     from fentflow.observed.series import last_data_year
 
+    logging.getLogger("ABC").setLevel(logging.WARNING)
     with user_errors():
-        use_data(data)
-    with user_errors(), open_executor(workers, scheduler) as executor:
-        chosen = get_budget(budget)
-        with CalibrationProgress(False, chosen, f"fit through {fit_through}") as on_progress:
-            tables = out_of_sample(chosen, seed, out, executor, fit_through=fit_through,
-                                   predict_through=last_data_year(), progress=on_progress)
+        chosen = get_budget(budget)           # checked before any Dask worker starts
+        check_scheduler(scheduler)
+        use_data(data)     # before the workers start: they read the same folder
+        last = last_data_year()
+        if not 2016 <= fit_through < last:
+            raise InputError(f"--fit-through {fit_through} leaves no year to predict: use 2016-{last - 1} "
+                             f"(the data end in {last})", field="--fit-through")
+        with open_executor(workers, scheduler) as executor, \
+                CalibrationProgress(False, chosen, f"fit through {fit_through}") as on_progress:
+            tables = out_of_sample(chosen, seed, out, executor, fit_through=fit_through, predict_through=last,
+                                   progress=on_progress)
     errors = tables["errors"]
     console.print(errors[["series", "n", "coverage_90", "male", "mean_ratio"]].to_string(index=False))
     summary = {"held_out_coverage_90": pooled_coverage(errors),

@@ -20,13 +20,14 @@ from fentflow.claims.registry import claim_rows
 from fentflow.claims.row import CONSISTENT, INCONSISTENT, PRIMARY_NOT_FOUND, VERDICTS, ClaimRow, rows_frame
 from fentflow.clikit import data_option, use_data, user_errors, warn_intervals
 from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP, DEFAULT_REPLICATES, REPLICATES_HELP
+from fentflow.errors import InputError
 
 VERDICT_STYLE = {CONSISTENT: "bold green", INCONSISTENT: "bold red"}   # not checkable: yellow
 
 
 def claims_command(
     world: Path | None = typer.Option(None, "--world", help="World directory (default: the bundled world)."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the baseline run (2015-2023)."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed of the baseline run (2015-2023)."),
     replicates: int = typer.Option(DEFAULT_REPLICATES, "--replicates", min=1, help=REPLICATES_HELP),
     claim: list[str] | None = typer.Option(None, "--claim", help="Check only this claim (e.g. C5); repeatable."),
     as_csv: bool = typer.Option(False, "--csv", help="Print the table as CSV to stdout."),
@@ -39,6 +40,8 @@ def claims_command(
     from fentflow.world import World
 
     with user_errors():
+        if as_csv and as_json:
+            raise InputError("--csv and --json both given: choose one", field="--csv")
         use_data(data)
         context = ClaimContext(World.load(world), seed=seed, replicates=replicates,
                                parameters=parameter_source(parameters))

@@ -16,7 +16,11 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, 
                            TimeRemainingColumn)
 from rich.table import Table
 
+from fentflow.boundary import err_console
 from fentflow.clikit import compile_notice, output_folder, user_errors, warn_intervals
+from fentflow.ensemble.execute import check_scheduler
+from fentflow.ensemble.lock import store_lock
+from fentflow.sim.calendar import check_span
 from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP, parameter_source
 from fentflow.ensemble.spec import DEFAULT_BLOCK_SIZE, DEFAULT_RUNS
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
@@ -33,9 +37,9 @@ SHOWN_METRICS = ("deaths", "consumed_pure_kg", "seized_pure_kg", "border_seized_
 def compare_command(
     scenarios: list[str] = typer.Argument(..., metavar="SCENARIO...",
                                           help="Bundled scenario names or .toml files; the first is the reference arm."),
-    runs: int = typer.Option(DEFAULT_RUNS, "--runs", help="Runs per arm (the same seeds and draws in every arm)."),
-    seed: int = typer.Option(0, "--seed", help="Base seed; each block of runs gets its own seed from it."),
-    workers: int = typer.Option(DEFAULT_WORKERS, "--workers",
+    runs: int = typer.Option(DEFAULT_RUNS, "--runs", min=1, help="Runs per arm (the same seeds and draws in every arm)."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Base seed: run k of every arm draws from (seed, k)."),
+    workers: int = typer.Option(DEFAULT_WORKERS, "--workers", min=0,
                                 help="Local Dask worker processes on 127.0.0.1 (0: no Dask, run in this process)."),
     scheduler: str | None = typer.Option(None, "--scheduler",
                                          help="Address of a running Dask scheduler (tcp://host:port); --workers is "
@@ -45,12 +49,14 @@ def compare_command(
     end: str = typer.Option(DEFAULT_END, "--end", help="Last simulated date."),
     years: str | None = typer.Option(None, "--years", help="Report window, e.g. 2025-2030 (default: from the "
                                                            "first lever's year to the end)."),
-    block_size: int = typer.Option(DEFAULT_BLOCK_SIZE, "--block-size",
+    block_size: int = typer.Option(DEFAULT_BLOCK_SIZE, "--block-size", min=1,
                                    help="Runs simulated together as one vectorised batch (results do not depend on it)."),
     parameters: str = typer.Option(CALIBRATED, "--parameters", "--posterior", help=CHOICE_HELP),
     world: Path | None = typer.Option(None, "--world", help="World directory (default: the bundled world)."),
     charts: bool = typer.Option(True, "--charts/--no-charts", help="Write PNG charts."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar and no tables on screen."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace the runs of a store made with other "
+                                                              "settings (seed, block size, parameters, span)."),
 ) -> None:
     """Compare policy scenarios run by run (common random numbers): paired differences with 90% intervals."""
     from fentflow.ensemble.compare import compare
@@ -60,15 +66,18 @@ def compare_command(
 
     with user_errors():
         output_folder(out)
-        if not quiet:
-            compile_notice(console)
+        check_span(start, end)
+        check_scheduler(scheduler)
         spec = ComparisonSpec(
             arms=tuple(load_scenario(s) for s in scenarios), runs=runs, seed=seed, start=start, end=end,
             block_size=block_size, parameters=parameter_source(parameters),
             world_dir=str(world) if world else None, years=parse_years(years))
+        if not quiet:
+            compile_notice(console)
         warn_intervals(runs)
-        comparison = _compare_with_progress(compare, spec, out, workers, scheduler, quiet)
-        written = write_report(comparison, out, charts=charts)
+        with store_lock(out):
+            comparison = _compare_with_progress(compare, spec, out, workers, scheduler, quiet, overwrite)
+            written = write_report(comparison, out, charts=charts)
     if not quiet:
         _print_comparison(comparison, out, written)
 
@@ -82,8 +91,12 @@ def query_command(
     """Query a comparison's result store with SQL (DuckDB)."""
     from fentflow.ensemble.query import query
 
+    skipped: list[str] = []
     with user_errors():
-        result = query(store, sql)
+        result = query(store, sql, skipped)
+    for damaged in skipped:
+        err_console().print(f"warning: left out {damaged}; rerun `fentflow compare` with the same arguments to "
+                            "repair it", markup=False)
     if csv:
         typer.echo(result.to_csv(index=False), nl=False)
         return
@@ -134,14 +147,14 @@ def scenarios_command(
 
 
 # Printing -------------------------------------------------------------------------------------
-def _compare_with_progress(compare, spec, out, workers, scheduler, quiet):
+def _compare_with_progress(compare, spec, out, workers, scheduler, quiet, overwrite):
     if quiet:
-        return compare(spec, out, workers=workers, scheduler=scheduler)
+        return compare(spec, out, workers=workers, scheduler=scheduler, overwrite=overwrite)
     columns = (TextColumn("simulating runs"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("left"), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("runs", total=None)
-        return compare(spec, out, workers=workers, scheduler=scheduler,
+        return compare(spec, out, workers=workers, scheduler=scheduler, overwrite=overwrite,
                        progress=lambda done, total: progress.update(task, completed=done, total=total))
 
 

@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from fentflow.ensemble.comparison import MANIFEST, STORE_DIR, Comparison
+from fentflow.ensemble.comparison import MANIFEST, STORE_DIR, Comparison, read_manifest
 from fentflow.ensemble.execute import execute
 from fentflow.ensemble.run import BlockTask, make_task
 from fentflow.ensemble.spec import ComparisonSpec
 from fentflow.ensemble.store import RunStore, Status
+from fentflow.errors import InputError
 from fentflow.policy.scenarios import check_scenario
 from fentflow.world.cache import load_world
 
@@ -40,11 +41,19 @@ class Plan:
     repaired: int
 
 
+SETTINGS = ("seed", "block_size", "parameters", "start", "end", "world")   # what makes every run of a store
+
+
 def compare(spec: ComparisonSpec, out_dir: str | Path, *, workers: int = 2, scheduler: str | None = None,
-            progress: Progress | None = None) -> Comparison:
-    """Compute what the store lacks, then return the comparison (tables not yet written)."""
+            progress: Progress | None = None, overwrite: bool = False) -> Comparison:
+    """Compute what the store lacks, then return the comparison (tables not yet written).
+
+    A store made with other settings (seed, block size, parameters...) is an `InputError`
+    unless `overwrite`: its runs are never replaced silently."""
     out = Path(out_dir)
     check_arms(spec)
+    if not overwrite:
+        refuse_other_settings(spec, out)
     store = RunStore(out / STORE_DIR)
     if store.clean_temporary():
         log.info("removed temporary files left by an interrupted comparison")
@@ -67,6 +76,22 @@ def check_arms(spec: ComparisonSpec) -> None:
     net = build_network(load_world(spec.world_dir))
     for arm in spec.arms:
         check_scenario(arm, net, spec.start, spec.end)
+
+
+def refuse_other_settings(spec: ComparisonSpec, out: Path) -> None:
+    """The folder's comparison.json against this spec: other settings would overwrite its runs."""
+    previous = read_manifest(out)
+    if not previous:
+        return
+    now = spec.describe()
+    changed = [f"{key} {previous[key]}, now {now[key]}" for key in SETTINGS
+               if key in previous and previous[key] != now[key]]
+    levers = {arm["name"]: arm.get("interventions") for arm in previous.get("arms", []) if isinstance(arm, dict)}
+    changed += [f"the levers of arm '{arm['name']}'" for arm in now["arms"]
+                if arm["name"] in levers and levers[arm["name"]] != arm["interventions"]]
+    if changed:
+        raise InputError(f"holds runs made with other settings ({'; '.join(changed)}); rerun with --overwrite to "
+                         "replace them, or choose another --out", file=str(out))
 
 
 def plan_runs(spec: ComparisonSpec, store: RunStore) -> Plan:

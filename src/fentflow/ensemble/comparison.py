@@ -82,7 +82,16 @@ class Comparison:
 
 def read_manifest(out_dir: str | Path) -> dict:
     path = Path(out_dir) / MANIFEST
-    return json.loads(path.read_text()) if path.exists() else {}
+    if not path.exists():
+        return {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"cannot read it ({exc}); rerun `fentflow compare` or remove the folder",
+                         file=str(path)) from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("arms", []), list):
+        raise InputError("not a comparison manifest; rerun `fentflow compare` or remove the folder", file=str(path))
+    return manifest
 
 
 def _wanted_arms(reference: str, present: list[str], arms: list[str] | None, out: Path) -> list[str]:

@@ -16,8 +16,10 @@ One comparison serves both claims and every check of one `ClaimContext`.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import tempfile
 import weakref
 from pathlib import Path
 
@@ -26,6 +28,7 @@ import numpy as np
 from fentflow.ensemble import paired
 from fentflow.ensemble.compare import compare
 from fentflow.ensemble.comparison import Comparison
+from fentflow.ensemble.lock import store_lock
 from fentflow.ensemble.spec import ComparisonSpec
 from fentflow.errors import InputError
 from fentflow.policy.scenarios import load_scenario
@@ -62,10 +65,27 @@ def levers(comparison: Comparison, arm: str) -> list[dict]:
 
 
 def cache_dir() -> Path:
-    if os.environ.get(ENV_CACHE):
-        return Path(os.environ[ENV_CACHE])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "fentflow"
+    """The first of $FENTFLOW_CACHE, $XDG_CACHE_HOME/fentflow, ~/.cache/fentflow that is a writable folder,
+    else a folder in the system's temporary directory (a cache may always be made again)."""
+    chosen = [Path(os.environ[ENV_CACHE])] if os.environ.get(ENV_CACHE) else []
+    if os.environ.get("XDG_CACHE_HOME"):
+        chosen.append(Path(os.environ["XDG_CACHE_HOME"]) / "fentflow")
+    with contextlib.suppress(RuntimeError, KeyError):   # no home directory at all
+        chosen.append(Path.home() / ".cache" / "fentflow")
+    for folder in chosen:
+        if _writable_folder(folder):
+            return folder
+    fallback = Path(tempfile.gettempdir()) / f"fentflow-cache-{os.getuid()}"
+    log.warning("no writable cache folder among %s; using %s", ", ".join(map(str, chosen)), fallback)
+    return fallback
+
+
+def _writable_folder(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
 
 
 def _from_folder() -> Comparison | None:
@@ -88,4 +108,5 @@ def _simulated(context) -> Comparison:
                           parameters=context.parameters)
     folder = cache_dir() / f"claims-comparison-seed{context.seed}-runs{runs}-{context.parameters.fingerprint()}"
     log.info("claims C11/C12: comparing %s (%d runs) in %s", ", ".join(CLAIM_ARMS), runs, folder)
-    return compare(spec, folder, workers=0)
+    with store_lock(folder):
+        return compare(spec, folder, workers=0, overwrite=True)   # a cache: other settings are simply redone

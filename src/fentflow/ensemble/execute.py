@@ -23,6 +23,7 @@ import pandas as pd
 
 from fentflow.ensemble.run import BlockTask, run_block
 from fentflow.errors import InputError
+from fentflow.interrupts import children_ignore_interrupts
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def execute(tasks: Sequence[BlockTask], on_result: OnResult, *, workers: int = 2
     if scheduler is None and workers == 0:
         _run_here(tasks, on_result)
         return
-    with dask_client(workers, scheduler) as client:
+    with quiet_on_interrupt(), dask_client(workers, scheduler) as client:
         _run_on(client, tasks, on_result)
 
 
@@ -62,6 +63,32 @@ def _run_on(client, tasks: Sequence[BlockTask], on_result: OnResult) -> None:
         client.cancel(list(futures))
 
 
+def check_scheduler(address: str | None) -> None:
+    """A Dask scheduler address must look like tcp://host:port (checked before any work)."""
+    if address is None:
+        return
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if parts.scheme not in ("tcp", "tls", "inproc", "ucx", "ws", "wss") or not parts.hostname or port is None:
+        raise InputError(f"'{address}' is not a scheduler address (use tcp://host:port)", field="--scheduler")
+
+
+@contextlib.contextmanager
+def quiet_on_interrupt() -> Iterator[None]:
+    """Ctrl-C: cancel and close the cluster without Dask's warnings about killed workers."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        for name in ("distributed", "dask"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        raise
+
+
 @contextlib.contextmanager
 def dask_client(workers: int, scheduler: str | None) -> Iterator:
     """A Dask client: of the cluster at `scheduler`, or of a local cluster of `workers` single-threaded
@@ -70,9 +97,10 @@ def dask_client(workers: int, scheduler: str | None) -> Iterator:
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
+        check_scheduler(scheduler)
         try:
             client = Client(scheduler, timeout=CONNECT_TIMEOUT)
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, ValueError) as exc:
             raise InputError(f"cannot reach the Dask scheduler at {scheduler} ({exc})", field="scheduler") from None
         log.info("connected to %s (%d workers)", scheduler, len(client.scheduler_info().get("workers", {})))
         with client:
@@ -83,7 +111,8 @@ def dask_client(workers: int, scheduler: str | None) -> Iterator:
     log.info("starting a local Dask cluster: %d workers on %s", workers, LOCAL_HOST)
     # No dashboard; the scheduler's small HTTP server (health routes) on a free port of 127.0.0.1.
     no_dashboard = {"dashboard": False, "dashboard_address": f"{LOCAL_HOST}:0"}
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host=LOCAL_HOST,
-                      dashboard_address=None, scheduler_kwargs=no_dashboard,
-                      silence_logs=QUIET_DASK) as cluster, Client(cluster) as client:
+    with children_ignore_interrupts():   # Ctrl-C is this process's to handle: it closes the workers
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host=LOCAL_HOST,
+                               dashboard_address=None, scheduler_kwargs=no_dashboard, silence_logs=QUIET_DASK)
+    with cluster, Client(cluster) as client:
         yield client

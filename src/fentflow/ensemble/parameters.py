@@ -70,6 +70,7 @@ class PosteriorDraws:
         frame = _read(path)
         columns = tuple(c for c in frame.columns if c not in IGNORED_COLUMNS | {WEIGHT_COLUMN})
         _check_columns(columns, path)
+        _check_numeric(frame, [*columns, *([WEIGHT_COLUMN] if WEIGHT_COLUMN in frame else [])], path)
         weights = _weights(frame, path)
         values = frame[list(columns)].to_numpy(float)
         _check_bounds(columns, values, path)
@@ -161,6 +162,18 @@ def _check_columns(columns: tuple[str, ...], path: Path) -> None:
                          field=unknown[0])
     if not columns:
         raise InputError("no parameter columns", file=str(path))
+
+
+def _check_numeric(frame: pd.DataFrame, columns: list[str], path: Path) -> None:
+    """Every value a number: the first that is not is named by row (1-based, as a spreadsheet counts) and column."""
+    for column in columns:
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        bad = numbers.isna() & frame[column].notna()
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputError(f"'{frame[column].iloc[row]}' is not a number", file=str(path), row=row + 1,
+                             field=column)
+        frame[column] = numbers
 
 
 def _weights(frame: pd.DataFrame, path: Path) -> tuple[float, ...] | None:

@@ -70,7 +70,7 @@ class ComparisonSpec:
         return -(-self.runs // self.block_size)
 
     def runs_of_block(self, block: int) -> range:
-        """The requested runs in block `block` (the block itself always simulates block_size runs)."""
+        """The runs of block `block` (the last block may hold fewer than block_size)."""
         first = block * self.block_size
         return range(first, min(first + self.block_size, self.runs))
 

@@ -85,7 +85,14 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
                              f"{', '.join(bundled_names())}", field="scenario")
     if not path.is_file():
         raise InputError("scenario file not found", file=str(path))
-    return parse_scenario(path.read_text(encoding="utf-8"), source=str(path), default_name=path.stem)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position {exc.start}); save it "
+                         "as UTF-8", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read it ({exc.strerror})", file=str(path)) from None
+    return parse_scenario(text, source=str(path), default_name=path.stem)
 
 
 def parse_scenario(text: str, source: str = "<scenario>", default_name: str = "scenario") -> Scenario:
@@ -94,7 +101,9 @@ def parse_scenario(text: str, source: str = "<scenario>", default_name: str = "s
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", file=source) from None
     _reject_unknown(data, SCENARIO_KEYS, source, "")
-    name = str(data.get("name", default_name))
+    name = data.get("name", default_name)
+    if not isinstance(name, str):
+        raise InputError(f"name must be text, not {name!r}", file=source, field="name")
     if not NAME_PATTERN.fullmatch(name):
         raise InputError(f"name '{name}' must be lower-case letters, digits, '_' or '-'", file=source, field="name")
     entries = data.get("interventions", [])
@@ -137,6 +146,9 @@ def _intervention(entry: dict, source: str, index: int) -> Intervention:
     if isinstance(strength, bool) or not isinstance(strength, (int, float)):
         raise InputError(f"strength must be a number, not {strength!r}", file=source, field=f"{where}.strength")
     places = tuple(str(p) for p in _as_list(entry.get("places", []), source, f"{where}.places"))
+    if "places" in entry and not places:
+        raise InputError("places is empty: list at least one place, or leave places out for everywhere",
+                         file=source, field=f"{where}.places")
     try:
         return Intervention(str(entry["kind"]), str(start.date()), str(end.date()), float(strength), places)
     except InputError as exc:
@@ -160,9 +172,12 @@ def _as_list(value, source: str, field_name: str) -> list:
 
 def _date(value, source: str, field_name: str) -> pd.Timestamp:
     try:
-        return pd.Timestamp(str(value))
-    except (ValueError, TypeError):
-        raise InputError(f"'{value}' is not a date (use YYYY-MM-DD)", file=source, field=field_name) from None
+        when = pd.Timestamp(str(value))
+    except (ValueError, TypeError, OverflowError):
+        when = pd.NaT
+    if when is pd.NaT or not 1900 <= when.year <= 2200:
+        raise InputError(f"'{value}' is not a date (use YYYY-MM-DD)", file=source, field=field_name)
+    return when
 
 
 __all__ = ["Scenario", "bundled_names", "load_scenario", "parse_scenario", "check_scenario"]

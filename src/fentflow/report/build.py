@@ -25,6 +25,7 @@ from fentflow.report.sections import ORDER
 from fentflow.report.style import STYLE
 from fentflow.risk.offline_html import plotly_head
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
+from fentflow.staging import staged_output
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +62,11 @@ def build_report(out_dir: str | Path = "out", *, world=None, seed: int = 0, star
     if write_map:
         from fentflow.risk.writers import write_map_files
         report("writing the map files", 0.0)
-        write_map_files(context.assessment, out / MAP_DIR)
+        with staged_output(out / MAP_DIR) as stage:
+            write_map_files(context.assessment, stage)
     path = out / REPORT_FILE
-    path.write_text(page(sections, context), encoding="utf-8")
+    with staged_output(out) as stage:   # report.html whole or not at all; the run beside it untouched
+        (stage / REPORT_FILE).write_text(page(sections, context), encoding="utf-8")
     log.info("report written to %s", path)
     return path
 
@@ -93,8 +96,9 @@ def _run_baseline(world, out: Path, seed: int, start: str, end: str, report: Cal
 
     log.info("no run in %s: running the baseline %s to %s (seed %d)", out, start, end, seed)
     sim = Sim(world, parameters=CALIBRATED, start=start, end=end, seed=seed)
-    sim.run(progress=lambda week: report("running the baseline", (week + 1) / sim.calendar.n_weeks))
-    write_outputs(sim, out)
+    with staged_output(out) as stage:
+        sim.run(progress=lambda week: report("running the baseline", (week + 1) / sim.calendar.n_weeks))
+        write_outputs(sim, stage)
 
 
 def _section_name(module) -> str:

@@ -20,7 +20,7 @@ def report_command(
     out: Path = typer.Option(Path("out"), "--out", help="A `fentflow run --out` directory (the baseline is run "
                                                         "into it first if it holds none); report.html goes here."),
     world: Path | None = typer.Option(None, "--world", help="World directory the run used (default: bundled)."),
-    seed: int = typer.Option(0, "--seed", help="Seed for the baseline, if it has to be run."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed for the baseline, if it has to be run."),
     year: int | None = typer.Option(None, "--year", help="Year of the risk map and the mass balance (default 2023, "
                                                          "the last year with observed homicides)."),
     claims: bool = typer.Option(True, "--claims/--no-claims", help="Include the claims check (runs 2015-2023)."),

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from fentflow.errors import InputError
+from fentflow.jsonfiles import read_json
 
 MANIFEST = "comparison.json"
 TABLES = ("differences", "displacement", "violence", "annual")
@@ -63,10 +64,7 @@ def has_comparison(folder: Path) -> bool:
 def read_comparison(folder: Path) -> ComparisonTables:
     """The comparison in `folder`; a missing or broken file is an InputError naming it."""
     path = folder / MANIFEST
-    try:
-        manifest = json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InputError(f"cannot read the comparison ({exc})", file=str(path)) from None
+    manifest = read_json(path)
     for key in ("reference", "arms", "window"):
         if key not in manifest:
             raise InputError(f"missing '{key}'", file=str(path), field=key)

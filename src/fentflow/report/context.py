@@ -9,7 +9,6 @@ summary.json). Optional results beside it are shown when present:
 from __future__ import annotations
 
 import functools
-import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from fentflow.errors import InputError
+from fentflow.jsonfiles import read_json
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +68,9 @@ class ReportContext:
 def read_summary(out: Path) -> dict:
     """The run's summary.json (what was run, headline figures)."""
     path = out / "summary.json"
-    try:
-        return json.loads(path.read_text())
-    except FileNotFoundError:
-        raise InputError("no summary.json: not a `fentflow run` output directory", file=str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON ({exc})", file=str(path)) from None
+    if not path.exists():
+        raise InputError("no summary.json: not a `fentflow run` output directory", file=str(path))
+    return read_json(path)
 
 
 def whole_years(summary: dict) -> tuple[int, int]:

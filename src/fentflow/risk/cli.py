@@ -13,8 +13,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from fentflow.clikit import compile_notice, output_folder, staged_progress, user_errors, warn_intervals
+from fentflow.clikit import compile_notice, staged_progress, user_errors, warn_intervals
 from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP, DEFAULT_REPLICATES
+from fentflow.staging import staged_output
 from fentflow.errors import InputError
 from fentflow.risk.hotspots import COLD, HOT
 from fentflow.risk.levels import score_text
@@ -34,7 +35,7 @@ def map_command(
     out: Path = typer.Option(DEFAULT_OUT, "--out", help="Directory for risk_map.html/.png, risk_scores.geojson/"
                                                         ".csv, risk_sensitivity.csv and risk_summary.json."),
     world: Path | None = typer.Option(None, "--world", help="World directory (default: the bundled world)."),
-    seed: int = typer.Option(0, "--seed", help="Base random seed (the scenario arm uses the same seed)."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Base random seed (the scenario arm uses the same seed)."),
     replicates: int = typer.Option(DEFAULT_REPLICATES, "--replicates", min=1,
                                    help="Replicates; the indicators are their medians."),
     parameters: str = typer.Option(CALIBRATED, "--parameters", help=CHOICE_HELP),
@@ -46,8 +47,7 @@ def map_command(
     from fentflow.world import World
 
     console = Console(highlight=False)
-    with user_errors():
-        output_folder(out)
+    with user_errors(), staged_output(out) as stage:
         compile_notice(console)
         warn_intervals(replicates)
         plan = [("simulating", SIMULATION_SHARE)] * (2 if scenario else 1) + [("scoring", SCORING_SHARE)]
@@ -55,9 +55,10 @@ def map_command(
             assessment = assess(World.load(world), year=year, scenario=scenario, seed=seed, replicates=replicates,
                                 parameters=parameter_source(parameters), progress=progress)
         try:
-            paths = write_map_files(assessment, out)
+            staged = write_map_files(assessment, stage)
         except OSError as exc:
             raise InputError(f"cannot write the map: {exc.strerror}", file=str(out)) from None
+    paths = {kind: out / path.relative_to(stage) for kind, path in staged.items()}
     _print_levels(console, assessment)
     console.print(f"Parameters: {assessment.run.get('parameters')}; indicators are medians over "
                   f"{assessment.run.get('replicates')} replicates.")

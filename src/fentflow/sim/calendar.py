@@ -14,6 +14,7 @@ from fentflow.errors import InputError
 
 DEFAULT_START = "2015-01-01"
 DEFAULT_END = "2030-12-31"
+SPAN = (2015, 2030)   # the years the bundled world's figures and the projections cover
 
 
 class Calendar:
@@ -24,7 +25,7 @@ class Calendar:
 
     @classmethod
     def between(cls, start: str = DEFAULT_START, end: str = DEFAULT_END) -> "Calendar":
-        first, last = _parse(start, "start"), _parse(end, "end")
+        first, last = _parse(start, "start"), _parse(end, "end", period_end=True)
         if last < first:
             raise InputError(f"end {end} is before start {start}", field="end")
         monday = first - pd.Timedelta(days=first.weekday())
@@ -81,8 +82,25 @@ class Calendar:
         return int(np.clip(np.searchsorted(self.week_start, when, side="right") - 1, 0, self.n_weeks - 1))
 
 
-def _parse(text: str, field: str) -> pd.Timestamp:
+def check_span(start: str, end: str) -> None:
+    """Dates inside the modelled years (`SPAN`), else an `InputError` naming the option."""
+    for text, field, period_end in ((start, "start", False), (end, "end", True)):
+        year = _parse(text, field, period_end).year
+        if not SPAN[0] <= year <= SPAN[1]:
+            raise InputError(f"{text} is outside the modelled years {SPAN[0]}-{SPAN[1]}", field=field)
+
+
+def _parse(text: str, field: str, period_end: bool = False) -> pd.Timestamp:
+    """A date; 'YYYY' or 'YYYY-MM' as an end means the last day of that year or month."""
     try:
-        return pd.Timestamp(str(text))
-    except (ValueError, TypeError):
+        when = pd.Timestamp(str(text))
+    except (ValueError, TypeError, OverflowError):
         raise InputError(f"'{text}' is not a date (use YYYY-MM-DD or YYYY)", field=field) from None
+    if when is pd.NaT:
+        raise InputError(f"'{text}' is not a date (use YYYY-MM-DD or YYYY)", field=field)
+    digits = str(text).strip()
+    if period_end and len(digits) == 4:
+        return when + pd.offsets.YearEnd(0)
+    if period_end and len(digits) == 7:
+        return when + pd.offsets.MonthEnd(0)
+    return when

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from fentflow.errors import InputError
+from fentflow.interrupts import deferred_interrupts
 from fentflow.policy.interventions import Intervention, Levers
 from fentflow.sim import fused
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START, Calendar
@@ -35,7 +36,7 @@ from fentflow.sim.rng import Streams
 
 log = logging.getLogger(__name__)
 
-PROGRESS_WEEKS = 26   # with a progress callback, the compiled loop reports every half year
+CHUNK_WEEKS = 26   # the compiled loop returns every half year: progress is reported and Ctrl-C taken there
 
 STEP_ORDER: tuple[type[Module], ...] = fused.MODULES
 
@@ -134,11 +135,10 @@ class Sim:
         return self.results
 
     def _run_compiled(self, progress: Callable[[int], None] | None) -> None:
-        """The whole week in one call per chunk of weeks (one chunk without a progress callback)."""
+        """The whole week in one compiled call per chunk of `CHUNK_WEEKS` weeks (Ctrl-C is taken between chunks)."""
         n_weeks = self.calendar.n_weeks
-        chunk = PROGRESS_WEEKS if progress else n_weeks
-        for first in range(0, n_weeks, chunk):
-            stop = min(first + chunk, n_weeks)
+        for first in range(0, n_weeks, CHUNK_WEEKS):
+            stop = min(first + CHUNK_WEEKS, n_weeks)
             self._run_segment(first, stop, 0, self.week_wiring.n_steps)
             if progress:
                 progress(stop - 1)
@@ -167,8 +167,9 @@ class Sim:
         ticks = np.zeros(self.week_wiring.n_steps + 1, np.int64)
         began, began_ticks = time.perf_counter(), fused.now()
         hand = self.handoff._replace(queue=self.loads.arrays)
-        hand, week, rep = self.week_wiring.run(first, stop, lo, hi, self.par_columns, self.results.periods,
-                                               self.ledger.arrays, hand, states, outs, ticks)
+        with deferred_interrupts():   # a SIGINT inside compiled code would crash it (interrupts.py); taken after
+            hand, week, rep = self.week_wiring.run(first, stop, lo, hi, self.par_columns, self.results.periods,
+                                                   self.ledger.arrays, hand, states, outs, ticks)
         self.handoff, self.loads.arrays = hand, hand.queue
         self.week = stop - 1 if week < 0 else week
         seconds_per_tick = (time.perf_counter() - began) / max(fused.now() - began_ticks, 1)

@@ -144,8 +144,14 @@ def _check_directory(root: Path) -> None:
     if not root.is_dir():
         raise InputError("is not a directory; a world is a directory of files", file=str(root))
     for name in (WORLD_TOML, *(spec.file for spec in SPECS)):
-        if not (root / name).is_file():
-            raise InputError(f"missing file (expected in {root})", file=name)
+        path = root / name
+        if path.is_file():
+            continue
+        if path.is_symlink():
+            raise InputError("is a broken link or a link loop, not a file", file=str(path))
+        if path.exists():
+            raise InputError("is a folder (or other non-file), expected a file", file=str(path))
+        raise InputError(f"missing file (expected in {root})", file=name)
 
 
 # --- world.toml -------------------------------------------------------------------------

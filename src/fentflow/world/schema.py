@@ -74,7 +74,9 @@ def _plain_number(value: Any) -> Any:
 Id = Annotated[str, AfterValidator(_check_id)]
 Text = Annotated[str, Field(min_length=1)]
 Share = Annotated[float, Field(ge=0, le=1)]
-Count = Annotated[int, Field(ge=0)]
+MAX_COUNT = 10**12   # far above any real count, far below what a 64-bit column holds
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+Population = Annotated[int, Field(gt=0, le=MAX_COUNT)]   # a place without people has no market or state row
 NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
@@ -94,8 +96,8 @@ class StateRow(Row):
     abbr: Id
     code: InegiCode
     name: Text
-    population: Count
-    population_2023: Count
+    population: Population
+    population_2023: Population
     homicides_2022: Count
     homicides_2023: Count
     lat: Latitude
@@ -188,7 +190,7 @@ class MarketRow(Row):
     id: UspsCode
     name: Text
     region: Literal["Northeast", "Midwest", "South", "West"]
-    population: Count
+    population: Population
     od_deaths_2022: Count
     synthetic_deaths_2022: Count | None = None
     lat: Latitude

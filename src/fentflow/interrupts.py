@@ -1,0 +1,72 @@
+"""Ctrl-C at safe points: while compiled code runs, SIGINT only raises a flag.
+
+Why: numba's compiled functions hand back namedtuples by calling a small Python function
+(`numba.core.serialize._numba_unpickle`) to fetch the class, and do not check whether it
+failed. Python runs a pending SIGINT handler at the first Python line it executes, which is
+inside that function; the default handler raises KeyboardInterrupt there, the class comes
+back NULL and numba calls it: a segmentation fault (seen in 3 of 7 Ctrl-C during `run`).
+
+    with deferred_interrupts() as interrupts:
+        for chunk in chunks:
+            run_compiled(chunk)
+            interrupts.check()          # KeyboardInterrupt here, between chunks, if Ctrl-C came
+
+Outside the main thread (Dask worker threads) signals cannot be handled, so it does nothing there.
+"""
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
+
+
+class Interrupts:
+    """Remembers a SIGINT instead of raising it; `check()` raises it at a point of our choosing."""
+
+    def __init__(self) -> None:
+        self.pending = False
+
+    def _record(self, signum, frame) -> None:
+        self.pending = True
+
+    def check(self) -> None:
+        if self.pending:
+            self.pending = False
+            raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def deferred_interrupts() -> Iterator[Interrupts]:
+    """Hold Ctrl-C until `check()` (or the end of the block), then raise KeyboardInterrupt."""
+    interrupts = Interrupts()
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupts
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous in (signal.SIG_IGN, None):   # ignored (background job) or not ours to change
+        yield interrupts
+        return
+    signal.signal(signal.SIGINT, interrupts._record)
+    try:
+        yield interrupts
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    interrupts.check()
+
+
+@contextlib.contextmanager
+def children_ignore_interrupts() -> Iterator[None]:
+    """Processes started in this block ignore Ctrl-C (an ignored signal survives exec; a handler does not).
+
+    A terminal's Ctrl-C reaches the whole process group: Dask's worker processes would each die
+    with a traceback. Ignoring it there leaves the main process to shut them down in order.
+    A Ctrl-C during the block itself (a second or two while a cluster starts) is ignored too."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

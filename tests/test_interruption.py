@@ -1,0 +1,155 @@
+"""Ctrl-C (SIGINT) and SIGKILL at random moments of a real `fentflow run` / `compare`, then a rerun:
+no crash, no traceback, outputs whole (the old one or the new one, never a mix), and the rerun's
+results identical to an uninterrupted run.
+
+Subprocesses are the point here (signals and exit codes of the real program), so each case
+is kept short: a few simulated years, few replicates. The moments are drawn from a seeded
+generator (FENTFLOW_INTERRUPT_SEED to vary them) as fractions of an uninterrupted run's time.
+"""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import fentflow
+
+SRC = str(Path(fentflow.__file__).resolve().parents[1])
+MOMENTS = random.Random(int(os.environ.get("FENTFLOW_INTERRUPT_SEED", "14")))
+RUN = ["run", "--start", "2022-01-01", "--end", "2026-12-31", "--replicates", "24", "--seed", "3", "--quiet"]
+COMPARE = ["compare", "baseline", "treatment", "--runs", "4", "--block-size", "1", "--workers", "0",
+           "--start", "2024-06-01", "--end", "2026-12-31", "--quiet", "--no-charts"]
+
+
+def start(args: list[str]) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""), PYTHONFAULTHANDLER="1")
+    return subprocess.Popen([sys.executable, "-c", "from fentflow.cli import main; main()", *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            # A background shell ignores SIGINT in its children; the program must see it.
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
+def finish(process: subprocess.Popen) -> tuple[int, str]:
+    _, err = process.communicate(timeout=300)
+    return process.returncode, err
+
+
+def timed(args: list[str]) -> float:
+    began = time.perf_counter()
+    code, err = finish(start(args))
+    assert code == 0, err
+    return time.perf_counter() - began
+
+
+def interrupt(args: list[str], signum: int, after: float) -> tuple[int, str]:
+    process = start(args)
+    time.sleep(after)
+    if process.poll() is None:
+        process.send_signal(signum)
+    return finish(process)
+
+
+def assert_clean(code: int, err: str, signum: int) -> None:
+    assert code != -signal.SIGSEGV and "Fatal Python error" not in err and "Segmentation" not in err, err
+    if signum == signal.SIGINT:
+        assert code in (0, 130), err
+        assert "Traceback" not in err, err
+        if code == 130:
+            assert "interrupted; rerun the same command to resume" in err
+    else:
+        assert code in (0, -signal.SIGKILL), err
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture(scope="module")
+def reference_run(tmp_path_factory) -> tuple[dict[str, bytes], float]:
+    out = tmp_path_factory.mktemp("reference") / "out"
+    seconds = timed([*RUN, "--out", str(out)])
+    return files_of(out), seconds
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGKILL], ids=["sigint", "sigkill"])
+def test_interrupted_run_keeps_the_old_output_and_resumes(signum, reference_run, tmp_path):
+    reference, seconds = reference_run
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "summary.json").write_text('{"seed": 2}\n')           # an earlier run's output
+    (out / "crossings.parquet").write_bytes(b"old table")
+    (out / "notes.txt").write_text("the user's own file\n")
+    old = files_of(out)
+
+    code, err = interrupt([*RUN, "--out", str(out)], signum, MOMENTS.uniform(0.2, 1.0) * seconds)
+    assert_clean(code, err, signum)
+    now = files_of(out)
+    assert now == old or now == {**reference, "notes.txt": old["notes.txt"]}, "a mix of old and new files"
+
+    code, err = finish(start([*RUN, "--out", str(out)]))
+    assert code == 0, err
+    assert files_of(out) == {**reference, "notes.txt": old["notes.txt"]}
+    assert not list(tmp_path.glob(".out.partial-*")), "a stage folder was left behind"
+
+
+def store_frames(out: Path) -> dict[str, pd.DataFrame]:
+    return {str(path.relative_to(out)): pd.read_parquet(path) for path in sorted((out / "store").rglob("*.parquet"))}
+
+
+@pytest.fixture(scope="module")
+def reference_comparison(tmp_path_factory) -> tuple[Path, float]:
+    out = tmp_path_factory.mktemp("reference") / "cmp"
+    return out, timed([*COMPARE, "--out", str(out)])
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGKILL], ids=["sigint", "sigkill"])
+def test_interrupted_compare_resumes_to_the_same_results(signum, reference_comparison, tmp_path):
+    reference, seconds = reference_comparison
+    out = tmp_path / "cmp"
+    code, err = interrupt([*COMPARE, "--out", str(out)], signum, MOMENTS.uniform(0.3, 1.0) * seconds)
+    assert_clean(code, err, signum)
+
+    code, err = finish(start([*COMPARE, "--out", str(out)]))
+    assert code == 0, err
+    expected, got = store_frames(reference), store_frames(out)
+    assert list(got) == list(expected)
+    for name, frame in expected.items():
+        pd.testing.assert_frame_equal(got[name], frame, check_exact=True)
+    for table in ("differences", "displacement"):
+        pd.testing.assert_frame_equal(pd.read_parquet(out / "tables" / f"{table}.parquet"),
+                                      pd.read_parquet(reference / "tables" / f"{table}.parquet"), check_exact=True)
+
+
+CHUNK_SCRIPT = """
+import os, signal, threading
+from fentflow.sim.engine import CHUNK_WEEKS, Sim
+from fentflow.sim.pars import Pars
+signal.signal(signal.SIGINT, signal.default_int_handler)
+sim = Sim(pars=Pars({}, n_reps=32), start="2015-01-01", end="2030-12-31", seed=1)
+
+def first_chunk_done(week):
+    if week == CHUNK_WEEKS - 1:   # the second chunk is starting in compiled code: Ctrl-C arrives there
+        threading.Timer(0.005, os.kill, (os.getpid(), signal.SIGINT)).start()
+
+try:
+    sim.run(progress=first_chunk_done)
+except KeyboardInterrupt:
+    print("interrupted after week", sim.week)
+"""
+
+
+def test_ctrl_c_inside_compiled_code_waits_for_the_end_of_its_chunk():
+    """Regression: a SIGINT during a compiled call crashed numba's return of the load queue (SIGSEGV)."""
+    from fentflow.sim.engine import CHUNK_WEEKS
+
+    env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""), PYTHONFAULTHANDLER="1")
+    done = subprocess.run([sys.executable, "-c", CHUNK_SCRIPT], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"interrupted after week {2 * CHUNK_WEEKS - 1}", done.stdout + done.stderr
