@@ -20,9 +20,10 @@ demo: $(STAMP)
 	$(BIN)/fentflow run --out out --replicates 20
 	$(BIN)/fentflow report --out out
 
-## make test: the whole test suite (slow tests only with FENTFLOW_SLOW=1)
+## make test: the whole test suite, on every core (pytest-xdist; JOBS=1 for one process; slow tests only with FENTFLOW_SLOW=1)
+JOBS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS)
 
 ## make bench: the benchmark suite against the performance targets (make bench QUICK=1: a smoke run)
 bench: $(STAMP)

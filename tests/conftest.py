@@ -24,3 +24,13 @@ def claim_context(world):
     """One claims baseline (default parameters, seed 0, one replicate) for the claim tests that need the model."""
     from fentflow.claims import ClaimContext
     return ClaimContext(world, seed=0, replicates=1)
+
+
+def pytest_configure(config):
+    """Compile the simulation kernels once, before pytest-xdist starts its workers: they then load
+    numba's cache instead of each compiling the same kernels at the same time."""
+    if hasattr(config, "workerinput"):      # a worker: the controller has compiled them
+        return
+    from fentflow.sim.engine import Sim
+
+    Sim(parameters="defaults", replicates=1, start="2019-01-01", end="2019-01-31").run()

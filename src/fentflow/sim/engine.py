@@ -128,31 +128,37 @@ class Sim:
         if self.compiled:
             self._run_compiled(progress)
             return self.results
-        for week in range(self.calendar.n_weeks):
-            self.step(week)
-            if progress:
-                progress(week)
+        with deferred_interrupts() as interrupts:
+            for week in range(self.calendar.n_weeks):
+                self.step(week)
+                interrupts.check()
+                if progress:
+                    progress(week)
         return self.results
 
     def _run_compiled(self, progress: Callable[[int], None] | None) -> None:
         """The whole week in one compiled call per chunk of `CHUNK_WEEKS` weeks (Ctrl-C is taken between chunks)."""
         n_weeks = self.calendar.n_weeks
-        for first in range(0, n_weeks, CHUNK_WEEKS):
-            stop = min(first + CHUNK_WEEKS, n_weeks)
-            self._run_segment(first, stop, 0, self.week_wiring.n_steps)
-            if progress:
-                progress(stop - 1)
+        with deferred_interrupts() as interrupts:    # Ctrl-C between chunks is held to the end of the next
+            for first in range(0, n_weeks, CHUNK_WEEKS):
+                stop = min(first + CHUNK_WEEKS, n_weeks)
+                self._run_segment(first, stop, 0, self.week_wiring.n_steps)
+                interrupts.check()
+                if progress:
+                    progress(stop - 1)
 
     def step(self, week: int) -> None:
-        """One week: the compiled week's segments, with any Python modules between them."""
-        for item in self._plan:
-            if isinstance(item, Module):
-                self.week = week
-                began = time.perf_counter()
-                item.step(week)
-                self.timings[item.name] += time.perf_counter() - began
-            else:
-                self._run_segment(week, week + 1, *item)
+        """One week: the compiled week's segments, with any Python modules between them. A Ctrl-C is
+        taken at the end of the week (inside compiled code it would crash it: `interrupts.py`)."""
+        with deferred_interrupts():
+            for item in self._plan:
+                if isinstance(item, Module):
+                    self.week = week
+                    began = time.perf_counter()
+                    item.step(week)
+                    self.timings[item.name] += time.perf_counter() - began
+                else:
+                    self._run_segment(week, week + 1, *item)
 
     @functools.cached_property
     def _compiled_parts(self) -> tuple[list[Module], tuple, tuple]:
@@ -167,9 +173,8 @@ class Sim:
         ticks = np.zeros(self.week_wiring.n_steps + 1, np.int64)
         began, began_ticks = time.perf_counter(), fused.now()
         hand = self.handoff._replace(queue=self.loads.arrays)
-        with deferred_interrupts():   # a SIGINT inside compiled code would crash it (interrupts.py); taken after
-            hand, week, rep = self.week_wiring.run(first, stop, lo, hi, self.par_columns, self.results.periods,
-                                                   self.ledger.arrays, hand, states, outs, ticks)
+        hand, week, rep = self.week_wiring.run(first, stop, lo, hi, self.par_columns, self.results.periods,
+                                               self.ledger.arrays, hand, states, outs, ticks)
         self.handoff, self.loads.arrays = hand, hand.queue
         self.week = stop - 1 if week < 0 else week
         seconds_per_tick = (time.perf_counter() - began) / max(fused.now() - began_ticks, 1)
