@@ -34,3 +34,13 @@ def pytest_configure(config):
     from fentflow.sim.engine import Sim
 
     Sim(parameters="defaults", replicates=1, start="2019-01-01", end="2019-01-31").run()
+
+
+@pytest.fixture
+def bundled_only(monkeypatch):
+    """The test starts and ends reading the bundled public series only (no imported `--data` folder)."""
+    from fentflow.observed.series import DATA_FOLDER_ENV, use_data_folder
+
+    monkeypatch.delenv(DATA_FOLDER_ENV, raising=False)
+    yield
+    use_data_folder(None)

@@ -12,16 +12,12 @@ from typer.testing import CliRunner
 from fentflow.calibrate.cli import calibrate_command
 from fentflow.calibrate.statistics import TargetSet
 from fentflow.observed.imports import import_files
-from fentflow.observed.series import DATA_FOLDER_ENV, use_data_folder
+from fentflow.observed.series import use_data_folder
 
 VSRR = Path(__file__).parent / "data" / "import" / "vsrr_us_excerpt.csv"
 
 
-@pytest.fixture(autouse=True)
-def bundled_only(monkeypatch):
-    monkeypatch.delenv(DATA_FOLDER_ENV, raising=False)
-    yield
-    use_data_folder(None)
+pytestmark = pytest.mark.usefixtures("bundled_only")     # conftest.py
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ from fentflow.errors import InputError
 from fentflow.observed.cli import data_app
 from fentflow.observed.imports import cbp, import_files
 from fentflow.observed.series import (
-    DATA_FOLDER_ENV,
     bundled_series,
     last_data_year,
     load_series,
@@ -39,12 +38,7 @@ app.add_typer(data_app, name="data")
 runner = CliRunner(env={"COLUMNS": "200"})
 
 
-@pytest.fixture(autouse=True)
-def bundled_only(monkeypatch):
-    """Every test starts and ends reading the bundled series only."""
-    monkeypatch.delenv(DATA_FOLDER_ENV, raising=False)
-    yield
-    use_data_folder(None)
+pytestmark = pytest.mark.usefixtures("bundled_only")     # conftest.py
 
 
 @pytest.fixture(scope="module")
