@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from benchmarks.measure import Measurement
 
 START, END = "2015-01-01", "2023-12-31"
-TARGET_EFFICIENCY = 0.80
+TARGET_EFFICIENCY = 0.85
 WARM_UP_SEED = 999_999
 
 

@@ -12,7 +12,7 @@ import fentflow as ff
 from benchmarks.measure import Measurement, median_seconds, world
 
 START, END = "2015-01-01", "2030-12-31"
-TARGET_SECONDS = 0.050
+TARGET_SECONDS = 0.025
 TARGET_MB = 200.0
 REPO = Path(__file__).resolve().parents[1]
 

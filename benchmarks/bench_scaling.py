@@ -7,7 +7,7 @@ pill share, potency and detection are flat from 2023.5), so loads per week stay 
 the span. Feedbacks are off (open-loop parameters), so that 10x the supply means 10x the loads
 rather than a lower price and, through it, less supply.
 
-Near-linear means time ~ size ** exponent with the exponent <= 1.1 (growth per 10x of about
+Near-linear means time ~ size ** exponent with the exponent <= 1.0 (issue 12; growth per 10x of about
 10 or less). The figure is the exponent of the last 10x step, between the two largest sizes,
 where fixed costs matter least and a super-linear term would show first; the detail gives
 every step. A fixed cost per week (the nine steps' array work, whatever the number of loads)
@@ -29,7 +29,7 @@ SUPPLY_DEFAULT = 190.0
 LOAD_MEDIAN_DEFAULT = 2.5
 # (supply kg/week, median load kg): each step multiplies the loads per week by about 10
 LOAD_STEPS = ((19.0, 2.5), (190.0, 2.5), (1900.0, 2.5), (1900.0, 0.25))
-MAX_EXPONENT = 1.1
+MAX_EXPONENT = 1.0
 REPEAT_BUDGET_S = 15.0      # stop repeating a point once its runs have taken this long
 
 

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import bench_calibration, bench_dask, bench_default, bench_mesa, bench_scaling
+from benchmarks import bench_calibration, bench_dask, bench_default, bench_engine_paths, bench_mesa, bench_scaling
 from benchmarks.report import console, details_lines, miss_notes, profile_table, results_table
 
 DEFAULT_OUT = Path("out/bench/latest.json")
@@ -43,19 +43,24 @@ QUICK = Plan(default_repeats=3, single_sims=3, batch_sizes=(10, 30), mesa_seeds=
 
 
 def run(plan: Plan, say) -> tuple[list, dict[str, float]]:
-    say("1/5 default run: time and memory")
+    say("1/7 default run: time and memory")
     default_row, profile = bench_default.measure_time(plan.default_repeats)
     memory_row = bench_default.measure_memory()
-    say("2/5 calibration throughput")
+    say("2/7 calibration throughput")
     calibration_row = bench_calibration.measure(plan.batch_sizes, plan.single_sims)
-    say("3/5 fentflow vs Mesa reference")
+    say("3/7 fentflow vs Mesa reference")
     mesa_row = bench_mesa.measure(plan.mesa_seeds)
-    say("4/5 scaling")
+    say("4/7 scaling")
     loads_row = bench_scaling.loads_scaling(plan.load_steps, plan.load_years, plan.scaling_repeats)
     weeks_row = bench_scaling.weeks_scaling(plan.week_years, plan.scaling_repeats)
-    say("5/5 Dask, 1 vs 2 workers")
+    say("5/7 Dask, 1 vs 2 workers")
     dask_row = bench_dask.measure(plan.dask_runs, plan.dask_rounds)
-    return [default_row, memory_row, calibration_row, mesa_row, loads_row, weeks_row, dask_row], profile
+    say("6/7 stepped path vs fused loop")
+    stepped_row = bench_engine_paths.measure_stepped(plan.default_repeats)
+    say("7/7 first run, compiling the kernels from nothing (a minute or more)")
+    compile_row = bench_engine_paths.measure_compile()
+    return [default_row, memory_row, calibration_row, mesa_row, loads_row, weeks_row, dask_row, stepped_row,
+            compile_row], profile
 
 
 def machine() -> dict:
