@@ -16,7 +16,9 @@ from fentflow.sim.curves import logistic
 from fentflow.sim.kernels import add_flow
 from fentflow.sim.modules.base import Module
 
-PORT_SEIZURES_FROM = 2022.0  # Manzanillo precursor seizures began in 2022 (public-figures §7)
+# Manzanillo's precursor seizures began in 2022, "before 2022 they were not regulated" (SEMAR, as reported by
+# EFE / La Nación, 24 Jul 2023: https://www.lanacion.com.ar/agencias/manzanillo-una-barrera-en-el-pacifico-mexicano-contra-el-fentanilo-nid24072023/)
+PORT_SEIZURES_FROM = 2022.0
 PRICE_RESPONSE_BOUNDS = (0.2, 5.0)
 
 
