@@ -253,7 +253,7 @@ def test_sesnsp_has_32_states_per_year_with_inegi_codes():
 
 def test_sesnsp_states_sum_to_national_totals():
     totals = load_series("sesnsp_homicides").groupby("year")[["victims", "population"]].sum()
-    # National rows of public-figures.md T5a
+    # National rows: SESNSP homicide victims and CONAPO population
     assert totals.loc[2022].tolist() == [30_979, 129_960_600]
     assert totals.loc[2023].tolist() == [29_721, 131_135_337]
 

@@ -25,14 +25,14 @@ def test_states_are_the_32_inegi_states(world):
 
 
 def test_state_figures_match_the_national_totals(world):
-    # public-figures.md T5a: national SESNSP victims and CONAPO population.
+    # National SESNSP homicide victims and CONAPO population (the bundled series).
     assert world.states["homicides_2022"].sum() == 30_979
     assert world.states["homicides_2023"].sum() == 29_721
     assert world.states["population"].sum() == 129_960_600
 
 
 def test_markets_match_the_national_totals(world):
-    # world-us.md W4a: the 51 final 2022 counts sum to the NCHS total; Census population.
+    # NCHS final 2022 counts by state: the 51 sum to the national total; Census population.
     assert world.markets["od_deaths_2022"].sum() == 107_941
     assert world.markets["population"].sum() == world.national["us_population"]["value"]
     missing = set(world.markets.loc[world.markets["synthetic_deaths_2022"].isna(), "id"])
@@ -45,7 +45,7 @@ def test_crossings_are_28_ports_and_9_sectors(world):
     ports = world.crossings[world.crossings["kind"] == "port"]
     assert set(ports["unit"]) == set(FIELD_OFFICES)
     assert set(world.crossings.loc[world.crossings["kind"] == "between", "unit"]) == set(SECTORS)
-    # world-us.md W1c: 2023 personal vehicles + trucks over all Southwest-border ports.
+    # BTS border-crossing data: 2023 personal vehicles + trucks over all Southwest-border ports.
     assert ports["vehicles"].sum() == 75_891_766 + 7_356_659
 
 
@@ -56,7 +56,7 @@ def test_control_shares_sum_to_one_per_state(world):
 
 
 def test_control_follows_the_dominance_rule(world):
-    # world-mexico.md T1c/T1d: dominant (D) states give the dominant organisation >= 0.6.
+    # Control by state (world control.csv): dominant (D) states give the dominant organisation >= 0.6.
     share = world.control.set_index(["state", "org"])["share"]
     for state in ("BCS", "NAY", "JAL", "COL", "QRO"):
         assert share[state, "CJNG"] >= 0.6

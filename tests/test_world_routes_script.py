@@ -35,6 +35,6 @@ def test_generator_uses_stated_road_distances():
 
 
 def test_great_circle_distance_is_right():
-    # Culiacán -> Tijuana great circle: 1,272 km in world-mexico.md T4b.
+    # Culiacán -> Tijuana great circle: 1,272 km.
     script = load_script()
     assert round(script.great_circle_km((24.807, -107.394), (32.514, -117.038))) == 1272
