@@ -1,7 +1,7 @@
 """Calibration budgets: population size, generations and simulations, named for how they are used.
 
 - `tiny`: the test suite (seconds; short spans only make sense with it).
-- `small`: CI and quick looks, a few minutes on 2 cores.
+- `small`: quick looks, about 10 minutes on 2 cores (8 min measured; the bar shows the time left).
 - `recovery`: one trial of the 20-trial recovery study (`fentflow validate recovery`), about
   2 minutes on 2 cores, so that the study fits in under an hour (44 minutes measured).
 - `default`: the shipped posterior; at most 30 minutes on 2 cores (`benchmarks/bench_calibration_full.py`).

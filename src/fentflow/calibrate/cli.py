@@ -28,7 +28,7 @@ console = Console(highlight=False)
 
 def calibrate_command(
     budget: str = typer.Option("default", "--budget",
-                               help=f"Simulation budget: {', '.join(BUDGETS)} (small: a few minutes; default: "
+                               help=f"Simulation budget: {', '.join(BUDGETS)} (small: about 10 minutes on 2 cores; default: "
                                     "at most 30 minutes on 2 cores)."),
     workers: int = typer.Option(2, "--workers", min=0,
                                 help="Local Dask workers on 127.0.0.1 (0: run in this process)."),
