@@ -11,14 +11,13 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgress
                            TimeElapsedColumn, TimeRemainingColumn)
 from rich.text import Text
 
-from fentflow.boundary import EXIT_BAD_INPUT, error_boundary
+from fentflow.boundary import EXIT_BAD_INPUT, err_console, error_boundary
 from fentflow.staging import check_output_folder
 
 __all__ = ["EXIT_BAD_INPUT", "user_errors", "output_folder", "compile_notice", "run_with_progress", "data_option",
            "use_data", "warn_intervals", "eta_columns", "staged_progress"]
 DATA_HELP = ("Folder of public series imported with `fentflow data import`: their rows are read over the "
              "bundled ones (default: the bundled series only).")
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 # Every command already runs inside the app's boundary; `with user_errors():` also keeps a
 # command's own errors at one line when it is mounted on another Typer app.
@@ -47,7 +46,7 @@ def warn_intervals(runs: int) -> None:
     from fentflow.ensemble.parameters import interval_warning
     warning = interval_warning(runs)
     if warning:
-        err_console.print(Text.assemble(("warning:", "bold yellow"), " ", warning))
+        err_console().print(Text.assemble(("warning:", "bold yellow"), " ", warning))
 
 
 def compile_notice(console: Console) -> None:
