@@ -1,4 +1,5 @@
 """Scenario files: the bundled ones load and document themselves; bad files fail with file, field and exit 2."""
+import numpy as np
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -7,10 +8,11 @@ from fentflow.errors import InputError
 from fentflow.ensemble.cli import scenarios_command
 from fentflow.policy.scenarios import bundled_names, check_scenario, load_scenario, parse_scenario
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
+from fentflow.sim.engine import Sim
 from fentflow.sim.network import build_network
 
 BUNDLED = {"baseline", "port_surge", "precursor_crackdown", "precursor_crackdown_strong", "raids_tripled",
-           "treatment", "naloxone_saturation", "combined"}
+           "treatment", "naloxone_saturation", "combined", "potency_up_30", "potency_down_30"}
 
 GOOD = """
 name = "surge"
@@ -44,6 +46,27 @@ def test_the_scenario_levers_are_what_their_files_say():
     assert {i.kind for i in load_scenario("combined").interventions} == {
         "port_inspection", "between_enforcement", "precursor_control", "raids", "domestic_enforcement",
         "treatment", "naloxone"}
+
+
+def _potency_and_deaths(interventions, world):
+    """Mean retail mg per unit over Feb-Jun 2025, and deaths Jan-Jun 2025, of one short run from mid-2024."""
+    sim = Sim(world, start="2024-07-01", end="2025-06-30", seed=4, parameters="defaults", replicates=1,
+              interventions=interventions)
+    sim.run()
+    in_2025 = sim.calendar.decimal_year >= 2025.0
+    settled = sim.calendar.decimal_year >= 2025.3       # most of the retail stock is shocked product
+    return sim.results["potency_mg_per_unit"][settled].mean(), sim.results["deaths"][in_2025].sum()
+
+
+def test_the_potency_probes_move_potency_and_deaths_the_way_their_names_say(world):
+    base_mg, base_deaths = _potency_and_deaths((), world)
+    for name, factor, direction in (("potency_up_30", 1.3, 1), ("potency_down_30", 0.7, -1)):
+        scenario = load_scenario(name)
+        assert [(i.kind, i.start, i.end) for i in scenario.interventions] == [
+            ("potency_shock", "2025-01-01", "2026-12-31")]
+        mg, deaths = _potency_and_deaths(scenario.interventions, world)
+        assert mg / base_mg == pytest.approx(factor, abs=0.1)
+        assert np.sign(deaths - base_deaths) == direction
 
 
 def test_a_scenario_file_by_path(tmp_path, net):
