@@ -44,8 +44,9 @@ STOPPED_SHARE = 0.5          # "stopping the flow": U.S. consumption cut by half
 UNSOURCED_DRIVER = {   # arm: (parameter, neutral value, the evidence missing)
     "raids_tripled": ("raid_capacity_loss", 0.0,
                       "public evidence of how much of a state's production capacity one lab raid takes away "
-                      "and how fast it comes back (`raid_capacity_loss` 0.3 and `capacity_recovery_weeks` 26 "
-                      "are assumptions; SEDENA's record counts labs and kg seized, not capacity)"),
+                      f"and how fast it comes back (`raid_capacity_loss` {PAR_BY_NAME['raid_capacity_loss'].default:g} "
+                      f"and `capacity_recovery_weeks` {PAR_BY_NAME['capacity_recovery_weeks'].default:g} are "
+                      "assumptions; SEDENA's record counts labs and kg seized, not capacity)"),
 }
 
 
