@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 
 from fentflow.claims import fmt
-from fentflow.claims.row import CONSISTENT, INCONSISTENT, PRIMARY_NOT_FOUND, ClaimRow, cited
-from fentflow.claims.rules import Band, band_contains, inside, ranges_overlap, verdict, within_factor
+from fentflow.claims.row import CONSISTENT, INCONSISTENT, NOT_CHECKABLE, PRIMARY_NOT_FOUND, ClaimRow, cited
+from fentflow.claims.rules import (Band, band_contains, combined_verdict, inside, margin_verdict, ranges_overlap,
+                                   verdict, within_factor)
 
 
 def test_inside_reads_exact_lower_and_upper_claims():
@@ -89,3 +90,25 @@ def test_spans_and_bands_as_text():
     assert fmt.span(22.8e6, 97.3e6) == "22.8-97.3 million"
     assert fmt.band(Band.of([0.423]), as_pct=True) == "42.3%"
     assert fmt.band(Band.of(range(101)), whole=True) == "50 (5-95% over 101 replicates: 5-95)"
+
+
+def test_margin_verdict_clear_of_zero_either_way_decides_whatever_the_driver():
+    for unsourced in (True, False):
+        assert margin_verdict(1, 30, unsourced) == CONSISTENT
+        assert margin_verdict(-30, -1, unsourced) == INCONSISTENT
+    assert margin_verdict(0, 30, False) == INCONSISTENT         # touching zero is not above it
+
+
+def test_margin_verdict_straddling_zero_is_not_checkable_only_when_an_assumption_sets_the_sign():
+    assert margin_verdict(-26_100, 17_351, sign_set_by_assumption=True) == NOT_CHECKABLE
+    assert margin_verdict(-26_100, 17_351, sign_set_by_assumption=False) == INCONSISTENT
+    with pytest.raises(ValueError):
+        margin_verdict(5, -5, True)
+    with pytest.raises(ValueError):
+        margin_verdict(math.nan, 5, True)
+
+
+def test_combined_verdict_any_inconsistent_then_any_not_checkable():
+    assert combined_verdict([CONSISTENT, CONSISTENT]) == CONSISTENT
+    assert combined_verdict([CONSISTENT, NOT_CHECKABLE]) == NOT_CHECKABLE
+    assert combined_verdict([NOT_CHECKABLE, INCONSISTENT, CONSISTENT]) == INCONSISTENT

@@ -60,6 +60,36 @@ def test_c12_verdicts_follow_the_rule(rows):
                                                                        "raids_tripled"))
     assert seizures.verdict == ("inconsistent" if stops else "consistent")
     assert demand["averted_treatment_p50"] > 0
+    # read from a folder, nothing is simulated: a straddling raids margin cannot be tested against its driver
+    if demand["margin_vs_raids_tripled_p05"] <= 0 <= demand["margin_vs_raids_tripled_p95"]:
+        assert "not run" in by_check(rows, "C12", "demand vs enforcement").fentflow
+
+
+def test_a_sensitivity_fixes_one_parameter_in_every_run_and_keeps_the_rest():
+    from fentflow.ensemble.parameters import WithFixed, parameter_source
+
+    base = parameter_source("calibrated")
+    fixed = WithFixed(base, (("raid_capacity_loss", 0.0),))
+    values = fixed.values([0, 1, 2], seed=0)
+    assert values["raid_capacity_loss"] == [0.0, 0.0, 0.0]
+    assert {k: v for k, v in values.items() if k != "raid_capacity_loss"} == base.values([0, 1, 2], seed=0)
+    assert [fixed.draw_of(k, 0) for k in range(3)] == [base.draw_of(k, 0) for k in range(3)]
+    assert fixed.fingerprint() != base.fingerprint() and "raid_capacity_loss = 0" in fixed.describe()
+    with pytest.raises(ValueError, match="outside its bounds"):
+        WithFixed(base, (("raid_capacity_loss", 2.0),))
+
+
+def test_a_sensitivity_reruns_only_its_arms_and_is_none_when_the_comparison_is_read(tmp_path, monkeypatch):
+    monkeypatch.delenv(evidence.ENV_COMPARISON, raising=False)
+    monkeypatch.setenv(evidence.ENV_CACHE, str(tmp_path))
+    monkeypatch.setattr(evidence, "CLAIM_SPAN", SPAN)
+    context = ClaimContext(seed=1, replicates=2, parameters="defaults")
+    again = evidence.sensitivity_comparison(context, ("raids_tripled",), (("raid_capacity_loss", 0.0),))
+    assert again.computed == 2 * 2 and "raid_capacity_loss = 0" in again.description["parameters"]
+    main = evidence.policy_comparison(context)
+    assert main.computed == 2 * len(evidence.CLAIM_ARMS)      # its own store: the sensitivity did not replace it
+    monkeypatch.setenv(evidence.ENV_COMPARISON, str(tmp_path))
+    assert evidence.sensitivity_comparison(ClaimContext(), ("raids_tripled",), (("raid_capacity_loss", 0.0),)) is None
 
 
 def test_without_a_folder_the_claims_simulate_once_into_the_cache(tmp_path, monkeypatch):

@@ -6,8 +6,13 @@ numbers): demand reduction (bundled scenario `treatment`, MOUD entry x 3) agains
 enforcement levers (`port_surge`, `precursor_crackdown`, `raids_tripled`), on deaths, flows and
 violence, over the last `LONG_TERM_YEARS` years of the window ("long-term"). Two rows:
 
-- "demand vs enforcement": consistent if, against every enforcement arm, the 90% interval of
-  (deaths averted by treatment - deaths averted by that arm), paired run by run, lies above zero.
+- "demand vs enforcement": the 90% interval of (deaths averted by treatment - deaths averted by
+  an enforcement arm), paired run by run, judged by `rules.margin_verdict` for every arm and
+  joined by `rules.combined_verdict`. A margin straddling zero is "not checkable" when its sign
+  is set by an unsourced assumption: the arm's `UNSOURCED_DRIVER` is tagged `assumption` in
+  sim/pars.py and the margin's median changes sign when the arm is run again with that driver
+  at its neutral value (`evidence.sensitivity_comparison`); the row then names the evidence
+  that would settle it.
 - "seizures alone": consistent if no enforcement arm cuts U.S. consumption of pure fentanyl by
   `STOPPED_SHARE` or more over the long term, even at the 95th percentile of paired runs.
 
@@ -21,10 +26,11 @@ import numpy as np
 from fentflow.claims import fmt
 from fentflow.claims.context import ClaimContext
 from fentflow.claims.registry import register
-from fentflow.claims.row import ClaimRow, cited
-from fentflow.claims.rules import verdict
-from fentflow.ensemble.evidence import paired_sums, policy_comparison
+from fentflow.claims.row import CONSISTENT, INCONSISTENT, NOT_CHECKABLE, ClaimRow, cited
+from fentflow.claims.rules import combined_verdict, margin_verdict, verdict
+from fentflow.ensemble.evidence import paired_sums, policy_comparison, sensitivity_comparison
 from fentflow.ensemble.paired import quantiles
+from fentflow.sim.pars import PAR_BY_NAME
 
 CLAIM = ("Reducing U.S. demand would be the most effective long-term solution; seizures alone cannot stop "
          "the flow.")
@@ -32,6 +38,16 @@ DEMAND_ARM = "treatment"
 ENFORCEMENT_ARMS = ("port_surge", "precursor_crackdown", "raids_tripled")
 LONG_TERM_YEARS = 3          # the last years of the window
 STOPPED_SHARE = 0.5          # "stopping the flow": U.S. consumption cut by half or more
+# The assumption carrying most of an arm's effect, with the value that switches it off, and the public
+# figure that would replace it. Only raids have one: SEDENA's record gives raid counts (raids_per_year)
+# and kg seized per lab (raid_stock_destroyed), nothing on the production capacity a raid takes away.
+UNSOURCED_DRIVER = {   # arm: (parameter, neutral value, the evidence missing)
+    "raids_tripled": ("raid_capacity_loss", 0.0,
+                      "public evidence of how much of a state's production capacity one lab raid takes away "
+                      f"and how fast it comes back (`raid_capacity_loss` {PAR_BY_NAME['raid_capacity_loss'].default:g} "
+                      f"and `capacity_recovery_weeks` {PAR_BY_NAME['capacity_recovery_weeks'].default:g} are "
+                      "assumptions; SEDENA's record counts labs and kg seized, not capacity)"),
+}
 
 
 @register("C12", "demand reduction vs enforcement")
@@ -40,36 +56,88 @@ def check(context: ClaimContext) -> list[ClaimRow]:
     first, last = comparison.window
     years = range(max(first, last - LONG_TERM_YEARS + 1), last + 1)
     public, sources = _moud_figure(context)
-    return [_demand_row(comparison, years, public, sources), _seizures_row(comparison, years, public, sources)]
+    return [_demand_row(context, comparison, years, public, sources), _seizures_row(comparison, years, public, sources)]
 
 
-def _demand_row(comparison, years: range, public: str, sources: dict[str, str]) -> ClaimRow:
+def _demand_row(context: ClaimContext, comparison, years: range, public: str, sources: dict[str, str]
+                ) -> ClaimRow:
     averted = {arm: _averted(comparison, arm, years) for arm in (DEMAND_ARM, *ENFORCEMENT_ARMS)}
     margins = {arm: quantiles(averted[DEMAND_ARM] - averted[arm]) for arm in ENFORCEMENT_ARMS}
-    wins = {arm: margin[0] > 0 for arm, margin in margins.items()}
-    losers = [arm for arm, won in wins.items() if not won]
+    tests = {arm: _driver_test(context, arm, years, margins[arm])
+             for arm in ENFORCEMENT_ARMS if arm in UNSOURCED_DRIVER and margins[arm][0] <= 0 <= margins[arm][2]}
+    verdicts = {arm: margin_verdict(m[0], m[2], sign_set_by_assumption=tests.get(arm, {}).get("flips", False))
+                for arm, m in margins.items()}
     return ClaimRow(
         id="C12", check="demand vs enforcement", claim=CLAIM, public_figure=public, **sources,
         fentflow=(f"deaths averted {_years(years)} vs baseline over {len(averted[DEMAND_ARM])} paired runs: "
                   + "; ".join(f"{arm} {_band(quantiles(values))}" for arm, values in averted.items())
                   + ". Treatment minus each: "
                   + "; ".join(f"{arm} {_band(margin)}" for arm, margin in margins.items())
+                  + "".join(f". {_driver_text(arm, test)}" for arm, test in tests.items())
                   + f". {_flows_and_violence(comparison, years)}"),
-        verdict=verdict(not losers),
-        rule=(f"consistent if, for every enforcement arm ({', '.join(ENFORCEMENT_ARMS)}), the 90% interval of "
-              f"deaths averted by {DEMAND_ARM} minus deaths averted by that arm over {_years(years)}, paired run by "
-              f"run, lies above zero"),
-        reason=(("Treatment expansion averts more deaths than every enforcement lever in the long term"
-                 if not losers else
-                 f"Treatment expansion does not clearly avert more deaths than {', '.join(losers)}")
-                + ". This compares the bundled scenarios at their bundled strengths (MOUD entry x 3; San Diego "
-                  "port detection x 2; a 2019-like precursor control; raids x 3): it ranks these levers at these "
-                  "sizes, not every possible policy. A raid in the bundled world hits a state's whole production "
-                  "of one organisation, so raids_tripled is an upper bound (docs/scenarios.md)."),
+        verdict=combined_verdict(verdicts.values()),
+        rule=(f"for each enforcement arm ({', '.join(ENFORCEMENT_ARMS)}), the 90% interval of deaths averted by "
+              f"{DEMAND_ARM} minus deaths averted by that arm over {_years(years)}, paired run by run: above zero "
+              f"consistent, below zero inconsistent; straddling zero, not checkable if the margin's sign is set by "
+              f"an unsourced assumption (the arm's driver, {_drivers()}, is tagged `assumption` and the margin's "
+              f"median changes sign with the arm run again at the driver's neutral value), else inconsistent. "
+              f"Joined: inconsistent if any arm is, else not checkable if any is, else consistent"),
+        reason=_demand_reason(verdicts, tests),
         numbers={**{f"averted_{arm}_p50": float(np.median(v)) for arm, v in averted.items()},
                  **{f"margin_vs_{arm}_p05": m[0] for arm, m in margins.items()},
-                 **{f"margin_vs_{arm}_p50": m[1] for arm, m in margins.items()}},
+                 **{f"margin_vs_{arm}_p50": m[1] for arm, m in margins.items()},
+                 **{f"margin_vs_{arm}_p95": m[2] for arm, m in margins.items()},
+                 **{f"margin_vs_{arm}_without_driver_p50": t["margin"][1] for arm, t in tests.items() if t["margin"]},
+                 **{f"averted_{arm}_without_driver_p50": t["averted"] for arm, t in tests.items() if t["margin"]}},
     )
+
+
+def _driver_test(context: ClaimContext, arm: str, years: range, margin) -> dict:
+    """The arm and treatment run again with the arm's unsourced driver at its neutral value: does the
+    margin's median change sign? (No sensitivity when the comparison is read from a folder.)"""
+    name, neutral, _ = UNSOURCED_DRIVER[arm]
+    unsourced = PAR_BY_NAME[name].source.startswith("assumption")
+    again = sensitivity_comparison(context, (DEMAND_ARM, arm), ((name, neutral),))
+    if again is None:
+        return {"unsourced": unsourced, "flips": False, "margin": None, "averted": None}
+    other = _averted(again, arm, years)
+    without = quantiles(_averted(again, DEMAND_ARM, years) - other)
+    flips = unsourced and np.sign(without[1]) != np.sign(margin[1])
+    return {"unsourced": unsourced, "flips": bool(flips), "margin": without, "averted": float(np.median(other))}
+
+
+def _driver_text(arm: str, test: dict) -> str:
+    name, neutral, _ = UNSOURCED_DRIVER[arm]
+    if test["margin"] is None:
+        return (f"{arm} at {name} = {neutral:g}: not run (the comparison was read from "
+                f"$FENTFLOW_CLAIMS_COMPARISON)")
+    return (f"{arm} at {name} = {neutral:g} (stock destruction and raid rate unchanged): averts "
+            f"{fmt.count(test['averted'])}; treatment minus it {_band(test['margin'])}")
+
+
+def _demand_reason(verdicts: dict[str, str], tests: dict[str, dict]) -> str:
+    clear = [arm for arm, v in verdicts.items() if v == CONSISTENT]
+    lost = [arm for arm, v in verdicts.items() if v == INCONSISTENT]
+    open_ = [arm for arm, v in verdicts.items() if v == NOT_CHECKABLE]
+    parts = []
+    if clear:
+        parts.append(f"Treatment expansion averts more deaths than {', '.join(clear)}")
+    if lost:
+        parts.append(f"it does not clearly avert more deaths than {', '.join(lost)}")
+    for arm in open_:
+        name, neutral, missing = UNSOURCED_DRIVER[arm]
+        test = tests[arm]
+        parts.append(f"against {arm} the margin straddles zero and its sign is set by `{name}`, an assumption: "
+                     f"{arm} averts {fmt.count(test['averted'])} deaths at {name} = {neutral:g}, and the median "
+                     f"margin is then {fmt.count(test['margin'][1])}. Not checkable until there is {missing}")
+    return ("; ".join(parts)
+            + ". This compares the bundled scenarios at their bundled strengths (MOUD entry x 3; San Diego "
+              "port detection x 2; a 2019-like precursor control; raids x 3): it ranks these levers at these "
+              "sizes, not every possible policy (docs/scenarios.md).")
+
+
+def _drivers() -> str:
+    return ", ".join(f"{arm}: {name} -> {neutral:g}" for arm, (name, neutral, _) in UNSOURCED_DRIVER.items())
 
 
 def _seizures_row(comparison, years: range, public: str, sources: dict[str, str]) -> ClaimRow:

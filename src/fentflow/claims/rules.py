@@ -16,6 +16,11 @@ tolerance. The rules:
   with the model's share of the events there, is at least `TAIL_ALPHA`.
 - `poisson_range`: the central 90% range of a count of rare events (raids) whose expected
   number is a model figure; a recorded count inside it is consistent.
+- `margin_verdict`: a paired margin (e.g. deaths averted by one lever minus another's), by its
+  90% interval: above zero consistent, below zero inconsistent; straddling zero is not
+  checkable when the margin's sign is set by an `assumption` with no public source (the row
+  then names the missing evidence), else inconsistent (the claimed "more than" is not shown).
+  `combined_verdict` joins several: any inconsistent wins, then any not checkable.
 """
 from __future__ import annotations
 
@@ -25,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fentflow.claims.row import CONSISTENT, INCONSISTENT
+from fentflow.claims.row import CONSISTENT, INCONSISTENT, NOT_CHECKABLE
 
 # The default model has not been calibrated yet: within a factor of 1.5 separates "the right
 # size" from "off". Calibration will tighten this; a check may state its own tolerance.
@@ -126,3 +131,28 @@ def poisson_range(low_mean: float, high_mean: float, coverage: float = 0.90) -> 
 
     tail = (1 - coverage) / 2
     return int(poisson.ppf(tail, low_mean)), int(poisson.ppf(1 - tail, high_mean))
+
+
+def margin_verdict(low: float, high: float, sign_set_by_assumption: bool) -> str:
+    """The verdict on "A does more than B" from the 90% interval [low, high] of A minus B, paired.
+
+    Clear of zero either way, the interval decides. Straddling zero, the model cannot tell, and
+    when what sets the sign is an unsourced assumption no public figure can settle it inside the
+    model: not checkable. Straddling with every driver sourced, the claim is simply not shown."""
+    if not (math.isfinite(low) and math.isfinite(high)) or low > high:
+        raise ValueError(f"need a finite interval low <= high, not [{low}, {high}]")
+    if low > 0:
+        return CONSISTENT
+    if high < 0:
+        return INCONSISTENT
+    return NOT_CHECKABLE if sign_set_by_assumption else INCONSISTENT
+
+
+def combined_verdict(verdicts: Iterable[str]) -> str:
+    """One verdict for a claim that must hold in several comparisons: inconsistent if any is,
+    else not checkable if any is, else consistent."""
+    verdicts = list(verdicts)
+    for worst in (INCONSISTENT, NOT_CHECKABLE):
+        if worst in verdicts:
+            return worst
+    return CONSISTENT

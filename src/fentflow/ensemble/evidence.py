@@ -13,6 +13,10 @@ Where the comparison comes from, in order:
    a change of model code, world or scenarios makes it recompute.
 
 One comparison serves both claims and every check of one `ClaimContext`.
+
+`sensitivity_comparison` runs some of the arms again with parameters fixed at other values (e.g.
+C12's raids without the assumed capacity loss), same runs, seed and draws otherwise, cached the
+same way; when the comparison is read from a folder there is none (None): it is not simulated.
 """
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ from fentflow.ensemble import paired
 from fentflow.ensemble.compare import compare
 from fentflow.ensemble.comparison import Comparison
 from fentflow.ensemble.lock import store_lock
+from fentflow.ensemble.parameters import WithFixed
 from fentflow.ensemble.spec import ComparisonSpec
 from fentflow.errors import InputError
 from fentflow.policy.scenarios import load_scenario
@@ -44,6 +49,7 @@ CLAIM_SPAN = ("2019-01-01", DEFAULT_END)
 ENV_COMPARISON, ENV_CACHE = "FENTFLOW_CLAIMS_COMPARISON", "FENTFLOW_CACHE"
 
 _BY_CONTEXT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_SENSITIVITY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def policy_comparison(context) -> Comparison:
@@ -51,6 +57,19 @@ def policy_comparison(context) -> Comparison:
     if context not in _BY_CONTEXT:
         _BY_CONTEXT[context] = _from_folder() or _simulated(context)
     return _BY_CONTEXT[context]
+
+
+def sensitivity_comparison(context, arms: tuple[str, ...], fixed: tuple[tuple[str, float], ...]
+                           ) -> Comparison | None:
+    """`REFERENCE` and `arms` with the parameters in `fixed` set to those values in every run, or None
+    when the claims read their comparison from a folder (nothing is simulated then)."""
+    if os.environ.get(ENV_COMPARISON):
+        return None
+    made = _SENSITIVITY.setdefault(context, {})
+    key = (arms, fixed)
+    if key not in made:
+        made[key] = _simulated(context, (REFERENCE, *arms), WithFixed(context.parameters, fixed))
+    return made[key]
 
 
 def paired_sums(comparison: Comparison, metric: str, arm: str, years) -> tuple[np.ndarray, np.ndarray]:
@@ -100,13 +119,15 @@ def _from_folder() -> Comparison | None:
     return comparison
 
 
-def _simulated(context) -> Comparison:
+def _simulated(context, arms: tuple[str, ...] = CLAIM_ARMS, parameters=None) -> Comparison:
     runs = context.replicates
+    parameters = context.parameters if parameters is None else parameters
     world_dir = str(context.world.path) if context.world is not None else None
-    spec = ComparisonSpec(arms=tuple(load_scenario(name) for name in CLAIM_ARMS), runs=runs, seed=context.seed,
+    spec = ComparisonSpec(arms=tuple(load_scenario(name) for name in arms), runs=runs, seed=context.seed,
                           start=CLAIM_SPAN[0], end=CLAIM_SPAN[1], block_size=runs, world_dir=world_dir,
-                          parameters=context.parameters)
-    folder = cache_dir() / f"claims-comparison-seed{context.seed}-runs{runs}-{context.parameters.fingerprint()}"
-    log.info("claims C11/C12: comparing %s (%d runs) in %s", ", ".join(CLAIM_ARMS), runs, folder)
+                          parameters=parameters)
+    subset = "" if arms == CLAIM_ARMS else "-" + "-".join(arms)
+    folder = cache_dir() / f"claims-comparison{subset}-seed{context.seed}-runs{runs}-{parameters.fingerprint()}"
+    log.info("claims C11/C12: comparing %s (%d runs) in %s", ", ".join(arms), runs, folder)
     with store_lock(folder):
         return compare(spec, folder, workers=0, overwrite=True)   # a cache: other settings are simply redone

@@ -5,6 +5,7 @@ values of a set of runs (`values`). Every arm of a comparison asks the same sour
 same runs, so arms share draws as they share seeds (common random numbers).
 
 - `DefaultParameters`: every run uses the default parameters (draw -1); runs differ by seed only.
+- `WithFixed`: another source with some parameters fixed in every run (a sensitivity).
 - `PosteriorDraws`: a Parquet table, one row per draw, one column per parameter (any subset of
   `fentflow params`; the rest keep their defaults), optionally a `weight` column (ABC-SMC
   populations are weighted). Unweighted: run k uses row k mod n. Weighted: run k draws a row
@@ -103,7 +104,34 @@ class PosteriorDraws:
         return f"{len(self.table)} {weighted} posterior draws from {self.path}"
 
 
-ParameterSource = DefaultParameters | PosteriorDraws
+@dataclass(frozen=True)
+class WithFixed:
+    """Another source with some parameters fixed at one value in every run: what a model figure
+    would be if an assumption were different (a sensitivity), draws and seeds otherwise unchanged."""
+
+    base: DefaultParameters | PosteriorDraws
+    fixed: tuple[tuple[str, float], ...]      # (parameter, value) pairs
+
+    def __post_init__(self) -> None:
+        for name, value in self.fixed:
+            low, high = PAR_BY_NAME[name].bounds
+            if not low <= value <= high:
+                raise ValueError(f"{name} = {value} is outside its bounds [{low}, {high}]")
+
+    def draw_of(self, run: int, seed: int) -> int:
+        return self.base.draw_of(run, seed)
+
+    def values(self, runs: Sequence[int], seed: int) -> dict[str, list[float]]:
+        return {**self.base.values(runs, seed), **{name: [value] * len(runs) for name, value in self.fixed}}
+
+    def fingerprint(self) -> str:
+        return self.base.fingerprint() + "".join(f"-{name}{value:g}" for name, value in self.fixed)
+
+    def describe(self) -> str:
+        return self.base.describe() + ", with " + ", ".join(f"{name} = {value:g}" for name, value in self.fixed)
+
+
+ParameterSource = DefaultParameters | PosteriorDraws | WithFixed
 
 CALIBRATED, DEFAULTS = "calibrated", "defaults"
 MIN_INTERVAL_RUNS = 20                   # fewer runs make a "90% interval" little more than the extremes
@@ -131,7 +159,7 @@ def interval_warning(runs: int) -> str | None:
 
 def parameter_source(choice: str | Path | ParameterSource = CALIBRATED) -> ParameterSource:
     """`calibrated`, `defaults` or a Parquet path (or a source, returned as it is), as a parameter source."""
-    if isinstance(choice, DefaultParameters | PosteriorDraws):
+    if isinstance(choice, DefaultParameters | PosteriorDraws | WithFixed):
         return choice
     choice = str(choice)
     if choice == DEFAULTS:

@@ -1,0 +1,80 @@
+"""C12 "demand vs enforcement" with constructed margins: each branch of its rule (clear win, clear loss, a
+straddle whose sign an unsourced assumption sets, a straddle it does not) gives its verdict and says why."""
+import numpy as np
+
+from fentflow.claims import c12_demand_reduction as c12
+from fentflow.claims.row import CONSISTENT, INCONSISTENT, NOT_CHECKABLE
+
+RUNS = 20
+YEARS = range(2028, 2031)
+SOURCES = {"source_url": "https://example.org/moud", "primary_url": "https://example.org/moud"}
+TREATMENT = np.linspace(10_000, 12_000, RUNS)      # deaths averted by treatment, run by run
+
+
+def row_for(monkeypatch, raids, *, raids_without=None, folder=False):
+    """The row with treatment and the two clear arms fixed, the raids arm given, and (unless `folder`)
+    a sensitivity in which the raids arm averts `raids_without`."""
+    main = {c12.DEMAND_ARM: TREATMENT, "port_surge": TREATMENT - 5_000, "precursor_crackdown": TREATMENT - 4_000,
+            "raids_tripled": np.asarray(raids, float)}
+    again = {c12.DEMAND_ARM: TREATMENT, "raids_tripled": np.asarray(raids_without if raids_without is not None
+                                                                     else raids, float)}
+    monkeypatch.setattr(c12, "_averted", lambda comparison, arm, years: comparison[arm])
+    monkeypatch.setattr(c12, "_flows_and_violence", lambda comparison, years: "")
+    calls = []
+
+    def sensitivity(context, arms, fixed):
+        calls.append((arms, fixed))
+        return None if folder else again
+
+    monkeypatch.setattr(c12, "sensitivity_comparison", sensitivity)
+    row = c12._demand_row(object(), main, YEARS, "public", SOURCES)
+    return row, calls
+
+
+def test_a_clear_win_against_every_arm_is_consistent_and_needs_no_sensitivity(monkeypatch):
+    row, calls = row_for(monkeypatch, TREATMENT - 3_000)
+    assert row.verdict == CONSISTENT and calls == []
+    assert row.numbers["margin_vs_raids_tripled_p05"] > 0
+    assert "Not checkable until" not in row.reason and "not checkable if" in row.rule
+
+
+def test_a_clear_loss_is_inconsistent_whatever_drives_it(monkeypatch):
+    row, calls = row_for(monkeypatch, TREATMENT + 3_000, raids_without=TREATMENT - 3_000)
+    assert row.verdict == INCONSISTENT and calls == []
+    assert row.numbers["margin_vs_raids_tripled_p95"] < 0
+    assert "does not clearly avert more deaths than raids_tripled" in row.reason
+
+
+def straddling():
+    """Raids avert more than treatment in most runs, less in a few: the median margin is negative."""
+    return TREATMENT + np.linspace(-4_000, 6_000, RUNS)
+
+
+def test_a_straddle_whose_sign_an_unsourced_driver_sets_is_not_checkable_and_names_what_is_missing(monkeypatch):
+    row, calls = row_for(monkeypatch, straddling(), raids_without=TREATMENT - 8_000)
+    assert calls == [((c12.DEMAND_ARM, "raids_tripled"), (("raid_capacity_loss", 0.0),))]
+    assert row.verdict == NOT_CHECKABLE
+    assert row.numbers["margin_vs_raids_tripled_p50"] < 0 < row.numbers["margin_vs_raids_tripled_without_driver_p50"]
+    assert "raid_capacity_loss" in row.reason and "capacity_recovery_weeks" in row.reason
+    assert "Not checkable until" in row.reason and "SEDENA" in row.reason
+    assert "raids_tripled at raid_capacity_loss = 0" in row.fentflow
+
+
+def test_a_straddle_the_driver_does_not_flip_is_inconsistent(monkeypatch):
+    row, _ = row_for(monkeypatch, straddling(), raids_without=straddling() + 1_000)
+    assert row.verdict == INCONSISTENT
+
+
+def test_without_a_sensitivity_a_straddle_is_inconsistent_and_says_it_was_not_run(monkeypatch):
+    row, _ = row_for(monkeypatch, straddling(), folder=True)
+    assert row.verdict == INCONSISTENT and "not run" in row.fentflow
+
+
+def test_the_driver_is_an_unsourced_assumption_in_the_parameter_table():
+    from fentflow.sim.pars import PAR_BY_NAME
+
+    for arm, (name, neutral, _) in c12.UNSOURCED_DRIVER.items():
+        assert arm in c12.ENFORCEMENT_ARMS
+        assert PAR_BY_NAME[name].source.startswith("assumption")
+        low, high = PAR_BY_NAME[name].bounds
+        assert low <= neutral <= high
