@@ -137,9 +137,11 @@ def _with_room(q, n, last_week):
         floats = _grown_rows(floats, new)
         next_slot = _grown(next_slot, new, -1)
         unused = q.free[:q.n_free[0]]
-        free = np.zeros(new, np.int64)
-        free[:new - old] = np.arange(new - 1, old - 1, -1)
-        free[new - old:new - old + unused.size] = unused
+        free = np.zeros(new, np.int64)   # the new slots, the lowest on top, under those still free
+        for k in range(new - old):       # (loops: an array assigned to a slice compiles its error message)
+            free[k] = new - 1 - k
+        for k in range(unused.size):
+            free[new - old + k] = unused[k]
         n_free = np.array([q.n_free[0] + new - old], np.int64)
     head, tail, due = q.head, q.tail, q.due
     if last_week >= head.size:
