@@ -192,7 +192,10 @@ def _ship(p, st, week):
 def _make_loads(p, st, week, counts):
     """The loads of each (rep, site) batch, each drawn from dice keyed by the load's identity
     (`load_kernels.load_unit`), then one compiled pass."""
-    n = counts.sum()
+    n = np.int64(0)    # counted in a loop: numba's sum over a 2-D array compiles a large generic iterator
+    for r in range(counts.shape[0]):
+        for s in range(counts.shape[1]):
+            n += counts[r, s]
     reps, sites, idents = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64)
     i = 0
     for r in range(counts.shape[0]):
