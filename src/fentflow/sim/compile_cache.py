@@ -5,7 +5,7 @@ a kernel that another file's function calls (the fused run loop calls every modu
 kernel), it would load the stale machine code. So the cache carries a fingerprint of every
 source file of the simulator; when the sources change, the cache is emptied and the
 kernels compile afresh on first use. Only files that define compiled code (`njit`,
-`@intrinsic`) count, and the data the kernels compile in (`units.py`'s constants, the
+`@intrinsic`, `@inlined`) count, and the data the kernels compile in (`units.py`'s constants, the
 ziggurat tables in `data/`): editing the engine's Python leaves the cache alone.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ def sources_fingerprint(root: Path = SIM_DIR, constants: Path = CONSTANTS) -> st
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
         source = path.read_bytes()
-        if b"njit" in source or b"@intrinsic" in source:
+        if b"njit" in source or b"@intrinsic" in source or b"@inlined" in source:
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(source)
     if constants.exists():

@@ -87,7 +87,6 @@ class Sim:
             replicates = len(replicate_ids)
         (self.pars, self.parameter_choice, self.parameter_source,
          self.parameter_draws) = _parameters(pars, parameters, replicates, self.seed, replicate_ids)
-        self.par_columns = self.pars.columns()
         self.n_reps = self.pars.n_reps
         self.calendar = Calendar.between(start, end)
         self.interventions = tuple(interventions)
@@ -173,7 +172,7 @@ class Sim:
         ticks = np.zeros(self.week_wiring.n_steps + 1, np.int64)
         began, began_ticks = time.perf_counter(), fused.now()
         hand = self.handoff._replace(queue=self.loads.arrays)
-        hand, week, rep = self.week_wiring.run(first, stop, lo, hi, self.par_columns, self.results.periods,
+        hand, week, rep = self.week_wiring.run(first, stop, lo, hi, self.results.periods,
                                                self.ledger.arrays, hand, states, outs, ticks)
         self.handoff, self.loads.arrays = hand, hand.queue
         self.week = stop - 1 if week < 0 else week

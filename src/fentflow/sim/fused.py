@@ -8,7 +8,7 @@ flow. Everything else derives from it and from `MODULES`, the modules in step or
   (`Sim(steps=...)`) run the same function on segments of the week: steps `lo..hi-1` of
   weeks `first..stop-1`, with what passes between steps kept in a `Handoff`;
 - the mass balance is checked once, after the last step, against the stocks summed by
-  `stocks` (named in `STOCKS`).
+  `held` (named in `STOCKS`).
 
 The cycles spent in each step are counted (`ticks`, one slot per step and one for the
 ledger), so a compiled run is profiled as finely as a stepped one.
@@ -45,7 +45,7 @@ MODULES: tuple[type[Module], ...] = (
     Precursors, Production, Transport, Crossing, Distribution, Market, Demand, Adaptation, Violence,
 )
 N_STEPS = len(MODULES)
-STOCKS = ("site stock", "in transit", "retail stock")   # what `stocks` returns, in its order
+STOCKS = ("site stock", "in transit", "retail stock")   # what `held` returns, in its order
 
 
 class Handoff(NamedTuple):
@@ -57,7 +57,7 @@ class Handoff(NamedTuple):
 
 
 @numba.njit(cache=True)
-def run_weeks(first, stop, lo, hi, p, periods, ledger, hand, states, outs, ticks):
+def run_weeks(first, stop, lo, hi, periods, ledger, hand, states, outs, ticks):
     """Steps lo..hi-1 of weeks first..stop-1, then (when the last step ran) the mass balance.
     Returns the handoff and the first (week, replicate) whose balance broke, or (-1, -1)."""
     pre, prod, tra, cro, dis, mar, dem, ada, vio = states
@@ -67,36 +67,36 @@ def run_weeks(first, stop, lo, hi, p, periods, ledger, hand, states, outs, ticks
     for week in range(first, stop):
         marks[0] = cycles()
         if lo <= 0 < hi:
-            precursors_step(week, p, pre, mar.price_index, ada.site_appeal, ledger, pre_out, periods)
+            precursors_step(week, pre, mar.price_index, ada.site_appeal, ledger, pre_out, periods)
         marks[1] = cycles()
         if lo <= 1 < hi:
-            loads = production_step(week, p, prod, pre.delivered, ledger, prod_out, periods)
+            loads = production_step(week, prod, pre.delivered, ledger, prod_out, periods)
         marks[2] = cycles()
         if lo <= 2 < hi:
-            queue = transport_step(week, p, tra, loads, ada.crossing_loss, queue, ledger, tra_out, periods)
+            queue = transport_step(week, tra, loads, ada.crossing_loss, queue, ledger, tra_out, periods)
         marks[3] = cycles()
         if lo <= 3 < hi:
-            arrived, seized = crossing_step(week, p, cro, queue, ledger, cro_out, periods)
+            arrived, seized = crossing_step(week, cro, queue, ledger, cro_out, periods)
         marks[4] = cycles()
         if lo <= 4 < hi:
-            distribution_step(week, p, dis, arrived, seized, ledger, dis_out, periods)
+            distribution_step(week, dis, arrived, seized, ledger, dis_out, periods)
         marks[5] = cycles()
         if lo <= 5 < hi:
-            market_step(week, p, mar, dis.delivered, dem.users, ledger, mar_out, periods)
+            market_step(week, mar, dis.delivered, dem.users, ledger, mar_out, periods)
         marks[6] = cycles()
         if lo <= 6 < hi:
-            demand_step(week, p, dem, mar.consumed, mar.potency, dem_out, periods)
+            demand_step(week, dem, mar.consumed, mar.potency, dem_out, periods)
         marks[7] = cycles()
         if lo <= 7 < hi:
-            adaptation_step(p, ada, cro.totals[ATTEMPTED_GROSS], cro.totals[SEIZED_GROSS], prod.produced,
+            adaptation_step(ada, cro.totals[ATTEMPTED_GROSS], cro.totals[SEIZED_GROSS], prod.produced,
                             prod.destroyed, tra.seized_by_site, cro.seized_pure_by_site)
         marks[8] = cycles()
         if lo <= 8 < hi:
-            violence_step(week, p, vio, pre.inflow_by_state, prod.produced, tra.transit_by_state, vio_out, periods)
+            violence_step(week, vio, pre.inflow_by_state, prod.produced, tra.transit_by_state, vio_out, periods)
         marks[9] = cycles()
         broken = -1
         if hi == N_STEPS:
-            site_stock, in_transit, retail_stock = stocks(states, queue)
+            site_stock, in_transit, retail_stock = held(prod, mar, queue)
             broken = first_broken(ledger, site_stock, in_transit, retail_stock)
         marks[10] = cycles()
         count_ticks(ticks, marks)
@@ -105,10 +105,15 @@ def run_weeks(first, stop, lo, hi, p, periods, ledger, hand, states, outs, ticks
     return Handoff(queue, loads, arrived, seized), -1, -1
 
 
-@numba.njit(cache=True)
 def stocks(states, queue):
-    """Pure kg held per replicate, in `STOCKS` order: at sites, on the road, in retail stock."""
-    prod, mar = states[1], states[5]
+    """Pure kg held per replicate, in `STOCKS` order, from the states in step order (`held`)."""
+    return held(states[MODULES.index(Production)], states[MODULES.index(Market)], queue)
+
+
+@numba.njit(cache=True)
+def held(prod, mar, queue):
+    """Pure kg held per replicate, in `STOCKS` order: at sites (production's state), on the road,
+    in retail stock (market's). It takes just these two states: every array it is handed costs compile time."""
     n_reps = queue.pure_in_transit.size
     site_stock = np.zeros(n_reps)
     retail_stock = np.zeros(n_reps)

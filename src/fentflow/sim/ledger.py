@@ -4,7 +4,7 @@
 
 holds after every week to floating-point precision. Modules book every movement out of
 the system here (compiled kernels add to `arrays` in place); the stocks and goods in transit
-are summed once, by `fused.stocks`, at check time.
+are summed once, by `fused.held`, at check time.
 """
 from __future__ import annotations
 

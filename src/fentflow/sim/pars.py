@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 
@@ -183,9 +182,6 @@ PARAMETERS: tuple[Par, ...] = (
 
 PAR_BY_NAME: dict[str, Par] = {p.name: p for p in PARAMETERS}
 
-# Every parameter as a (rep,) column, as the step kernels read them (`pars.columns()`).
-ParColumns = NamedTuple("ParColumns", [(p.name, np.ndarray) for p in PARAMETERS])
-
 
 class Pars(Mapping[str, np.ndarray]):
     """Parameter values for `n_reps` replicates (each value an array of shape (n_reps,)).
@@ -228,10 +224,6 @@ class Pars(Mapping[str, np.ndarray]):
 
     def __len__(self) -> int:
         return len(self._values)
-
-    def columns(self) -> ParColumns:
-        """Every parameter as a (rep,) array, in one tuple for the compiled step kernels."""
-        return ParColumns(**self._values)
 
     def replicate(self, r: int) -> dict[str, float]:
         """The values of replicate `r` as plain floats."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from fentflow.sim.kernels import inlined
 from fentflow.sim.loads import LoadBatch, QueueArrays
 
 
@@ -28,7 +29,7 @@ def empty_batch(n):
 def schedule(q, batch, keep):
     """Put the loads of `batch` where `keep` is true on the road; a load due in a week already
     delivered waits for the next delivery. Returns the queue (it may have grown)."""
-    n = 0
+    n = np.int64(0)   # not the literal 0: numba would compile `_with_room` for that type too
     first = q.first_week[0]
     last_week = first
     for i in range(batch.rep.size):
@@ -60,7 +61,7 @@ def schedule(q, batch, keep):
     return q
 
 
-@numba.njit(cache=True)
+@inlined
 def _store(q, slot, batch, i):
     q.ints[slot, 0], q.ints[slot, 1], q.ints[slot, 2] = batch.rep[i], batch.site[i], batch.route[i]
     q.ints[slot, 3], q.ints[slot, 4], q.ints[slot, 5] = batch.crossing[i], batch.form[i], batch.t_arrive[i]
@@ -74,7 +75,7 @@ def arrivals(q, week):
     """Take the loads that reach the border in `week` (and any left from earlier weeks)."""
     last = min(week, q.head.size - 1)
     if last < q.first_week[0]:
-        return empty_batch(0)
+        return empty_batch(np.int64(0))   # the signature Python's `empty_batch(0)` compiled (not a literal 0)
     batch = _gather(q, q.first_week[0], last, True)
     q.first_week[0] = week + 1
     q.count[0] -= batch.rep.size
@@ -87,7 +88,7 @@ def pending(q):
     return _gather(q, q.first_week[0], q.head.size - 1, False)
 
 
-@numba.njit(cache=True)
+@inlined
 def _gather(q, first, last, release):
     """The loads due in weeks first..last, in order; with `release`, taken off the road."""
     out = empty_batch(q.due[first:last + 1].sum())
@@ -114,7 +115,7 @@ def _gather(q, first, last, release):
     return out
 
 
-@numba.njit(cache=True)
+@inlined
 def _load(q, slot, out, i):
     out.rep[i], out.site[i], out.route[i] = q.ints[slot, 0], q.ints[slot, 1], q.ints[slot, 2]
     out.crossing[i], out.form[i], out.t_arrive[i] = q.ints[slot, 3], q.ints[slot, 4], q.ints[slot, 5]
@@ -123,7 +124,7 @@ def _load(q, slot, out, i):
     out.pills[i], out.mg_per_pill[i] = q.floats[slot, 2], q.floats[slot, 3]
 
 
-@numba.njit(cache=True)
+@inlined
 def _with_room(q, n, last_week):
     """`q`, or a copy with the pool and the week lists doubled so `n` more loads fit, due up to `last_week`."""
     if n <= q.n_free[0] and last_week < q.head.size:
@@ -136,9 +137,11 @@ def _with_room(q, n, last_week):
         floats = _grown_rows(floats, new)
         next_slot = _grown(next_slot, new, -1)
         unused = q.free[:q.n_free[0]]
-        free = np.zeros(new, np.int64)
-        free[:new - old] = np.arange(new - 1, old - 1, -1)
-        free[new - old:new - old + unused.size] = unused
+        free = np.zeros(new, np.int64)   # the new slots, the lowest on top, under those still free
+        for k in range(new - old):       # (loops: an array assigned to a slice compiles its error message)
+            free[k] = new - 1 - k
+        for k in range(unused.size):
+            free[new - old + k] = unused[k]
         n_free = np.array([q.n_free[0] + new - old], np.int64)
     head, tail, due = q.head, q.tail, q.due
     if last_week >= head.size:

@@ -16,10 +16,17 @@ import numpy as np
 from fentflow.sim.modules.base import Module
 
 
+class AdaptationPars(NamedTuple):
+    """The parameters adaptation's kernel reads, (rep,) each."""
+    adaptation_weeks: np.ndarray
+    production_adaptation: np.ndarray
+
+
 class AdaptationState(NamedTuple):
     crossing_loss: np.ndarray   # (rep, crossing) remembered seizure rate by gross weight
     site_loss: np.ndarray       # (rep, site) remembered share of output lost
     site_appeal: np.ndarray     # (rep, site) how much precursor routing favours the site
+    pars: AdaptationPars        # the parameters its kernel reads
 
 
 class Adaptation(Module):
@@ -30,11 +37,13 @@ class Adaptation(Module):
         expected = np.where(self.net.crossing_is_port[None, :], self.par("poe_detection_2019"),
                             self.par("between_detection"))
         shape = (self.n_reps, self.net.n_sites)
-        self.state = AdaptationState(np.ascontiguousarray(expected, float), np.zeros(shape), np.ones(shape))
+        self.state = AdaptationState(np.ascontiguousarray(expected, float), np.zeros(shape), np.ones(shape),
+                                     self.kernel_pars(AdaptationPars))
 
 @numba.njit(cache=True)
-def adaptation_step(p, st, attempted_gross, seized_gross, produced, destroyed, seized_in_mexico, seized_at_border):
+def adaptation_step(st, attempted_gross, seized_gross, produced, destroyed, seized_in_mexico, seized_at_border):
     """Move each remembered loss rate toward this week's, where there was something to lose."""
+    p = st.pars
     n_reps, n_crossings = st.crossing_loss.shape
     for r in range(n_reps):
         memory = 1.0 / p.adaptation_weeks[r]

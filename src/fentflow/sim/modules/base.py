@@ -1,7 +1,9 @@
 """The module contract: build a state, declare results; a Python module also has `step(week)`.
 
 A compiled module's state lives in the arrays of its `state` (a NamedTuple), which its step
-kernel updates in place; the arrays read as attributes too (`production.produced`). Its
+kernel updates in place; the arrays read as attributes too (`production.produced`). The
+parameters its kernel reads travel in the state too, as its own small NamedTuple (`state.pars`,
+made by `kernel_pars`), never the whole parameter set. Its
 kernel is called from the one wired week (`fused.run_weeks`), never from the module. A
 module written in plain Python (inserted with `Sim(steps=...)`) has a `step(week)`, can keep
 its state however it likes, reads the others' states and this week's loads
@@ -48,6 +50,11 @@ class Module:
         if column is None:
             column = self._columns[name] = self.pars[name][:, None]
         return column
+
+    def kernel_pars(self, fields: type) -> NamedTuple:
+        """The parameters this module's kernel reads, as the NamedTuple `fields` of (rep,) columns
+        (its fields name them). Kernels take only what they read: smaller signatures compile faster."""
+        return fields(*(self.pars[name] for name in fields._fields))
 
     def rng(self, decision: str, r: int) -> np.random.Generator:
         """The NumPy generator of a decision for the replicate in position `r`, for draws made in Python."""

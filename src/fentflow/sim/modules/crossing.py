@@ -14,7 +14,7 @@ import numpy as np
 from fentflow.sim import queue_kernels
 from fentflow.sim.curves import log_path
 from fentflow.sim.dice import new_die, roll, uniform
-from fentflow.sim.kernels import add_flow
+from fentflow.sim.kernels import add_flow, inlined
 from fentflow.sim.modules.base import Module
 
 REFERENCE_LOAD_KG = 5.0
@@ -38,11 +38,17 @@ EVENTS, SEIZED_GROSS, SEIZED_PURE = ROW["seizure_events"], ROW["seized_gross_kg"
 SEIZED_PILLS, PASSED_PURE = ROW["seized_pills"], ROW["passed_pure_kg"]
 
 
+class CrossingPars(NamedTuple):
+    """The parameters crossing's kernel reads, (rep,) each."""
+    detection_size_elasticity: np.ndarray
+
+
 class CrossingState(NamedTuple):
     totals: np.ndarray               # (count, rep, crossing) this week, in `COUNTS` order
     seized_pure_by_site: np.ndarray  # (rep, site) this week
     detection: np.ndarray            # (week, rep, crossing) for a reference-size load
     inspection_keys: np.ndarray      # (rep, 2) the inspection decision's keys, drawn per load (`dice.roll`)
+    pars: CrossingPars        # the parameters its kernel reads
 
 
 CrossingResults = NamedTuple("CrossingResults", [(name, np.ndarray) for name in COUNTS])
@@ -58,7 +64,8 @@ class Crossing(Module):
         self.state = CrossingState(
             totals=np.zeros((len(COUNTS), self.n_reps, n_crossings)),
             seized_pure_by_site=np.zeros((self.n_reps, self.net.n_sites)),
-            detection=self.detection(np.arange(sim.calendar.n_weeks)), inspection_keys=self.keys("inspection"))
+            detection=self.detection(np.arange(sim.calendar.n_weeks)), inspection_keys=self.keys("inspection"),
+            pars=self.kernel_pars(CrossingPars))
 
     @property
     def attempted_gross(self) -> np.ndarray:
@@ -85,8 +92,9 @@ class Crossing(Module):
         return base * (1.0 + boost)[..., None, :]
 
 @numba.njit(cache=True)
-def crossing_step(week, p, st, queue, ledger, out, periods):
+def crossing_step(week, st, queue, ledger, out, periods):
     """Inspect the loads arriving this week and record the counts; returns the arrivals and which were seized."""
+    p = st.pars
     arrived = queue_kernels.arrivals(queue, week)
     n = arrived.rep.size
     seized = np.empty(n, np.bool_)
@@ -101,7 +109,7 @@ def crossing_step(week, p, st, queue, ledger, out, periods):
     return arrived, seized
 
 
-@numba.njit(cache=True)
+@inlined
 def _record(week, st, loads, seized, ledger, out, periods):
     by_rep = _totals(loads, seized, st.totals, st.seized_pure_by_site)
     for r in range(by_rep.size):
@@ -110,7 +118,7 @@ def _record(week, st, loads, seized, ledger, out, periods):
         add_flow(target, week, st.totals[k], periods)
 
 
-@numba.njit(cache=True)
+@inlined
 def _totals(loads, seized, totals, by_site):
     """Fill `totals`, (count, rep, crossing), and `by_site`, seized pure kg by (rep, site), summing in
     load order; returns seized pure kg by rep."""

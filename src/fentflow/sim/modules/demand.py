@@ -18,10 +18,19 @@ import numpy as np
 
 from fentflow.sim.curves import log_path
 from fentflow.sim.dice import new_die, place_unit, poisson, roll
-from fentflow.sim.kernels import add_flow, set_stock
+from fentflow.sim.kernels import add_flow, inlined, set_stock
 from fentflow.sim.modules.base import Module
 
 MAX_EXPOSURE = 1.0  # exposure is the share of opioid use supplied by fentanyl
+
+
+class DemandPars(NamedTuple):
+    """The parameters demand's kernel reads, (rep,) each."""
+    moud_hazard_ratio: np.ndarray
+    overdose_hazard: np.ndarray
+    need_mg_per_user_week: np.ndarray
+    tolerance_weeks: np.ndarray
+    potency_hazard_exponent: np.ndarray
 
 
 class DemandState(NamedTuple):
@@ -36,6 +45,7 @@ class DemandState(NamedTuple):
     reversal: np.ndarray     # (week, rep) share of fatal overdoses reversed by naloxone, before the lever
     naloxone: np.ndarray     # (week, market) the naloxone lever
     overdose_keys: np.ndarray  # (rep, 2) the overdose decision's keys, drawn per (week, market) (`dice.roll`)
+    pars: DemandPars        # the parameters its kernel reads
 
 
 class DemandResults(NamedTuple):
@@ -61,7 +71,7 @@ class Demand(Module):
             tolerance=np.full_like(active, np.nan), deaths=np.zeros_like(active), leave=leave,
             enter=leave * self.moud_share / (1 - self.moud_share), treatment=sim.levers["treatment"],
             reversal=self._reversal(np.arange(sim.calendar.n_weeks)[:, None]), naloxone=sim.levers["naloxone"],
-            overdose_keys=self.keys("overdose"))
+            overdose_keys=self.keys("overdose"), pars=self.kernel_pars(DemandPars))
 
     def declare_results(self) -> None:
         declare, markets = self.sim.results.declare, self.net.markets
@@ -76,8 +86,9 @@ class Demand(Module):
 
 
 @numba.njit(cache=True)
-def demand_step(week, p, st, consumed, potency, out, periods):
+def demand_step(week, st, consumed, potency, out, periods):
     """Treatment flows, then overdose deaths (Poisson) from exposure and potency over tolerance."""
+    p = st.pars
     n_reps, n_markets = st.active.shape
     die = new_die()
     for r in range(n_reps):
@@ -99,7 +110,7 @@ def demand_step(week, p, st, consumed, potency, out, periods):
     set_stock(out.people_in_treatment, week, st.treated, periods)
 
 
-@numba.njit(cache=True)
+@inlined
 def _exposure(p, st, r, m, consumed):
     """The share of users' full need that fentanyl met this week (at most MAX_EXPOSURE)."""
     full_need = st.users[r, m] * p.need_mg_per_user_week[r] / 1e6
@@ -107,7 +118,7 @@ def _exposure(p, st, r, m, consumed):
     return min(share, MAX_EXPOSURE)
 
 
-@numba.njit(cache=True)
+@inlined
 def _potency_factor(p, st, r, m, potency):
     """(potency / tolerance) ** k, tolerance following potency with a lag."""
     known = potency > 0

@@ -12,7 +12,7 @@ import numba
 import numpy as np
 
 from fentflow.sim import load_kernels
-from fentflow.sim.kernels import add_flow
+from fentflow.sim.kernels import add_flow, inlined
 from fentflow.sim.modules.base import Module
 from fentflow.sim.modules.crossing import LETHAL_MG
 from fentflow.sim.network import distribution_shares
@@ -24,12 +24,18 @@ PURE = [PILL_PURE, POWDER_PURE]
 MAX_SEIZURE_RATE = 0.95
 
 
+class DistributionPars(NamedTuple):
+    """The parameters distribution's kernel reads, (rep,) each."""
+    domestic_seizure_rate: np.ndarray
+
+
 class DistributionState(NamedTuple):
     arrived: np.ndarray      # (rep, market, field) reaching markets this week ...
     seized: np.ndarray       # ... seized by domestic enforcement ...
     delivered: np.ndarray    # ... and delivered to the retail stock
     shares: np.ndarray       # (rep, crossing, market) gravity shares
     enforcement: np.ndarray  # (week, market) the domestic-enforcement lever
+    pars: DistributionPars        # the parameters its kernel reads
 
 
 class DistributionResults(NamedTuple):
@@ -49,7 +55,8 @@ class Distribution(Module):
         shape = (self.n_reps, len(self.net.markets), len(FIELDS))
         self.shares = distribution_shares(self.net, self.pars)   # (rep, crossing, market)
         self.state = DistributionState(np.zeros(shape), np.zeros(shape), np.zeros(shape),
-                                       np.ascontiguousarray(self.shares), sim.levers["domestic_enforcement"])
+                                       np.ascontiguousarray(self.shares), sim.levers["domestic_enforcement"],
+                                       self.kernel_pars(DistributionPars))
 
     def declare_results(self) -> None:
         declare, markets = self.sim.results.declare, self.net.markets
@@ -62,8 +69,9 @@ class Distribution(Module):
                 "domestic seizures of powder, gross")
 
 @numba.njit(cache=True)
-def distribution_step(week, p, st, arrived, seized_at_border, ledger, out, periods):
+def distribution_step(week, st, arrived, seized_at_border, ledger, out, periods):
     """Spread what crossed (the arrivals not seized) over the markets; domestic enforcement seizes a share."""
+    p = st.pars
     _arrivals(st, arrived, seized_at_border)
     n_reps, n_markets, n_fields = st.arrived.shape
     seized_pure = np.zeros((n_reps, n_markets))
@@ -84,7 +92,7 @@ def distribution_step(week, p, st, arrived, seized_at_border, ledger, out, perio
     add_flow(out.domestic_seized_powder_gross_kg, week, st.seized[:, :, POWDER_GROSS], periods)
 
 
-@numba.njit(cache=True)
+@inlined
 def _arrivals(st, loads, seized):
     """(rep, market, field) arriving this week from every crossing, by the gravity shares."""
     n_reps, n_crossings, n_markets = st.shares.shape

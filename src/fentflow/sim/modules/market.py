@@ -12,12 +12,22 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from fentflow.sim.kernels import add_flow, set_stock
+from fentflow.sim.kernels import add_flow, inlined, set_stock
 from fentflow.sim.modules.base import Module
 from fentflow.sim.modules.distribution import FIELDS, PILL_PURE, PILLS, POWDER_GROSS, POWDER_PURE
 
 RETAIL_UNIT_MG = 100.0        # assumption: one retail unit of powder, like one pill of ~100 mg
 PRICE_BOUNDS = (0.02, 20.0)   # relative to the reference price
+
+
+class MarketPars(NamedTuple):
+    """The parameters market's kernel reads, (rep,) each."""
+    demand_price_elasticity: np.ndarray
+    need_mg_per_user_week: np.ndarray
+    market_turnover: np.ndarray
+    retail_dilution: np.ndarray
+    price_per_pill_ref: np.ndarray
+    price_cover_elasticity: np.ndarray
 
 
 class MarketState(NamedTuple):
@@ -26,6 +36,7 @@ class MarketState(NamedTuple):
     price_index: np.ndarray      # (rep,) need-weighted mean relative price
     consumed: np.ndarray         # (rep, market) pure kg used this week
     potency: np.ndarray          # (rep, market) pure mg per retail unit used
+    pars: MarketPars        # the parameters its kernel reads
 
 
 class MarketResults(NamedTuple):
@@ -43,7 +54,7 @@ class Market(Module):
         super().__init__(sim)
         shape = (self.n_reps, len(self.net.markets))
         self.state = MarketState(np.zeros(shape + (len(FIELDS),)), np.ones(shape), np.ones(self.n_reps),
-                                 np.zeros(shape), np.zeros(shape))
+                                 np.zeros(shape), np.zeros(shape), pars=self.kernel_pars(MarketPars))
 
     def declare_results(self) -> None:
         declare, markets = self.sim.results.declare, self.net.markets
@@ -53,8 +64,9 @@ class Market(Module):
         declare("potency_mg_per_unit", "mg/unit", "stock", "market", markets, "pure mg per retail unit used")
 
 @numba.njit(cache=True)
-def market_step(week, p, st, delivered, users, ledger, out, periods):
+def market_step(week, st, delivered, users, ledger, out, periods):
     """Stock in, use out (limited by reach and need), then price and potency."""
+    p = st.pars
     n_reps, n_markets, n_fields = st.stock.shape
     need = np.empty((n_reps, n_markets))
     stock_left = np.empty((n_reps, n_markets))
@@ -87,7 +99,7 @@ def market_step(week, p, st, delivered, users, ledger, out, periods):
     set_stock(out.potency_mg_per_unit, week, st.potency, periods)
 
 
-@numba.njit(cache=True)
+@inlined
 def _mg_per_unit(used, retail_dilution):
     """Pure mg per retail unit in what was used: pills, and powder in units of 100 mg at retail dilution."""
     pure_mg = (used[PILL_PURE] + used[POWDER_PURE]) * 1e6
@@ -95,7 +107,7 @@ def _mg_per_unit(used, retail_dilution):
     return pure_mg / units if units > 0 else 0.0
 
 
-@numba.njit(cache=True)
+@inlined
 def _update_price(p, st, r, stock_left, need):
     """Price moves against the weeks of supply on hand; the index weights markets by need."""
     reference_cover = 1.0 / p.market_turnover[r]

@@ -13,13 +13,18 @@ import numba
 import numpy as np
 
 from fentflow.sim.curves import logistic
-from fentflow.sim.kernels import add_flow
+from fentflow.sim.kernels import add_flow, inlined
 from fentflow.sim.modules.base import Module
 
 # Manzanillo's precursor seizures began in 2022, "before 2022 they were not regulated" (SEMAR, as reported by
 # EFE / La Nación, 24 Jul 2023: https://www.lanacion.com.ar/agencias/manzanillo-una-barrera-en-el-pacifico-mexicano-contra-el-fentanilo-nid24072023/)
 PORT_SEIZURES_FROM = 2022.0
 PRICE_RESPONSE_BOUNDS = (0.2, 5.0)
+
+
+class PrecursorsPars(NamedTuple):
+    """The parameters precursors's kernel reads, (rep,) each."""
+    supply_price_elasticity: np.ndarray
 
 
 class PrecursorsState(NamedTuple):
@@ -36,6 +41,7 @@ class PrecursorsState(NamedTuple):
     entry_share: np.ndarray       # (entry,)
     entry_to_site: np.ndarray     # (entry, site)
     entry_state: np.ndarray       # (entry,) state index
+    pars: PrecursorsPars        # the parameters its kernel reads
 
 
 class PrecursorsResults(NamedTuple):
@@ -60,7 +66,7 @@ class Precursors(Module):
             supply_by_week=self.supply_by_week, port_seizure=port_seizure,
             control_lever=sim.levers["precursor_control"], substitution_decay=np.exp(-1.0 / self.pars["substitution_weeks"]),
             entry_share=np.array(net.entry_share, float), entry_to_site=np.array(net.entry_to_site, float),
-            entry_state=np.array(net.entry_state, np.int64))
+            entry_state=np.array(net.entry_state, np.int64), pars=self.kernel_pars(PrecursorsPars))
         self.delivered, self.inflow_by_state = self.state.delivered, self.state.inflow_by_state
 
     def declare_results(self) -> None:
@@ -76,8 +82,9 @@ class Precursors(Module):
         return self.pars["supply_kg_week_2023"] * logistic(year, mid, rate) / logistic(2023.5, mid, rate)
 
 @numba.njit(cache=True)
-def precursors_step(week, p, st, price_index, site_appeal, ledger, out, periods):
+def precursors_step(week, st, price_index, site_appeal, ledger, out, periods):
     """Inflow by entry point after the price response and controls; port seizures; routing to sites."""
+    p = st.pars
     control = _control(st, week)
     for r in range(st.inflow.shape[0]):
         response = min(max(price_index[r] ** p.supply_price_elasticity[r], PRICE_RESPONSE_BOUNDS[0]),
@@ -96,7 +103,7 @@ def precursors_step(week, p, st, price_index, site_appeal, ledger, out, periods)
     add_flow(out.precursor_seized_kg, week, st.seized, periods)
 
 
-@numba.njit(cache=True)
+@inlined
 def _control(st, week):
     """At each entry point a new control blocks its full strength at once; the effect then decays as
     supply substitutes."""
@@ -109,7 +116,7 @@ def _control(st, week):
     return st.control_effect
 
 
-@numba.njit(cache=True)
+@inlined
 def _route_to_sites(st, r, appeal):
     """Entry -> site, weighted toward sites where production pays: entry_to_site x appeal, normalised per entry."""
     n_entries, n_sites = st.entry_to_site.shape

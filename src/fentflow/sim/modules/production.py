@@ -15,12 +15,23 @@ import numpy as np
 from fentflow.sim import load_kernels
 from fentflow.sim.curves import log_path, logit_path
 from fentflow.sim.dice import beta, new_die, place_unit, poisson, roll, standard_normal, uniform
-from fentflow.sim.kernels import add_flow, set_stock
+from fentflow.sim.kernels import add_flow, inlined, set_stock
 from fentflow.sim.modules.base import Module
 from fentflow.units import WEEKS_PER_YEAR
 
 PURITY_CONCENTRATION = 20.0  # beta(a, b) with a + b = 20: sd ~ 0.09 at mean 0.2 (T2c range 0-81%)
 MAX_PURITY = 0.95
+
+
+class ProductionPars(NamedTuple):
+    """The parameters production's kernel reads, (rep,) each."""
+    raid_stock_destroyed: np.ndarray
+    raid_capacity_loss: np.ndarray
+    ship_fraction: np.ndarray
+    load_gross_median_kg: np.ndarray
+    load_gross_sigma: np.ndarray
+    pill_mg_sigma: np.ndarray
+    pill_mass_mg: np.ndarray
 
 
 class ProductionState(NamedTuple):
@@ -44,6 +55,7 @@ class ProductionState(NamedTuple):
     size_keys: np.ndarray
     mg_keys: np.ndarray
     purity_keys: np.ndarray
+    pars: ProductionPars        # the parameters its kernel reads
 
 
 class ProductionResults(NamedTuple):
@@ -64,7 +76,8 @@ class Production(Module):
         self.state = ProductionState(
             *(np.zeros(shape) for _ in range(7)), **inputs,
             raid_keys=self.keys("raid"), count_keys=self.keys("load count"), form_keys=self.keys("pill or powder"),
-            size_keys=self.keys("load size"), mg_keys=self.keys("mg per pill"), purity_keys=self.keys("powder purity"))
+            size_keys=self.keys("load size"), mg_keys=self.keys("mg per pill"), purity_keys=self.keys("powder purity"),
+            pars=self.kernel_pars(ProductionPars))
 
     def declare_results(self) -> None:
         sites = self.net.sites
@@ -109,8 +122,9 @@ class Production(Module):
 
 
 @numba.njit(cache=True)
-def production_step(week, p, st, delivered, ledger, out, periods):
+def production_step(week, st, delivered, ledger, out, periods):
     """Produce, raid, ship; returns this week's new loads (a LoadBatch) in (rep, site) order."""
+    p = st.pars
     _produce(st, week, delivered)
     _raid(p, st, week, ledger)
     loads = _ship(p, st, week)
@@ -125,7 +139,7 @@ def production_step(week, p, st, delivered, ledger, out, periods):
     return loads
 
 
-@numba.njit(cache=True)
+@inlined
 def _produce(st, week, delivered):
     """Precursors delivered join the stock; capacity (less what raids took, recovering) turns it into product."""
     n_reps, n_sites = st.produced.shape
@@ -139,7 +153,7 @@ def _produce(st, week, delivered):
             st.capacity_lost[r, s] *= st.recovery[r]
 
 
-@numba.njit(cache=True)
+@inlined
 def _raid(p, st, week, ledger):
     """Raids at random, more often at bigger sites: they destroy stock and cut capacity."""
     n_reps, n_sites = st.produced.shape
@@ -158,7 +172,7 @@ def _raid(p, st, week, ledger):
         ledger.destroyed[r] += st.destroyed[r].sum()
 
 
-@numba.njit(cache=True)
+@inlined
 def _ship(p, st, week):
     """A share of finished stock leaves as a Poisson number of loads; a site sending none keeps it."""
     n_reps, n_sites = st.produced.shape
@@ -174,11 +188,14 @@ def _ship(p, st, week):
     return _make_loads(p, st, week, counts)
 
 
-@numba.njit(cache=True)
+@inlined
 def _make_loads(p, st, week, counts):
     """The loads of each (rep, site) batch, each drawn from dice keyed by the load's identity
     (`load_kernels.load_unit`), then one compiled pass."""
-    n = counts.sum()
+    n = np.int64(0)    # counted in a loop: numba's sum over a 2-D array compiles a large generic iterator
+    for r in range(counts.shape[0]):
+        for s in range(counts.shape[1]):
+            n += counts[r, s]
     reps, sites, idents = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64)
     i = 0
     for r in range(counts.shape[0]):

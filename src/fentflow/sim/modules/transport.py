@@ -14,11 +14,16 @@ import numpy as np
 
 from fentflow.sim import load_kernels, queue_kernels
 from fentflow.sim.dice import geometric, new_die, roll, uniform
-from fentflow.sim.kernels import add_flow
+from fentflow.sim.kernels import add_flow, inlined
 from fentflow.sim.modules.base import Module
 from fentflow.sim.network import route_appeal
 
 HOURS_PER_WEEK = 168.0
+
+
+class TransportPars(NamedTuple):
+    """The parameters transport's kernel reads, (rep,) each."""
+    route_adaptation: np.ndarray
 
 
 class TransportState(NamedTuple):
@@ -38,6 +43,7 @@ class TransportState(NamedTuple):
     route_keys: np.ndarray        # (rep, 2) the keys of its decisions, drawn per load (`dice.roll`)
     interdiction_keys: np.ndarray
     staging_keys: np.ndarray
+    pars: TransportPars        # the parameters its kernel reads
 
 
 class TransportResults(NamedTuple):
@@ -65,7 +71,7 @@ class Transport(Module):
             route_crossing=np.array(net.route_crossing, np.int64),
             **_sparse_rows(net.route_states),
             route_keys=self.keys("route"), interdiction_keys=self.keys("mexico interdiction"),
-            staging_keys=self.keys("staging"))
+            staging_keys=self.keys("staging"), pars=self.kernel_pars(TransportPars))
 
     def declare_results(self) -> None:
         declare = self.sim.results.declare
@@ -81,8 +87,9 @@ def _sparse_rows(route_states: np.ndarray) -> dict[str, np.ndarray]:
 
 
 @numba.njit(cache=True)
-def transport_step(week, p, st, loads, crossing_loss, queue, ledger, out, periods):
+def transport_step(week, st, loads, crossing_loss, queue, ledger, out, periods):
     """Route the new loads, intercept some in Mexico, put the rest on the road; returns the queue."""
+    p = st.pars
     n = loads.rep.size
     route = _choose_routes(p, st, loads, crossing_loss)
     caught = np.empty(n, np.bool_)
@@ -105,7 +112,7 @@ def transport_step(week, p, st, loads, crossing_loss, queue, ledger, out, period
     return queue
 
 
-@numba.njit(cache=True)
+@inlined
 def _choose_routes(p, st, loads, crossing_loss):
     """Categorical draw among each site's routes, by appeal damped by remembered losses (the balloon effect)."""
     n_reps, n_routes = st.appeal.shape
@@ -121,7 +128,7 @@ def _choose_routes(p, st, loads, crossing_loss):
     return load_kernels.choose_routes(loads.rep, loads.site, u, weight, st.route_first, st.route_fraction)
 
 
-@numba.njit(cache=True)
+@inlined
 def _book(st, loads, route, caught, ledger):
     """Sums in load order: dispatched and intercepted by site, moving by state (through each route's states)."""
     st.dispatched[:] = 0.0

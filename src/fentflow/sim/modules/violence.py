@@ -20,6 +20,11 @@ from fentflow.units import WEEKS_PER_YEAR
 FLOW_MEMORY_WEEKS = 13.0
 
 
+class ViolencePars(NamedTuple):
+    """The parameters violence's kernel reads, (rep,) each."""
+    violence_per_tonne: np.ndarray
+
+
 class ViolenceState(NamedTuple):
     flow: np.ndarray           # (rep, state) pure kg this week
     flow_kg_week: np.ndarray   # (rep, state) remembered weekly flow
@@ -29,6 +34,7 @@ class ViolenceState(NamedTuple):
     rivalry: np.ndarray        # (state,)
     site_state: np.ndarray     # (site,)
     violence_keys: np.ndarray  # (rep, 2) the violence decision's keys, drawn per (week, state) (`dice.roll`)
+    pars: ViolencePars        # the parameters its kernel reads
 
 
 class ViolenceResults(NamedTuple):
@@ -48,7 +54,7 @@ class Violence(Module):
             *(np.zeros(shape) for _ in range(4)),
             baseline=self.par("violence_baseline_share") * net.state_homicides_2022[None, :],
             rivalry=np.array(net.rivalry, float), site_state=np.array(net.site_state, np.int64),
-            violence_keys=self.keys("violence"))
+            violence_keys=self.keys("violence"), pars=self.kernel_pars(ViolencePars))
 
     def declare_results(self) -> None:
         declare, states = self.sim.results.declare, self.net.states
@@ -58,8 +64,9 @@ class Violence(Module):
         declare("conflict_index", "pure t/yr", "stock", "state", states, "rivalry x remembered flow")
 
 @numba.njit(cache=True)
-def violence_step(week, p, st, inflow_by_state, produced, transit_by_state, out, periods):
+def violence_step(week, st, inflow_by_state, produced, transit_by_state, out, periods):
     """Flows through each state, remembered over a quarter, meet rivalry: homicides drawn (Poisson)."""
+    p = st.pars
     n_reps, n_states = st.flow.shape
     die = new_die()
     for r in range(n_reps):
