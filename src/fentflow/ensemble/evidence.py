@@ -129,5 +129,5 @@ def _simulated(context, arms: tuple[str, ...] = CLAIM_ARMS, parameters=None) -> 
     subset = "" if arms == CLAIM_ARMS else "-" + "-".join(arms)
     folder = cache_dir() / f"claims-comparison{subset}-seed{context.seed}-runs{runs}-{parameters.fingerprint()}"
     log.info("claims C11/C12: comparing %s (%d runs) in %s", ", ".join(arms), runs, folder)
-    with store_lock(folder):
+    with store_lock(folder, wait=True):     # a cache other processes share: the second reuses the first's runs
         return compare(spec, folder, workers=0, overwrite=True)   # a cache: other settings are simply redone

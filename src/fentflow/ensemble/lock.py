@@ -2,6 +2,8 @@
 
     with store_lock(out):        # InputError naming the other process when it is taken
         compare(...)
+    with store_lock(cache, wait=True):   # a shared cache: wait for the other writer, then reuse its runs
+        compare(...)
 
 An advisory `flock` on `<out>/.lock`: the operating system releases it when the holder exits,
 even when killed, so a stale lock never blocks a rerun.
@@ -20,12 +22,12 @@ LOCK_FILE = ".lock"
 
 
 @contextlib.contextmanager
-def store_lock(out: str | Path) -> Iterator[None]:
+def store_lock(out: str | Path, wait: bool = False) -> Iterator[None]:
     path = Path(out) / LOCK_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
