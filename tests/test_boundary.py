@@ -39,7 +39,7 @@ def test_ctrl_c_is_one_line_and_exit_130(monkeypatch):
 
 @pytest.mark.parametrize(("exc", "words"), [
     (InputError("bad", file="f.csv", row=3, field="x"), "f.csv, row 3, field 'x': bad"),
-    (PermissionError(13, "Permission denied", "/root/x"), "/root/x: Permission denied"),
+    (PermissionError(13, "Permission denied", "/data/x"), "/data/x: Permission denied"),
     (FileNotFoundError(2, "No such file or directory", "a.csv"), "a.csv: No such file or directory"),
     (UnicodeDecodeError("utf-8", b"ab\xff", 2, 3, "invalid"),
      "not UTF-8 text (byte 0xff at position 2)"),
