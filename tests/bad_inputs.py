@@ -15,6 +15,13 @@ from fentflow.world import default_world_path
 
 SCENARIO_HEAD = 'name = "{name}"\ntitle = "t"\n'
 LEVER = '[[interventions]]\nkind = "{kind}"\nstart = "{start}"\nend = "{end}"\nstrength = {strength}\n{extra}'
+A_LEVER = {"kind": "port_inspection", "start": "2025-01-01", "end": "2030-12-31", "strength": 1.5, "extra": ""}
+
+
+def one_lever(**change) -> str:
+    """Scenario "x" with one port-inspection lever, changed where a case says."""
+    return SCENARIO_HEAD.format(name="x") + LEVER.format(**(A_LEVER | change))
+
 
 SCENARIOS: dict[str, bytes | str] = {
     "scen_latin1": 'name = "caf\xe9"\n'.encode("latin-1"),
@@ -24,25 +31,16 @@ SCENARIOS: dict[str, bytes | str] = {
     "scen_name_caps": 'name = "Port Surge"\n',
     "scen_unknown_key": 'name = "x"\ncolour = "red"\n',
     "scen_interventions_not_list": 'name = "x"\ninterventions = 5\n',
-    "scen_empty_places": SCENARIO_HEAD.format(name="x") + LEVER.format(
-        kind="port_inspection", start="2025-01-01", end="2030-12-31", strength=1.5, extra="places = []\n"),
-    "scen_unknown_place": SCENARIO_HEAD.format(name="x") + LEVER.format(
-        kind="port_inspection", start="2025-01-01", end="2030-12-31", strength=1.5, extra='places = ["Atlantis"]\n'),
-    "scen_places_not_list": SCENARIO_HEAD.format(name="x") + LEVER.format(
-        kind="port_inspection", start="2025-01-01", end="2030-12-31", strength=1.5, extra="places = 7\n"),
-    "scen_unknown_kind": SCENARIO_HEAD.format(name="x") + LEVER.format(
-        kind="teleport", start="2025-01-01", end="2030-12-31", strength=1.5, extra=""),
-    "scen_bad_date": SCENARIO_HEAD.format(name="x") + LEVER.format(
-        kind="port_inspection", start="2025-13-01", end="2030-12-31", strength=1.5, extra=""),
-    "scen_end_before_start": SCENARIO_HEAD.format(name="x") + LEVER.format(
-        kind="port_inspection", start="2028-01-01", end="2026-12-31", strength=1.5, extra=""),
-    "scen_strength_text": SCENARIO_HEAD.format(name="x") + LEVER.format(
-        kind="port_inspection", start="2025-01-01", end="2030-12-31", strength='"lots"', extra=""),
-    "scen_outside_span": SCENARIO_HEAD.format(name="x") + LEVER.format(
-        kind="port_inspection", start="2040-01-01", end="2041-12-31", strength=1.5, extra=""),
+    "scen_empty_places": one_lever(extra="places = []\n"),
+    "scen_unknown_place": one_lever(extra='places = ["Atlantis"]\n'),
+    "scen_places_not_list": one_lever(extra="places = 7\n"),
+    "scen_unknown_kind": one_lever(kind="teleport"),
+    "scen_bad_date": one_lever(start="2025-13-01"),
+    "scen_end_before_start": one_lever(start="2028-01-01", end="2026-12-31"),
+    "scen_strength_text": one_lever(strength='"lots"'),
+    "scen_outside_span": one_lever(start="2040-01-01", end="2041-12-31"),
     "scen_missing_kind": SCENARIO_HEAD.format(name="x") + '[[interventions]]\nstart = "2025-01-01"\n',
-    "scen_unknown_lever_key": SCENARIO_HEAD.format(name="x") + LEVER.format(
-        kind="port_inspection", start="2025-01-01", end="2030-12-31", strength=1.5, extra="speed = 3\n"),
+    "scen_unknown_lever_key": one_lever(extra="speed = 3\n"),
 }
 
 # Parameter tables (Parquet) and what is wrong with each.
