@@ -160,15 +160,16 @@ class Sim:
                     self._run_segment(week, week + 1, *item)
 
     @functools.cached_property
-    def _compiled_parts(self) -> tuple[list[Module], tuple, tuple]:
-        """The compiled modules, their states and their result arrays, in step order, as the week takes them."""
+    def _compiled_parts(self) -> tuple[list[str], tuple, tuple]:
+        """The names the week's ticks are timed under (the compiled modules in step order, then the ledger),
+        and the modules' states and result arrays, as the week takes them."""
         compiled = [m for m in self.modules.values() if type(m) in self.week_wiring.modules]
-        return (compiled, tuple(m.state for m in compiled),
+        return ([m.name for m in compiled] + ["ledger"], tuple(m.state for m in compiled),
                 tuple(m.results(m.outputs) for m in compiled if m.outputs is not None))
 
     def _run_segment(self, first: int, stop: int, lo: int, hi: int) -> None:
         """Steps lo..hi-1 of the compiled week for weeks first..stop-1; a broken balance raises LedgerError."""
-        compiled, states, outs = self._compiled_parts
+        timed, states, outs = self._compiled_parts
         ticks = np.zeros(self.week_wiring.n_steps + 1, np.int64)
         began, began_ticks = time.perf_counter(), fused.now()
         hand = self.handoff._replace(queue=self.loads.arrays)
@@ -177,7 +178,7 @@ class Sim:
         self.handoff, self.loads.arrays = hand, hand.queue
         self.week = stop - 1 if week < 0 else week
         seconds_per_tick = (time.perf_counter() - began) / max(fused.now() - began_ticks, 1)
-        for name, count in zip([m.name for m in compiled] + ["ledger"], ticks):
+        for name, count in zip(timed, ticks):
             self.timings[name] += count * seconds_per_tick
         if week >= 0:
             held = dict(zip(fused.STOCKS, self.week_wiring.stocks(states, hand.queue)))
