@@ -6,7 +6,7 @@ here from `docs/model.md`, scalar by scalar, sharing no process code with the en
 
 Covered, per week and in fentflow's order:
 
-1. Precursor inflow: the logistic trajectory scaled to `supply_kg_week_2023`, split over entry
+1. Precursor inflow: the segmented geometric trajectory scaled to `supply_kg_week_2023`, split over entry
    points, seized at ports from 2022, routed to production sites by capacity and travel time.
 2. Production (`ProductionSite` agents): capacity = headroom x trajectory x capacity share x
    (1 - capacity lost); raids destroy stock and capacity, which recovers; a Poisson number of
@@ -73,8 +73,18 @@ def logit_path(year: float, y0: float, v0: float, y1: float, v1: float) -> float
     return 1.0 / (1.0 + math.exp(-((1 - w) * logit(v0) + w * logit(v1))))
 
 
-def logistic(year: float, midpoint: float, rate: float) -> float:
-    return 1.0 / (1.0 + math.exp(-rate * (year - midpoint)))
+SUPPLY_KNOTS = (2019.5, 2023.5)   # supply's growth rate changes at these years; level anchored at the last
+
+
+def supply_level(year: float, rates: list[float]) -> float:
+    """Relative supply, 1 at mid-2023: geometric growth at rates[0] to 2019.5, rates[1] to 2023.5, rates[2] after."""
+    early, middle, late = rates
+    (k1, k2) = SUPPLY_KNOTS
+    if year >= k2:
+        return math.exp(late * (year - k2))
+    if year >= k1:
+        return math.exp(-middle * (k2 - year))
+    return math.exp(-middle * (k2 - k1) - early * (k1 - year))
 
 
 @dataclass(frozen=True)
@@ -236,10 +246,10 @@ class SupplyChainModel(mesa.Model):
 
     def week_conditions(self, year: float) -> WeekConditions:
         p = self.p
-        mid, rate = p["supply_midyear"], p["supply_growth_rate"]
+        rates = [p["supply_growth_to_2019"], p["supply_growth_2019_2023"], p["supply_growth_after_2023"]]
         return WeekConditions(
             year=year,
-            supply=p["supply_kg_week_2023"] * logistic(year, mid, rate) / logistic(2023.5, mid, rate),
+            supply=p["supply_kg_week_2023"] * supply_level(year, rates),
             pill_share=logit_path(year, 2017.5, p["pill_share_2017"], 2023.5, p["pill_share_2023"]),
             mg_median=log_path(year, 2017.5, p["pill_mg_median_2017"], 2023.5, p["pill_mg_median_2023"]),
             purity=min(log_path(year, 2017.5, p["powder_purity_2017"], 2023.5, p["powder_purity_2023"]), MAX_PURITY),

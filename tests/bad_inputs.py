@@ -45,14 +45,14 @@ SCENARIOS: dict[str, bytes | str] = {
 
 # Parameter tables (Parquet) and what is wrong with each.
 PARAMETER_FILES: dict[str, pd.DataFrame | bytes] = {
-    "par_text": pd.DataFrame({"supply_midyear": ["2019.5", "abc", "2020"]}),
+    "par_text": pd.DataFrame({"supply_growth_to_2019": ["0.3", "abc", "0.5"]}),
     "par_unknown": pd.DataFrame({"nonsense": [1.0, 2.0]}),
-    "par_empty": pd.DataFrame({"supply_midyear": pd.Series([], dtype=float)}),
-    "par_weight_negative": pd.DataFrame({"supply_midyear": [2019.0, 2020.0], "weight": [1.0, -1.0]}),
-    "par_weight_text": pd.DataFrame({"supply_midyear": [2019.0, 2020.0], "weight": ["1", "heavy"]}),
-    "par_out_of_bounds": pd.DataFrame({"supply_midyear": [3000.0]}),
+    "par_empty": pd.DataFrame({"supply_growth_to_2019": pd.Series([], dtype=float)}),
+    "par_weight_negative": pd.DataFrame({"supply_growth_to_2019": [0.3, 0.5], "weight": [1.0, -1.0]}),
+    "par_weight_text": pd.DataFrame({"supply_growth_to_2019": [0.3, 0.5], "weight": ["1", "heavy"]}),
+    "par_out_of_bounds": pd.DataFrame({"supply_growth_to_2019": [3000.0]}),
     "par_only_weight": pd.DataFrame({"weight": [1.0]}),
-    "par_not_parquet": b"supply_midyear\n2019\n",
+    "par_not_parquet": b"supply_growth_to_2019\n0.3\n",
 }
 
 

@@ -157,10 +157,10 @@ SCENARIO_CASES = [
 ]
 
 PARAMETER_FILES = [
-    ("par_text", "row 2, field 'supply_midyear': 'abc' is not a number"),
+    ("par_text", "row 2, field 'supply_growth_to_2019': 'abc' is not a number"),
     ("par_unknown", "unknown parameter column 'nonsense'"), ("par_empty", "no draws"),
     ("par_weight_negative", "weights must be"), ("par_weight_text", "'heavy' is not a number"),
-    ("par_out_of_bounds", "supply_midyear"), ("par_only_weight", "no parameter columns"),
+    ("par_out_of_bounds", "supply_growth_to_2019"), ("par_only_weight", "no parameter columns"),
     ("par_not_parquet", "cannot read as Parquet"),
 ]
 PARAMETER_CASES = [

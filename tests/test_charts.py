@@ -52,8 +52,6 @@ def test_marginals_have_units_and_ticks_that_do_not_overlap():
         boxes = tick_boxes(ax, renderer)
         ticks = [label.get_text() for label in ax.get_xticklabels()]
         assert 2 <= len(boxes) and not overlapping(boxes), (ax.get_title(), ticks)
-    years = next(ax for ax in shown if ax.get_title() == "supply_midyear")
-    assert all("." not in label.get_text() for label in years.get_xticklabels())   # 2019, not 2019.5
 
 
 def test_every_panel_of_a_chart_by_place_shows_its_years(points):

@@ -4,7 +4,7 @@ import pytest
 
 from fentflow.errors import InputError, LedgerError
 from fentflow.sim.calendar import Calendar
-from fentflow.sim.curves import log_path, logit_path
+from fentflow.sim.curves import log_path, logit_path, segmented_growth
 from fentflow.sim.ledger import Ledger, first_broken
 from fentflow.sim.loads import COLUMNS
 from fentflow.sim.queue import LoadQueue
@@ -39,13 +39,13 @@ def test_batch_of_parameters_gives_one_column_per_replicate():
     pars = Pars({"raids_per_year": [1.0, 2.0, 3.0]})
     assert pars.n_reps == 3
     assert pars["raids_per_year"].tolist() == [1.0, 2.0, 3.0]
-    assert pars["supply_midyear"].shape == (3,)
+    assert pars["supply_growth_to_2019"].shape == (3,)
     assert pars.replicate(1)["raids_per_year"] == 2.0
 
 
 def test_batch_sizes_must_agree():
     with pytest.raises(InputError, match="disagree"):
-        Pars({"raids_per_year": [1.0, 2.0], "supply_midyear": [2019.0, 2019.5, 2020.0]})
+        Pars({"raids_per_year": [1.0, 2.0], "supply_growth_to_2019": [0.3, 0.4, 0.5]})
 
 
 # Units -----------------------------------------------------------------------------
@@ -152,3 +152,16 @@ def test_python_records_split_a_flow_over_its_months_and_set_a_stock():
     results.record("stock", week, [3.0, 4.0])
     np.testing.assert_allclose(results["flow"][:, :, 0], [[5.0, 10.0], [2.0, 4.0]])
     assert results["stock"][:, :, 0].tolist() == [[3.0, 4.0], [0.0, 0.0]]   # its Thursday, Jan 30, is in January
+
+
+def test_segmented_growth_is_one_at_the_anchor_continuous_and_grows_at_each_segments_rate():
+    knots, rates = (2019.5, 2023.5), (0.3, 0.6, -0.1)
+    assert segmented_growth(2023.5, knots, rates) == pytest.approx(1.0)
+    assert segmented_growth(2019.5, knots, rates) == pytest.approx(np.exp(-0.6 * 4))
+    assert segmented_growth(2015.5, knots, rates) == pytest.approx(np.exp(-0.6 * 4 - 0.3 * 4))
+    assert segmented_growth(2025.5, knots, rates) == pytest.approx(np.exp(-0.1 * 2))
+    eps = 1e-9
+    for knot in knots:   # no jump at a knot
+        assert segmented_growth(knot - eps, knots, rates) == pytest.approx(segmented_growth(knot + eps, knots, rates))
+    batch = segmented_growth(np.array([2017.0, 2021.0])[:, None], knots, (np.array([0.1, 0.5]), 0.6, 0.0))
+    assert batch.shape == (2, 2) and batch[0, 0] > batch[0, 1]   # faster early growth starts lower

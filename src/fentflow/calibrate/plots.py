@@ -53,16 +53,14 @@ def _marginal(ax, p: FittedParameter, values: np.ndarray, weights: np.ndarray) -
     unit = PAR_BY_NAME[p.name].unit if p.name in PAR_BY_NAME else ""
     unit_text = "no unit" if unit in ("", "-") else unit
     ax.set_xlabel(f"{unit_text}, log scale" if p.log_scale else unit_text, fontsize=7)
-    ax.xaxis.set_major_locator(MaxNLocator(MAX_TICKS, integer=unit == "year"))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _tick(v, p.log_scale, unit)))
+    ax.xaxis.set_major_locator(MaxNLocator(MAX_TICKS))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _tick(v, p.log_scale)))
     ax.tick_params(labelsize=6.5)
     ax.set_yticks([])
 
 
-def _tick(value: float, log_scale: bool, unit: str) -> str:
-    """A tick in the parameter's own unit: natural values on a log axis, years without decimals."""
-    if unit == "year":
-        return f"{value:.0f}"
+def _tick(value: float, log_scale: bool) -> str:
+    """A tick in the parameter's own unit: natural values on a log axis."""
     natural = float(f"{10 ** value if log_scale else value:.2g}")
     return f"{natural:,.0f}" if abs(natural) >= 100 else f"{natural:g}"
 

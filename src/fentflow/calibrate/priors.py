@@ -19,7 +19,7 @@ from fentflow.sim.pars import PAR_BY_NAME
 
 FITTED: tuple[str, ...] = (
     # supply: the size and timing of the flow
-    "supply_kg_week_2023", "supply_midyear", "supply_growth_rate",
+    "supply_kg_week_2023", "supply_growth_to_2019", "supply_growth_2019_2023",
     # crossing: detection at and between ports (the seizure share itself), load size
     "poe_detection_2019", "poe_detection_2023", "between_detection", "between_ports_weight",
     "load_gross_median_kg",
@@ -28,7 +28,7 @@ FITTED: tuple[str, ...] = (
     # routes: the field-office split
     "foreign_plaza_access", "plaza_access_exponent",
     # U.S. side: domestic seizures, use and mortality
-    "domestic_seizure_rate", "need_mg_per_user_week", "overdose_hazard", "potency_hazard_exponent",
+    "domestic_seizure_rate", "need_mg_per_user_week", "overdose_hazard", "lethal_pill_hazard",
     # violence in Mexico
     "violence_baseline_share", "violence_per_tonne",
 )

@@ -25,8 +25,18 @@ def logit_path(year, y0: float, v0, y1: float, v1):
     return 1.0 / (1.0 + np.exp(-((1 - w) * lo + w * hi)))
 
 
-def logistic(year, midpoint, rate):
-    return 1.0 / (1.0 + np.exp(-np.asarray(rate) * (np.asarray(year) - midpoint)))
+def segmented_growth(year, knots, rates):
+    """Relative level of a quantity growing geometrically at `rates[i]` a year between successive
+    `knots` (the first rate before the first knot, the last after the last), equal to 1 at the
+    last knot. Continuous, so growth can speed up or level off at each knot."""
+    year = np.asarray(year, float)
+    edges = (-np.inf, *knots, np.inf)
+    anchor = knots[-1]
+    log_level = 0.0
+    for i, rate in enumerate(rates):
+        lo, hi = edges[i], edges[i + 1]
+        log_level = log_level + np.asarray(rate) * (np.clip(year, lo, hi) - np.clip(anchor, lo, hi))
+    return np.exp(log_level)
 
 
 def _logit(p):

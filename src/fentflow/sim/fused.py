@@ -79,13 +79,13 @@ def run_weeks(first, stop, lo, hi, periods, ledger, hand, states, outs, ticks):
             arrived, seized = crossing_step(week, cro, queue, ledger, cro_out, periods)
         marks[4] = cycles()
         if lo <= 4 < hi:
-            distribution_step(week, dis, arrived, seized, ledger, dis_out, periods)
+            distribution_step(week, dis, arrived, seized, mar.relative_price, ledger, dis_out, periods)
         marks[5] = cycles()
         if lo <= 5 < hi:
             market_step(week, mar, dis.delivered, dem.users, ledger, mar_out, periods)
         marks[6] = cycles()
         if lo <= 6 < hi:
-            demand_step(week, dem, mar.consumed, mar.potency, dem_out, periods)
+            demand_step(week, dem, mar.consumed, mar.lethal_share, dem_out, periods)
         marks[7] = cycles()
         if lo <= 7 < hi:
             adaptation_step(ada, cro.totals[ATTEMPTED_GROSS], cro.totals[SEIZED_GROSS], prod.produced,

@@ -44,7 +44,6 @@ class Network:
     route_rival_share: np.ndarray
     route_states: np.ndarray       # (route, state) 1 where the leg touches the state
     markets: list[str]
-    market_population: np.ndarray
     market_oud_weight: np.ndarray  # share of people with OUD living in each market
     crossing_market_km: np.ndarray
     crossing_us_state: tuple[str, ...] = ()   # the U.S. state each crossing lies in
@@ -106,7 +105,6 @@ def build_network(world) -> Network:
         route_rival_share=rival,
         route_states=route_states,
         markets=markets["id"].tolist(),
-        market_population=markets["population"].to_numpy(float),
         market_oud_weight=_normalise(markets["od_deaths_2022"].to_numpy(float)),
         crossing_market_km=_haversine_km(crossings[["lat", "lon"]].to_numpy(float),
                                          markets[["lat", "lon"]].to_numpy(float)),
@@ -129,9 +127,10 @@ def route_appeal(net: Network, pars: Pars) -> np.ndarray:
 
 
 def distribution_shares(net: Network, pars: Pars) -> np.ndarray:
-    """Share of each crossing's passed flow that reaches each market, (rep, crossing, market)."""
+    """Share of each crossing's passed flow that reaches each market, (rep, crossing, market): the
+    market's people with OUD (where the demand is) x distance decay."""
     decay = np.exp(-net.crossing_market_km[None] / pars["gravity_distance_km"][:, None, None])
-    weight = net.market_population[None, None, :] * decay
+    weight = net.market_oud_weight[None, None, :] * decay
     return weight / weight.sum(axis=2, keepdims=True)
 
 

@@ -4,8 +4,10 @@ People with opioid use disorder start at the NSDUH national count, spread over m
 their share of overdose deaths (an assumption: no state OUD series was found), with MOUD at
 its national share. People in treatment use less, and so are at less risk, by
 `moud_hazard_ratio`; `users` counts people at full-use equivalents. Hazard rises with
-exposure (the share of their need that fentanyl met) and with potency outrunning
-tolerance; naloxone reverses a share of overdoses.
+exposure (fentanyl's share of the opioid use it displaces: the share of users' need that
+fentanyl met, at most 1) and with the supply's potency, read as DEA reads it: the share of
+pills carrying >= 2 mg (`lethal_pill_hazard` more hazard per unit of that share). Naloxone
+reverses a share of overdoses.
 Deaths are drawn (Poisson) and replaced by new people with OUD, so prevalence stays at its
 level unless treatment moves people out of active use.
 """
@@ -21,7 +23,7 @@ from fentflow.sim.dice import new_die, place_unit, poisson, roll
 from fentflow.sim.kernels import add_flow, inlined, set_stock
 from fentflow.sim.modules.base import Module
 
-MAX_EXPOSURE = 1.0  # exposure is the share of opioid use supplied by fentanyl
+MAX_EXPOSURE = 1.0  # exposure is fentanyl's share of opioid use: it cannot exceed all of it
 
 
 class DemandPars(NamedTuple):
@@ -29,15 +31,13 @@ class DemandPars(NamedTuple):
     moud_hazard_ratio: np.ndarray
     overdose_hazard: np.ndarray
     need_mg_per_user_week: np.ndarray
-    tolerance_weeks: np.ndarray
-    potency_hazard_exponent: np.ndarray
+    lethal_pill_hazard: np.ndarray
 
 
 class DemandState(NamedTuple):
     active: np.ndarray       # (rep, market) people with OUD not in treatment
     treated: np.ndarray      # (rep, market) people on MOUD
     users: np.ndarray        # (rep, market) full-use equivalents: active + treated x moud_hazard_ratio
-    tolerance: np.ndarray    # (rep, market) potency users are used to (nan until the first supply)
     deaths: np.ndarray       # (rep, market) this week
     leave: np.ndarray        # (rep,) weekly rate of leaving treatment
     enter: np.ndarray        # (rep,) weekly rate of entering it, before the treatment lever
@@ -68,7 +68,7 @@ class Demand(Module):
         leave = 1.0 / self.pars["treatment_retention_weeks"]
         self.state = DemandState(
             active=active, treated=treated, users=active + treated * self.par("moud_hazard_ratio"),
-            tolerance=np.full_like(active, np.nan), deaths=np.zeros_like(active), leave=leave,
+            deaths=np.zeros_like(active), leave=leave,
             enter=leave * self.moud_share / (1 - self.moud_share), treatment=sim.levers["treatment"],
             reversal=self._reversal(np.arange(sim.calendar.n_weeks)[:, None]), naloxone=sim.levers["naloxone"],
             overdose_keys=self.keys("overdose"), pars=self.kernel_pars(DemandPars))
@@ -86,8 +86,8 @@ class Demand(Module):
 
 
 @numba.njit(cache=True)
-def demand_step(week, st, consumed, potency, out, periods):
-    """Treatment flows, then overdose deaths (Poisson) from exposure and potency over tolerance."""
+def demand_step(week, st, consumed, lethal_share, out, periods):
+    """Treatment flows, then overdose deaths (Poisson) from exposure and the share of lethal pills."""
     p = st.pars
     n_reps, n_markets = st.active.shape
     die = new_die()
@@ -101,7 +101,7 @@ def demand_step(week, st, consumed, potency, out, periods):
             st.treated[r, m] += starting - stopping
             st.users[r, m] = st.active[r, m] + st.treated[r, m] * p.moud_hazard_ratio[r]
             hazard = p.overdose_hazard[r] * _exposure(p, st, r, m, consumed[r, m])
-            hazard *= _potency_factor(p, st, r, m, potency[r, m])
+            hazard *= 1.0 + p.lethal_pill_hazard[r] * lethal_share[r]
             expected = st.users[r, m] * hazard * (1.0 - reversed_share)
             roll(die, st.overdose_keys[r], place_unit(week, m))
             st.deaths[r, m] = poisson(die, expected)
@@ -116,17 +116,3 @@ def _exposure(p, st, r, m, consumed):
     full_need = st.users[r, m] * p.need_mg_per_user_week[r] / 1e6
     share = consumed / full_need if full_need > 0 else 0.0
     return min(share, MAX_EXPOSURE)
-
-
-@inlined
-def _potency_factor(p, st, r, m, potency):
-    """(potency / tolerance) ** k, tolerance following potency with a lag."""
-    known = potency > 0
-    tolerance = st.tolerance[r, m]
-    if np.isnan(tolerance) and known:
-        tolerance = potency
-    ratio = potency / tolerance if known and tolerance > 0 else 1.0
-    if known:
-        tolerance = tolerance + (potency - tolerance) / p.tolerance_weeks[r]
-    st.tolerance[r, m] = tolerance
-    return ratio ** p.potency_hazard_exponent[r]

@@ -1,8 +1,10 @@
 """Step 5. U.S. distribution from the crossings to markets, and domestic (DEA-type) seizures.
 
-What crosses at each crossing spreads to markets by a gravity model (population, distance
-decay), so California and Arizona crossings feed the West first. Domestic enforcement seizes
-a share of what arrives, pills and powder alike; what is left joins the retail stock.
+What crosses at each crossing spreads to markets by a gravity model (people with OUD, distance
+decay), pulled toward markets where it sells dear: each market's gravity weight is multiplied
+by last week's retail price relative to the reference (`distribution_price_pull` its
+exponent), so supply fills unmet demand instead of piling up where the market is saturated. Domestic enforcement seizes a
+share of what arrives, pills and powder alike; what is left joins the retail stock.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ MAX_SEIZURE_RATE = 0.95
 class DistributionPars(NamedTuple):
     """The parameters distribution's kernel reads, (rep,) each."""
     domestic_seizure_rate: np.ndarray
+    distribution_price_pull: np.ndarray
 
 
 class DistributionState(NamedTuple):
@@ -69,10 +72,11 @@ class Distribution(Module):
                 "domestic seizures of powder, gross")
 
 @numba.njit(cache=True)
-def distribution_step(week, st, arrived, seized_at_border, ledger, out, periods):
-    """Spread what crossed (the arrivals not seized) over the markets; domestic enforcement seizes a share."""
+def distribution_step(week, st, arrived, seized_at_border, relative_price, ledger, out, periods):
+    """Spread what crossed (the arrivals not seized) over the markets, pulled by their prices;
+    domestic enforcement seizes a share."""
     p = st.pars
-    _arrivals(st, arrived, seized_at_border)
+    _arrivals(st, arrived, seized_at_border, relative_price)
     n_reps, n_markets, n_fields = st.arrived.shape
     seized_pure = np.zeros((n_reps, n_markets))
     arrived_pure = np.zeros((n_reps, n_markets))
@@ -93,17 +97,23 @@ def distribution_step(week, st, arrived, seized_at_border, ledger, out, periods)
 
 
 @inlined
-def _arrivals(st, loads, seized):
-    """(rep, market, field) arriving this week from every crossing, by the gravity shares."""
+def _arrivals(st, loads, seized, relative_price):
+    """(rep, market, field) arriving this week from every crossing, by the gravity shares x price pull."""
     n_reps, n_crossings, n_markets = st.shares.shape
+    pull = np.empty(n_markets)
     at_crossing = load_kernels.market_fields(loads.rep, loads.crossing, loads.form, loads.gross_kg, loads.pure_kg,
                                              loads.pills, loads.mg_per_pill, seized, LETHAL_MG, n_reps, n_crossings)
     st.arrived[:] = 0.0
     for r in range(n_reps):
+        for m in range(n_markets):
+            pull[m] = relative_price[r, m] ** st.pars.distribution_price_pull[r]
         for c in range(n_crossings):
             if at_crossing[r, c, PILLS] == 0.0 and at_crossing[r, c, POWDER_PURE] == 0.0:
                 continue       # nothing crossed here this week
+            total = 0.0
             for m in range(n_markets):
-                share = st.shares[r, c, m]
+                total += st.shares[r, c, m] * pull[m]
+            for m in range(n_markets):
+                share = st.shares[r, c, m] * pull[m] / total
                 for f in range(len(FIELDS)):
                     st.arrived[r, m, f] += at_crossing[r, c, f] * share

@@ -3,7 +3,8 @@
 Users want `need_mg_per_user_week` of fentanyl each, more when it is cheap. A share of the
 retail stock is reachable each week; what is used leaves the stock in proportion across
 pills and powder. Price per pill moves against the weeks of supply on hand. Potency is the
-pure mg in one retail unit (a pill, or 100 mg of retail powder).
+pure mg in one retail unit (a pill, or 100 mg of retail powder); the lethal share is the
+share of pills used nationally that carry >= 2 mg, the measure DEA's laboratory reports.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import numpy as np
 
 from fentflow.sim.kernels import add_flow, inlined, set_stock
 from fentflow.sim.modules.base import Module
-from fentflow.sim.modules.distribution import FIELDS, PILL_PURE, PILLS, POWDER_GROSS, POWDER_PURE
+from fentflow.sim.modules.distribution import FIELDS, PILL_PURE, PILLS, PILLS_GE2MG, POWDER_GROSS, POWDER_PURE
 
 RETAIL_UNIT_MG = 100.0        # assumption: one retail unit of powder, like one pill of ~100 mg
 PRICE_BOUNDS = (0.02, 20.0)   # relative to the reference price
@@ -36,6 +37,7 @@ class MarketState(NamedTuple):
     price_index: np.ndarray      # (rep,) need-weighted mean relative price
     consumed: np.ndarray         # (rep, market) pure kg used this week
     potency: np.ndarray          # (rep, market) pure mg per retail unit used
+    lethal_share: np.ndarray     # (rep,) share of the pills used nationally with >= 2 mg (DEA's measure)
     pars: MarketPars        # the parameters its kernel reads
 
 
@@ -54,7 +56,8 @@ class Market(Module):
         super().__init__(sim)
         shape = (self.n_reps, len(self.net.markets))
         self.state = MarketState(np.zeros(shape + (len(FIELDS),)), np.ones(shape), np.ones(self.n_reps),
-                                 np.zeros(shape), np.zeros(shape), pars=self.kernel_pars(MarketPars))
+                                 np.zeros(shape), np.zeros(shape), np.zeros(self.n_reps),
+                                 pars=self.kernel_pars(MarketPars))
 
     def declare_results(self) -> None:
         declare, markets = self.sim.results.declare, self.net.markets
@@ -74,6 +77,7 @@ def market_step(week, st, delivered, users, ledger, out, periods):
     price = np.empty((n_reps, n_markets))
     used = np.empty(n_fields)
     for r in range(n_reps):
+        pills, lethal_pills = 0.0, 0.0
         for m in range(n_markets):
             for f in range(n_fields):
                 st.stock[r, m, f] += delivered[r, m, f]
@@ -85,10 +89,14 @@ def market_step(week, st, delivered, users, ledger, out, periods):
             for f in range(n_fields):
                 used[f] = st.stock[r, m, f] * used_share
                 st.stock[r, m, f] -= used[f]
+            pills += used[PILLS]
+            lethal_pills += used[PILLS_GE2MG]
             if st.consumed[r, m] > 0:
                 st.potency[r, m] = _mg_per_unit(used, p.retail_dilution[r])
             stock_left[r, m] = pure_stock - st.consumed[r, m]
             pure_after[r, m] = st.stock[r, m, PILL_PURE] + st.stock[r, m, POWDER_PURE]
+        if pills > 0:  # a week without pills keeps the last share
+            st.lethal_share[r] = lethal_pills / pills
         _update_price(p, st, r, stock_left[r], need[r])
         for m in range(n_markets):
             price[r, m] = st.relative_price[r, m] * p.price_per_pill_ref[r]

@@ -1,7 +1,8 @@
 """Step 1. Precursor inflow to Mexican entry points, port seizures, export controls.
 
 Precursors are tracked only as fentanyl-equivalent kg (what they could become). Inflow
-follows a logistic trajectory scaled to its 2023 level, responds to the retail price
+grows geometrically at one rate to mid-2019, another to mid-2023 and a third after, anchored
+on its 2023 level (so it can accelerate and level off as the data say), responds to the retail price
 (production follows profit), and is cut by precursor controls whose effect erodes as
 supply substitutes other sources (article claim C11).
 """
@@ -12,7 +13,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from fentflow.sim.curves import logistic
+from fentflow.sim.curves import segmented_growth
 from fentflow.sim.kernels import add_flow, inlined
 from fentflow.sim.modules.base import Module
 
@@ -20,6 +21,9 @@ from fentflow.sim.modules.base import Module
 # EFE / La Nación, 24 Jul 2023: https://www.lanacion.com.ar/agencias/manzanillo-una-barrera-en-el-pacifico-mexicano-contra-el-fentanilo-nid24072023/)
 PORT_SEIZURES_FROM = 2022.0
 PRICE_RESPONSE_BOUNDS = (0.2, 5.0)
+# Supply's growth rate may change at these years; its level is anchored at the last one (`supply_kg_week_2023`).
+SUPPLY_KNOTS = (2019.5, 2023.5)
+SUPPLY_RATES = ("supply_growth_to_2019", "supply_growth_2019_2023", "supply_growth_after_2023")
 
 
 class PrecursorsPars(NamedTuple):
@@ -78,8 +82,8 @@ class Precursors(Module):
 
     def trajectory(self, year) -> np.ndarray:
         """Supply before price response and controls, (rep,) kg/week."""
-        mid, rate = self.pars["supply_midyear"], self.pars["supply_growth_rate"]
-        return self.pars["supply_kg_week_2023"] * logistic(year, mid, rate) / logistic(2023.5, mid, rate)
+        rates = [self.pars[name] for name in SUPPLY_RATES]
+        return self.pars["supply_kg_week_2023"] * segmented_growth(year, SUPPLY_KNOTS, rates)
 
 @numba.njit(cache=True)
 def precursors_step(week, st, price_index, site_appeal, ledger, out, periods):
