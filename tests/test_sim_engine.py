@@ -84,6 +84,29 @@ def test_batched_replicates_run_together():
     assert sim.n_reps == 2 and seized[1] > seized[0]
 
 
+
+def test_loads_grow_from_the_2019_to_the_2023_median_and_so_does_the_gross_per_attempt():
+    sim = short_sim(start="2019-01-01", end="2023-12-31",
+                    pars={"load_gross_median_kg": [2.0, 1.0], "load_gross_median_kg_2023": [2.0, 4.0]})
+    sim.run()
+    year = sim.calendar.decimal_year
+    gross, attempts = sim.results["attempted_gross_kg"].sum(axis=2), sim.results["attempts"].sum(axis=2)  # (week, rep)
+    early, late = (year > 2019.6) & (year < 2020), year > 2023.5
+    early, late = gross[early].sum(0) / attempts[early].sum(0), gross[late].sum(0) / attempts[late].sum(0)
+    assert late[0] / early[0] == pytest.approx(1.0, abs=0.15)          # flat when the anchors agree
+    assert late[1] / early[1] == pytest.approx(3.6, rel=0.2)   # 4 kg after mid-2023 / ~1.1 kg in late 2019
+    median = sim.modules["production"].load_gross_median(np.searchsorted(year, [2019.5, 2023.5])[:, None])
+    np.testing.assert_allclose(median[:, 1], [1.0, 4.0], rtol=0.02)
+
+
+def test_between_ports_detection_moves_from_its_2019_to_its_2023_anchor():
+    sim = short_sim(start="2019-01-01", end="2023-12-31",
+                    pars={"between_detection": [0.05], "between_detection_2023": [0.2]})
+    weeks = np.searchsorted(sim.calendar.decimal_year, [2019.0, 2021.5, 2023.9])
+    between = sim.modules["crossing"].detection(weeks)[:, 0, ~sim.net.crossing_is_port]
+    np.testing.assert_allclose(between[:, 0], [0.05, 0.1, 0.2], rtol=0.03)   # geometric: 0.1 halfway
+
+
 # Processes one by one -----------------------------------------------------------------
 class ShipmentCheck(Module):
     """After production: this week's new loads carry exactly what each site shipped."""

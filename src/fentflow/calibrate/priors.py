@@ -21,8 +21,8 @@ FITTED: tuple[str, ...] = (
     # supply: the size and timing of the flow
     "supply_kg_week_2023", "supply_midyear", "supply_growth_rate",
     # crossing: detection at and between ports (the seizure share itself), load size
-    "poe_detection_2019", "poe_detection_2023", "between_detection", "between_ports_weight",
-    "load_gross_median_kg",
+    "poe_detection_2019", "poe_detection_2023", "between_detection", "between_detection_2023", "between_ports_weight",
+    "load_gross_median_kg", "load_gross_median_kg_2023",
     # gross <-> pure: what a pound of seized fentanyl holds
     "pill_share_2023", "powder_purity_2023", "pill_mg_median_2017", "pill_mg_median_2023",
     # routes: the field-office split
