@@ -11,7 +11,11 @@ change of results is intended, and say why in the commit. History of the file:
   |z| 1.93; docs/model.md "How a run executes"), then this script wrote the new file;
 - remade when load size and between-ports detection got 2023 anchors (issue 13): with each
   2023 anchor equal to its 2019 value the engine gave the old file's numbers exactly (to
-  1e-12, all 31 results), then the run gained distinct 2023 anchors and this script wrote the file.
+  1e-12, all 31 results), then the run gained distinct 2023 anchors and this script wrote the file;
+- remade when plaza access saturated at `plaza_passage_share` and the route and between-ports
+  defaults moved to values that fit CBP's field-office split (issue 13): at the old values
+  (share 1, exponent 3, between-ports weight 0.15, between detection 0.10) the engine gave the
+  previous file's numbers exactly (to 1e-12, all 31 results).
 
     .venv/bin/python scripts/make_engine_reference.py
 """

@@ -21,7 +21,7 @@ from fentflow.calibrate.posterior import weighted_quantiles
 from fentflow.calibrate.priors import FittedParameter
 
 # The parameters the seizure share depends on most directly (docs/calibration.md, "What it learnt").
-SHARE_SETTERS: tuple[str, ...] = ("poe_detection_2019", "poe_detection_2023", "between_detection", "between_detection_2023",
+SHARE_SETTERS: tuple[str, ...] = ("poe_detection_2019", "poe_detection_2023", "between_detection",
                                   "supply_kg_week_2023", "supply_midyear", "supply_growth_rate")
 TARGET_MEDIAN_RATIO = 0.5
 TARGET_SHARE_SETTER_RATIO = 0.4

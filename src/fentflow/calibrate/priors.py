@@ -26,7 +26,7 @@ FITTED: tuple[str, ...] = (
     # gross <-> pure: what a pound of seized fentanyl holds
     "pill_share_2023", "powder_purity_2023", "pill_mg_median_2017", "pill_mg_median_2023",
     # routes: the field-office split
-    "foreign_plaza_access", "plaza_access_exponent",
+    "foreign_plaza_access", "plaza_access_exponent", "plaza_passage_share",
     # U.S. side: domestic seizures, use and mortality
     "domestic_seizure_rate", "need_mg_per_user_week", "overdose_hazard", "potency_hazard_exponent",
     # violence in Mexico
