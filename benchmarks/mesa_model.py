@@ -96,6 +96,8 @@ class WeekConditions:
     mg_median: float
     purity: float
     port_detection: float
+    between_detection: float
+    gross_median: float       # median gross kg per load
 
 
 # Agents ---------------------------------------------------------------------------------------
@@ -158,7 +160,7 @@ class Shipment(mesa.Agent):
         p, rnd = model.p, self.random
         self.site = site
         self.is_pill = rnd.random() < week.pill_share
-        self.gross_kg = p["load_gross_median_kg"] * math.exp(p["load_gross_sigma"] * rnd.gauss(0.0, 1.0))
+        self.gross_kg = week.gross_median * math.exp(p["load_gross_sigma"] * rnd.gauss(0.0, 1.0))
         if self.is_pill:
             mg = week.mg_median * math.exp(p["pill_mg_sigma"] * rnd.gauss(0.0, 1.0))
             self.content = mg / p["pill_mass_mg"]                      # pure kg per gross kg
@@ -203,7 +205,7 @@ class Shipment(mesa.Agent):
 
     def cross(self) -> None:
         m = self.model
-        base = m.conditions.port_detection if m.is_port[self.crossing] else m.p["between_detection"]
+        base = m.conditions.port_detection if m.is_port[self.crossing] else m.conditions.between_detection
         size = (self.gross_kg / REFERENCE_LOAD_KG) ** m.p["detection_size_elasticity"]
         seized = self.random.random() < min(base * size, MAX_DETECTION)
         m.record_crossing(self.crossing, self.gross_kg, self.pure_kg, self.pills, seized)
@@ -254,6 +256,8 @@ class SupplyChainModel(mesa.Model):
             mg_median=log_path(year, 2017.5, p["pill_mg_median_2017"], 2023.5, p["pill_mg_median_2023"]),
             purity=min(log_path(year, 2017.5, p["powder_purity_2017"], 2023.5, p["powder_purity_2023"]), MAX_PURITY),
             port_detection=log_path(year, 2019.5, p["poe_detection_2019"], 2023.5, p["poe_detection_2023"]),
+            between_detection=log_path(year, 2019.5, p["between_detection"], 2023.5, p["between_detection_2023"]),
+            gross_median=log_path(year, 2019.5, p["load_gross_median_kg"], 2023.5, p["load_gross_median_kg_2023"]),
         )
 
     def deliver_precursors(self) -> None:
@@ -264,7 +268,7 @@ class SupplyChainModel(mesa.Model):
 
     def mean_pure_per_load(self, week: WeekConditions) -> float:
         p = self.p
-        mean_gross = p["load_gross_median_kg"] * math.exp(p["load_gross_sigma"] ** 2 / 2)
+        mean_gross = week.gross_median * math.exp(p["load_gross_sigma"] ** 2 / 2)
         pill_content = week.mg_median * math.exp(p["pill_mg_sigma"] ** 2 / 2) / p["pill_mass_mg"]
         return mean_gross * (week.pill_share * pill_content + (1 - week.pill_share) * week.purity)
 

@@ -8,7 +8,14 @@ change of results is intended, and say why in the commit. History of the file:
 - remade when random numbers became keyed per replicate and unit (issue 12): every draw
   changed, so first `scripts/engine_equivalence.py` showed the new engine agrees with the
   old in distribution (50 key outputs of 40 replicates of the defaults, 2015-2030, largest
-  |z| 1.93; docs/model.md "How a run executes"), then this script wrote the new file.
+  |z| 1.93; docs/model.md "How a run executes"), then this script wrote the new file;
+- remade when load size and between-ports detection got 2023 anchors (issue 13): with each
+  2023 anchor equal to its 2019 value the engine gave the old file's numbers exactly (to
+  1e-12, all 31 results), then the run gained distinct 2023 anchors and this script wrote the file;
+- remade when plaza access saturated at `plaza_passage_share` and the route and between-ports
+  defaults moved to values that fit CBP's field-office split (issue 13): at the old values
+  (share 1, exponent 3, between-ports weight 0.15, between detection 0.10) the engine gave the
+  previous file's numbers exactly (to 1e-12, all 31 results).
 
     .venv/bin/python scripts/make_engine_reference.py
 """
@@ -36,7 +43,8 @@ def reference_run():
               Intervention("naloxone", "2019-06-01", "2020-12-31", 0.3),
               Intervention("potency_shock", "2020-03-01", "2020-09-30", 0.5)]
     pars = {"supply_kg_week_2023": [190.0, 420.0], "poe_detection_2023": [0.12, 0.3],
-            "load_gross_median_kg": [2.5, 4.0], "staging_weeks_mean": [1.5, 4.0]}
+            "load_gross_median_kg": [2.5, 4.0], "load_gross_median_kg_2023": [5.0, 8.0],
+            "between_detection_2023": [0.2, 0.3], "staging_weeks_mean": [1.5, 4.0]}
     sim = ff.Sim(ff.World.load(), pars, start="2019-01-01", end="2020-12-31", seed=3, interventions=levers)
     sim.run()
     return {name: data.sum(axis=2) for name, data in sim.results.data.items()}

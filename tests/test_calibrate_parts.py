@@ -69,6 +69,8 @@ def test_observed_statistics_have_known_values(targets):
     observed = targets.observed
     assert observed["cbp_lb:FY2019:port"] == pytest.approx(math.log(2408 + 1))
     assert observed["cbp_lb:FY2023:between"] == pytest.approx(math.log(2791 + 1))
+    assert observed["cbp_lb_per_event:FY2019:port"] == pytest.approx(math.log(2409 / 322))   # per FY: the load
+    assert observed["cbp_lb_per_event:FY2023:port"] == pytest.approx(math.log(23928 / 945))  # size's trend
     assert observed["cdc_deaths:2021:all"] == pytest.approx(math.log(70601 + 1))
     assert observed["dea_share_2mg:2022:all"] == pytest.approx(0.6)
     assert "dea_share_2mg:2017:all" not in observed          # the target window starts in 2019

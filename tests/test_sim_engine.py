@@ -84,6 +84,29 @@ def test_batched_replicates_run_together():
     assert sim.n_reps == 2 and seized[1] > seized[0]
 
 
+
+def test_loads_grow_from_the_2019_to_the_2023_median_and_so_does_the_gross_per_attempt():
+    sim = short_sim(start="2019-01-01", end="2023-12-31",
+                    pars={"load_gross_median_kg": [2.0, 1.0], "load_gross_median_kg_2023": [2.0, 4.0]})
+    sim.run()
+    year = sim.calendar.decimal_year
+    gross, attempts = sim.results["attempted_gross_kg"].sum(axis=2), sim.results["attempts"].sum(axis=2)  # (week, rep)
+    early, late = (year > 2019.6) & (year < 2020), year > 2023.5
+    early, late = gross[early].sum(0) / attempts[early].sum(0), gross[late].sum(0) / attempts[late].sum(0)
+    assert late[0] / early[0] == pytest.approx(1.0, abs=0.15)          # flat when the anchors agree
+    assert late[1] / early[1] == pytest.approx(3.6, rel=0.2)   # 4 kg after mid-2023 / ~1.1 kg in late 2019
+    median = sim.modules["production"].load_gross_median(np.searchsorted(year, [2019.5, 2023.5])[:, None])
+    np.testing.assert_allclose(median[:, 1], [1.0, 4.0], rtol=0.02)
+
+
+def test_between_ports_detection_moves_from_its_2019_to_its_2023_anchor():
+    sim = short_sim(start="2019-01-01", end="2023-12-31",
+                    pars={"between_detection": [0.05], "between_detection_2023": [0.2]})
+    weeks = np.searchsorted(sim.calendar.decimal_year, [2019.0, 2021.5, 2023.9])
+    between = sim.modules["crossing"].detection(weeks)[:, 0, ~sim.net.crossing_is_port]
+    np.testing.assert_allclose(between[:, 0], [0.05, 0.1, 0.2], rtol=0.03)   # geometric: 0.1 halfway
+
+
 # Processes one by one -----------------------------------------------------------------
 class ShipmentCheck(Module):
     """After production: this week's new loads carry exactly what each site shipped."""
@@ -141,7 +164,8 @@ def test_port_inspection_surge_displaces_loads_the_balloon_effect():
     base, pushed = short_sim(seed=5), short_sim(seed=5, interventions=[surge])
     base.run()
     pushed.run()
-    assert _attempt_share(pushed, "San Diego Field Office") < 0.8 * _attempt_share(base, "San Diego Field Office")
+    # Attempts are blind to detection but for the balloon effect: without it the share would not move.
+    assert _attempt_share(pushed, "San Diego Field Office") < 0.85 * _attempt_share(base, "San Diego Field Office")
     assert _attempt_share(pushed, "Tucson Field Office") > _attempt_share(base, "Tucson Field Office")
 
 
@@ -189,3 +213,15 @@ def test_unknown_place_and_bad_window_are_input_errors():
         short_sim(interventions=[Intervention("port_inspection", "2019", "2020", 1.0, ("Tucson Sector",))])
     with pytest.raises(InputError, match="before it starts"):
         short_sim(interventions=[Intervention("raids", "2020-05-01", "2019-01-01", 1.0)])
+
+
+def test_a_large_share_of_a_border_city_passes_as_freely_as_all_of_it(world):
+    from fentflow.sim.network import network_of, route_appeal
+    from fentflow.sim.pars import Pars
+    net = network_of(world)
+    culiacan = net.route_site == net.sites.index("SIN-CDS")
+    tijuana = culiacan & (net.route_crossing == net.crossings.index("2504"))   # San Ysidro: CDS holds 0.45
+    nogales = culiacan & (net.route_crossing == net.crossings.index("2604"))   # CDS holds 0.90
+    appeal = route_appeal(net, Pars({"plaza_passage_share": [1.0, 0.45], "plaza_access_exponent": 6.0}))
+    ratio = appeal[:, tijuana][:, 0] / appeal[:, nogales][:, 0]
+    assert ratio[1] / ratio[0] == pytest.approx((0.9 / 0.45) ** 6)   # both at full passage once 0.45 suffices

@@ -21,12 +21,12 @@ FITTED: tuple[str, ...] = (
     # supply: the size and timing of the flow
     "supply_kg_week_2023", "supply_growth_to_2019", "supply_growth_2019_2023",
     # crossing: detection at and between ports (the seizure share itself), load size
-    "poe_detection_2019", "poe_detection_2023", "between_detection", "between_ports_weight",
-    "load_gross_median_kg",
+    "poe_detection_2019", "poe_detection_2023", "between_detection", "between_detection_2023", "between_ports_weight",
+    "load_gross_median_kg", "load_gross_median_kg_2023",
     # gross <-> pure: what a pound of seized fentanyl holds
     "pill_share_2023", "powder_purity_2023", "pill_mg_median_2017", "pill_mg_median_2023",
     # routes: the field-office split
-    "foreign_plaza_access", "plaza_access_exponent",
+    "foreign_plaza_access", "plaza_access_exponent", "plaza_passage_share",
     # U.S. side: domestic seizures, use and mortality
     "domestic_seizure_rate", "need_mg_per_user_week", "overdose_hazard", "lethal_pill_hazard",
     # violence in Mexico

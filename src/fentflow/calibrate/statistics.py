@@ -7,7 +7,7 @@ vector of statistics, the same function for data and for every simulated replica
 | group              | statistics (one per ...)                                  | scale | weight |
 |--------------------|-----------------------------------------------------------|-------|--------|
 | `cbp_lb`           | ln lb seized, per CBP fiscal year and component (port, between) | ln 2 | 2 |
-| `cbp_lb_per_event` | ln(lb / events), per component, pooled over fiscal years  | ln 2  | 1      |
+| `cbp_lb_per_event` | ln(lb / events), per CBP fiscal year and component (load size over time) | ln 2 | 1 |
 | `cbp_port_split`   | share of port lb by OFO field office, pooled              | 0.1   | 1      |
 | `cbp_between_split`| share of between-ports lb by sector group (CA, AZ, TX-NM) | 0.1   | 0.5    |
 | `cdc_deaths`       | ln synthetic-opioid deaths, per calendar year             | ln 2  | 2      |
@@ -87,9 +87,8 @@ def _cbp_lb_per_event(wide: Wide) -> pd.DataFrame:
     common = lb.columns.intersection(events.columns)
     if common.empty:
         return pd.DataFrame(index=wide.index)
-    lb_sum = lb[common].T.groupby(level="place").sum().T
-    event_sum = events[common].T.groupby(level="place").sum().T
-    return _named(np.log((lb_sum + 1.0) / event_sum.clip(lower=1.0)), "cbp_lb_per_event")
+    # Per fiscal year, not pooled: CBP's lb per event rose ~3x FY2019-23, the load-size trend to fit.
+    return _named(np.log((lb[common] + 1.0) / events[common].clip(lower=1.0)), "cbp_lb_per_event")
 
 
 def _split(lb: Wide, group_of: Callable[[str], str | None], group: str) -> pd.DataFrame:
@@ -147,7 +146,8 @@ def _sesnsp_share(wide: Wide) -> pd.DataFrame:
 
 GROUPS: tuple[StatGroup, ...] = (
     StatGroup("cbp_lb", LN2, 2.0, _cbp_lb, "ln CBP Southwest-border lb by fiscal year and component"),
-    StatGroup("cbp_lb_per_event", LN2, 1.0, _cbp_lb_per_event, "ln mean lb per seizure event by component"),
+    StatGroup("cbp_lb_per_event", LN2, 1.0, _cbp_lb_per_event,
+              "ln mean lb per seizure event by fiscal year and component"),
     StatGroup("cbp_port_split", SHARE_SCALE, 1.0, _cbp_port_split, "share of port lb by OFO field office"),
     StatGroup("cbp_between_split", SHARE_SCALE, 0.5, _cbp_between_split,
               "share of between-ports lb by sector group (CA, AZ, TX-NM)"),

@@ -120,8 +120,10 @@ def route_appeal(net: Network, pars: Pars) -> np.ndarray:
     cover = np.where(net.crossing_is_port[None, :], port_cover,
                      pars["between_ports_weight"][:, None] * typical_port)
     org = net.site_org[net.route_site]
-    # An organisation can still buy passage where it holds no territory.
-    access = np.maximum(net.crossing_control[net.route_crossing, org][None, :],
+    # A large share of a city passes as freely as all of it (CDS and CJNG each move about half of
+    # Tijuana's traffic); an organisation can still buy passage where it holds no territory.
+    control = net.crossing_control[net.route_crossing, org][None, :]
+    access = np.maximum(np.minimum(control / pars["plaza_passage_share"][:, None], 1.0),
                         pars["foreign_plaza_access"][:, None])
     return hours * cover[:, net.route_crossing] * access ** pars["plaza_access_exponent"][:, None]
 

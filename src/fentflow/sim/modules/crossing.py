@@ -85,7 +85,8 @@ class Crossing(Module):
         Given an array of weeks, (week, rep, crossing)."""
         year = np.asarray(self.sim.calendar.decimal_year[week])[..., None]
         port = log_path(year, 2019.5, self.pars["poe_detection_2019"], 2023.5, self.pars["poe_detection_2023"])
-        base = np.where(self.net.crossing_is_port, port[..., None], self.par("between_detection"))
+        between = log_path(year, 2019.5, self.pars["between_detection"], 2023.5, self.pars["between_detection_2023"])
+        base = np.where(self.net.crossing_is_port, port[..., None], between[..., None])
         levers = self.sim.levers
         boost = np.where(self.net.crossing_is_port, levers["port_inspection"][week],
                          levers["between_enforcement"][week])

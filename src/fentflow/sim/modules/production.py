@@ -1,7 +1,8 @@
 """Step 2. Production at sites: precursor stock -> finished product -> loads of pills or powder.
 
 Capacity follows the supply trajectory with headroom and is cut by raids, recovering over
-time. Each week a share of finished stock is shipped north as loads: pills (mg per pill
+time. Each week a share of finished stock is shipped north as loads, whose median size grows
+from 2019 to 2023 as CBP's pounds per seizure event did: pills (mg per pill
 lognormal around a median that rises over time; DEA's share >= 2 mg follows) or powder
 (purity beta-distributed around a mean that rises over time). Raids destroy stock.
 """
@@ -28,7 +29,6 @@ class ProductionPars(NamedTuple):
     raid_stock_destroyed: np.ndarray
     raid_capacity_loss: np.ndarray
     ship_fraction: np.ndarray
-    load_gross_median_kg: np.ndarray
     load_gross_sigma: np.ndarray
     pill_mg_sigma: np.ndarray
     pill_mass_mg: np.ndarray
@@ -48,6 +48,7 @@ class ProductionState(NamedTuple):
     pill_share: np.ndarray        # (week, rep) share of loads pressed into pills
     mg_median: np.ndarray         # (week, rep) median mg per pill
     purity: np.ndarray            # (week, rep) mean powder purity
+    gross_median: np.ndarray      # (week, rep) median gross kg per load
     mean_pure: np.ndarray         # (week, rep) mean pure kg per load
     raid_keys: np.ndarray         # (rep, 2) the keys of its decisions (`dice.roll`): per (week, site) ...
     count_keys: np.ndarray
@@ -94,11 +95,12 @@ class Production(Module):
         share = self.net.site_capacity_share
         rate = self.par("raids_per_year")[None] / WEEKS_PER_YEAR * (1.0 + self.sim.levers["raids"][:, None, :])
         potency = self.potency(weeks[:, None])
+        gross_median = self.load_gross_median(weeks[:, None])
         return {"capacity": self.par("capacity_headroom")[None] * supply[:, :, None] * share,
                 "recovery": np.exp(-1.0 / self.pars["capacity_recovery_weeks"]),
                 "raid_chance": np.clip(rate * share[None, None, :], 0.0, 1.0),
                 "pill_share": potency["pill_share"], "mg_median": potency["mg_median"], "purity": potency["purity"],
-                "mean_pure": self._mean_pure_per_load(potency)}
+                "gross_median": gross_median, "mean_pure": self._mean_pure_per_load(potency, gross_median)}
 
     def potency(self, week) -> dict[str, np.ndarray]:
         """Median mg per pill, mean powder purity and pill share this week, (rep,) each.
@@ -114,9 +116,16 @@ class Production(Module):
                                                   p["powder_purity_2023"]), MAX_PURITY),
         }
 
-    def _mean_pure_per_load(self, potency) -> np.ndarray:
+    def load_gross_median(self, week) -> np.ndarray:
+        """Median gross kg per load, (rep,); (week, rep) given weeks as (week, 1). Loads grow from mid-2019
+        to mid-2023 as CBP's pounds per seizure event did (`load_gross_median_kg` is the 2019 anchor)."""
+        year = self.sim.calendar.decimal_year[week]
         p = self.pars
-        mean_gross = p["load_gross_median_kg"] * np.exp(p["load_gross_sigma"] ** 2 / 2)
+        return log_path(year, 2019.5, p["load_gross_median_kg"], 2023.5, p["load_gross_median_kg_2023"])
+
+    def _mean_pure_per_load(self, potency, gross_median) -> np.ndarray:
+        p = self.pars
+        mean_gross = gross_median * np.exp(p["load_gross_sigma"] ** 2 / 2)
         pill_content = potency["mg_median"] * np.exp(p["pill_mg_sigma"] ** 2 / 2) / p["pill_mass_mg"]
         return mean_gross * (potency["pill_share"] * pill_content + (1 - potency["pill_share"]) * potency["purity"])
 
@@ -225,5 +234,5 @@ def _make_loads(p, st, week, counts):
             purity[powder_k] = beta(die, mean * PURITY_CONCENTRATION, (1 - mean) * PURITY_CONCENTRATION)
             powder_k += 1
     return load_kernels.make_loads(reps, sites, idents, is_pill, size_z, mg_z, purity, st.shipped,
-                                   st.mg_median[week], p.load_gross_median_kg, p.load_gross_sigma, p.pill_mg_sigma,
+                                   st.mg_median[week], st.gross_median[week], p.load_gross_sigma, p.pill_mg_sigma,
                                    p.pill_mass_mg)
