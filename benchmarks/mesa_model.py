@@ -73,18 +73,19 @@ def logit_path(year: float, y0: float, v0: float, y1: float, v1: float) -> float
     return 1.0 / (1.0 + math.exp(-((1 - w) * logit(v0) + w * logit(v1))))
 
 
-SUPPLY_KNOTS = (2019.5, 2023.5)   # supply's growth rate changes at these years; level anchored at the last
+SUPPLY_KNOTS = (2019.5, 2021.5, 2023.5)   # supply's growth rate changes at these years; level 1 at the last
+SUPPLY_RATES = ("supply_growth_to_2019", "supply_growth_2019_2021", "supply_growth_2021_2023",
+                "supply_growth_after_2023")
 
 
 def supply_level(year: float, rates: list[float]) -> float:
-    """Relative supply, 1 at mid-2023: geometric growth at rates[0] to 2019.5, rates[1] to 2023.5, rates[2] after."""
-    early, middle, late = rates
-    (k1, k2) = SUPPLY_KNOTS
-    if year >= k2:
-        return math.exp(late * (year - k2))
-    if year >= k1:
-        return math.exp(-middle * (k2 - year))
-    return math.exp(-middle * (k2 - k1) - early * (k1 - year))
+    """Relative supply, 1 at mid-2023: geometric growth at rates[i] between successive knots."""
+    edges = (-math.inf, *SUPPLY_KNOTS, math.inf)
+    anchor = SUPPLY_KNOTS[-1]
+    log_level = 0.0
+    for rate, lo, hi in zip(rates, edges[:-1], edges[1:]):
+        log_level += rate * (min(max(year, lo), hi) - min(max(anchor, lo), hi))
+    return math.exp(log_level)
 
 
 @dataclass(frozen=True)
@@ -248,7 +249,7 @@ class SupplyChainModel(mesa.Model):
 
     def week_conditions(self, year: float) -> WeekConditions:
         p = self.p
-        rates = [p["supply_growth_to_2019"], p["supply_growth_2019_2023"], p["supply_growth_after_2023"]]
+        rates = [p[name] for name in SUPPLY_RATES]
         return WeekConditions(
             year=year,
             supply=p["supply_kg_week_2023"] * supply_level(year, rates),

@@ -100,7 +100,7 @@ def test_c1_record_rule_passes_when_every_named_state_has_a_lab():
 def test_c1_model_row_reads_the_binomial_tail(rows, claim_context, monkeypatch):
     row = by_check(rows, "C1", "fentflow model")
     n = row.numbers
-    assert n["sinaloa_raid_share"] == pytest.approx(0.60)          # world production.csv capacity share
+    assert n["sinaloa_raid_share"] == pytest.approx(0.63)          # world production.csv capacity share
     assert n["tail_probability"] == pytest.approx(at_least_probability(22, 26, n["sinaloa_raid_share"]))
     assert row.verdict == (CONSISTENT if n["tail_probability"] >= 0.05 else INCONSISTENT)
     assert 0.5 < n["sinaloa_share"] < n["named_share"] <= 1

@@ -22,7 +22,8 @@ from fentflow.calibrate.priors import FittedParameter
 
 # The parameters the seizure share depends on most directly (docs/calibration.md, "What it learnt").
 SHARE_SETTERS: tuple[str, ...] = ("poe_detection_2019", "poe_detection_2023", "between_detection",
-                                  "supply_kg_week_2023", "supply_growth_to_2019", "supply_growth_2019_2023")
+                                  "supply_kg_week_2023", "supply_growth_to_2019", "supply_growth_2019_2021",
+                                  "supply_growth_2021_2023")
 TARGET_MEDIAN_RATIO = 0.5
 TARGET_SHARE_SETTER_RATIO = 0.4
 PRIOR_INTERVAL90 = 0.9     # a uniform prior's 90% interval is 0.9 of its range

@@ -19,7 +19,8 @@ from fentflow.sim.pars import PAR_BY_NAME
 
 FITTED: tuple[str, ...] = (
     # supply: the size and timing of the flow
-    "supply_kg_week_2023", "supply_growth_to_2019", "supply_growth_2019_2023",
+    "supply_kg_week_2023", "supply_growth_to_2019", "supply_growth_2019_2021",
+    "supply_growth_2021_2023",
     # crossing: detection at and between ports (the seizure share itself), load size
     "poe_detection_2019", "poe_detection_2023", "between_detection", "between_detection_2023", "between_ports_weight",
     "load_gross_median_kg", "load_gross_median_kg_2023",

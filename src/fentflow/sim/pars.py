@@ -44,9 +44,14 @@ PARAMETERS: tuple[Par, ...] = (
     _p("supply_growth_to_2019", 0.45, "1/year", -1, 3, ("uniform", 0, 1.2),
        "assumption: CDC T40.4 deaths x3.8 from 2015 to 2019 (series cdc_deaths)",
        "growth rate of supply (ln per year) before mid-2019", "https://wonder.cdc.gov/mcd.html"),
-    _p("supply_growth_2019_2023", 0.55, "1/year", -1, 3, ("uniform", 0, 1.2),
-       "assumption: CBP Southwest-border fentanyl lb x10 from FY2019 to FY2023 (series cbp_sw_component)",
-       "growth rate of supply (ln per year) from mid-2019 to mid-2023",
+    _p("supply_growth_2019_2021", 0.45, "1/year", -1, 3, ("uniform", -0.3, 1.2),
+       "assumption: CDC T40.4 deaths x1.9 and CBP Southwest-border seizure events x3.4 from 2019 to 2021 "
+       "(series cdc_deaths, cbp_sw_component)",
+       "growth rate of supply (ln per year) from mid-2019 to mid-2021", "https://wonder.cdc.gov/mcd.html"),
+    _p("supply_growth_2021_2023", 0.1, "1/year", -1, 3, ("uniform", -0.3, 1.2),
+       "assumption: CDC T40.4 deaths level off 2021-2023 while CBP's events stay near 900-1,100 a year "
+       "(series cdc_deaths, cbp_sw_component)",
+       "growth rate of supply (ln per year) from mid-2021 to mid-2023",
        "https://www.cbp.gov/newsroom/stats/drug-seizure-statistics"),
     _p("supply_growth_after_2023", 0.0, "1/year", -1, 1, ("fixed",),
        "assumption: supply holds its 2023 level (the bundled series end in 2023; fit it with "

@@ -1,7 +1,7 @@
 """Step 1. Precursor inflow to Mexican entry points, port seizures, export controls.
 
 Precursors are tracked only as fentanyl-equivalent kg (what they could become). Inflow
-grows geometrically at one rate to mid-2019, another to mid-2023 and a third after, anchored
+grows geometrically at one rate to mid-2019, others to mid-2021 and mid-2023 and after, anchored
 on its 2023 level (so it can accelerate and level off as the data say), responds to the retail price
 (production follows profit), and is cut by precursor controls whose effect erodes as
 supply substitutes other sources (article claim C11).
@@ -22,8 +22,8 @@ from fentflow.sim.modules.base import Module
 PORT_SEIZURES_FROM = 2022.0
 PRICE_RESPONSE_BOUNDS = (0.2, 5.0)
 # Supply's growth rate may change at these years; its level is anchored at the last one (`supply_kg_week_2023`).
-SUPPLY_KNOTS = (2019.5, 2023.5)
-SUPPLY_RATES = ("supply_growth_to_2019", "supply_growth_2019_2023", "supply_growth_after_2023")
+SUPPLY_KNOTS = (2019.5, 2021.5, 2023.5)
+SUPPLY_RATES = ("supply_growth_to_2019", "supply_growth_2019_2021", "supply_growth_2021_2023", "supply_growth_after_2023")
 
 
 class PrecursorsPars(NamedTuple):
