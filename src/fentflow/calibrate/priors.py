@@ -30,7 +30,8 @@ FITTED: tuple[str, ...] = (
     # U.S. side: domestic seizures, use and mortality
     "domestic_seizure_rate", "need_mg_per_user_week", "overdose_hazard", "potency_hazard_exponent",
     # violence in Mexico
-    "violence_baseline_share", "violence_per_tonne",
+    "violence_baseline_share", "violence_flow_effect", "violence_half_conflict", "violence_national_effect",
+    "violence_state_sd",
 )
 
 LOG_PREFIX = "log10_"

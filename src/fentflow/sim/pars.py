@@ -172,12 +172,27 @@ PARAMETERS: tuple[Par, ...] = (
     _p("adaptation_weeks", 13, "weeks", 1, 520, ("fixed",), "assumption", "memory of recent losses"),
     _p("production_adaptation", 3.0, "-", 0, 100, ("fixed",), "assumption", "shift of production away from sites with losses"),
     # 9. Violence
-    _p("violence_baseline_share", 0.6, "share", 0, 1, ("uniform", 0.3, 0.9),
-       "assumption: violence not driven by fentanyl flows, as a share of SESNSP 2022 (series sesnsp_homicides)",
-       "baseline homicides as a share of the observed 2022 level", "https://www.gob.mx/sesnsp/acciones-y-programas/incidencia-delictiva-del-fuero-comun"),
-    _p("violence_per_tonne", 500, "homicides/(pure t/yr)", 0, 1e5, ("loguniform", 50, 5000),
+    _p("violence_baseline_share", 0.8, "share", 0, 1, ("uniform", 0.5, 1.0),
+       "assumption: violence not driven by fentanyl flows, as a share of SESNSP 2015 (the pre-fentanyl year; "
+       "series sesnsp_homicides, world states.homicides_2015)",
+       "baseline homicides as a share of the state's observed 2015 level",
+       "https://www.gob.mx/sesnsp/acciones-y-programas/datos-abiertos-de-incidencia-delictiva"),
+    _p("violence_flow_effect", 1.5, "ratio", 0, 20, ("loguniform", 0.3, 5),
+       "assumption (calibrated to SESNSP by state 2016-2023: national homicides rose ~1.7x from 2015 to 2018-2022)",
+       "rise in a state's homicides over its baseline when fentanyl conflict saturates",
+       "https://www.gob.mx/sesnsp/acciones-y-programas/datos-abiertos-de-incidencia-delictiva"),
+    _p("violence_half_conflict", 1.0, "pure t/yr", 0.001, 1000, ("loguniform", 0.05, 20),
        "assumption (calibrated to SESNSP by state, series sesnsp_homicides)",
-       "homicides per pure tonne-year of flow per unit of rivalry", "https://www.gob.mx/sesnsp/acciones-y-programas/incidencia-delictiva-del-fuero-comun"),
+       "conflict (rivalry x pure tonnes a year through the state) that brings half the rise"),
+    _p("violence_national_effect", 0.8, "ratio", 0, 20, ("loguniform", 0.1, 3),
+       "assumption (calibrated to SESNSP by state; homicides rose in states with no fentanyl corridor too)",
+       "rise in every state's homicides when the mean conflict over states saturates (the trade's spill-over)",
+       "https://www.gob.mx/sesnsp/acciones-y-programas/datos-abiertos-de-incidencia-delictiva"),
+    _p("violence_state_sd", 0.4, "ln", 0, 2, ("uniform", 0.1, 0.8),
+       "assumption: SESNSP state homicides 2015->2022 changed with a cross-state sd of 0.73 in ln (the upper "
+       "bound: part of it is the fentanyl conflict the model holds)",
+       "sd of the state factor (lognormal, mean 1) for local violence the model does not explain",
+       "https://www.gob.mx/sesnsp/acciones-y-programas/datos-abiertos-de-incidencia-delictiva"),
 )
 
 PAR_BY_NAME: dict[str, Par] = {p.name: p for p in PARAMETERS}
