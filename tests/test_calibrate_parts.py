@@ -98,7 +98,7 @@ def test_sesnsp_statistics_fit_each_state_after_the_baseline_year(targets):
     assert observed["sesnsp_total:2016"] == pytest.approx(math.log(22541 + 1))
     assert not any(name.split(":")[1] == "2015" for name in observed if name.startswith("sesnsp"))   # the baseline
     spread = [v for k, v in observed.items() if k.startswith("sesnsp_spread:")]
-    assert len(spread) == 8 and all(1.0 < v < 1.5 for v in spread)   # sd of ln victims over states
+    assert len(spread) == 8 and all(0.3 < v < 0.9 for v in spread)   # sd over states of ln(victims / 2015's)
 
 
 def test_observed_data_are_at_distance_zero_and_a_factor_two_costs_the_group_weight(targets):

@@ -31,7 +31,7 @@ FITTED: tuple[str, ...] = (
     "domestic_seizure_rate", "need_mg_per_user_week", "overdose_hazard", "potency_hazard_exponent",
     # violence in Mexico
     "violence_baseline_share", "violence_flow_effect", "violence_half_conflict", "violence_national_effect",
-    "violence_state_sd",
+    "violence_state_sd", "violence_state_drift",
 )
 
 LOG_PREFIX = "log10_"

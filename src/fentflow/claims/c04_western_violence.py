@@ -3,9 +3,9 @@ violence is worst in western Mexico.
 
 Two checks of the geography of violence: the homicide rate of the western states, pooled,
 against the rest of Mexico. The SESNSP record: is the west's rate higher? The model: the same
-ratio from fentflow's simulated homicides beside SESNSP's. Part of the model's homicides is a
-baseline proportional to each state's observed 2022 count (sim/modules/violence.py), so the
-reason also says where the model's fentanyl-driven homicides fall.
+ratio from fentflow's simulated homicides beside SESNSP's. The model's homicides are a
+baseline proportional to each state's observed 2015 count, raised by fentanyl conflict
+(sim/modules/violence.py), so the reason also says where the fentanyl-driven rise falls.
 """
 from __future__ import annotations
 
@@ -110,6 +110,7 @@ def _fentanyl_driven_west_share(context: ClaimContext, model: pd.DataFrame) -> B
     """The west's share of the homicides above the model's baseline in YEARS[0], per replicate."""
     sim = context.baseline
     simulated = model[model["year"] == YEARS[0]].pivot(index="replicate", columns="abbr", values="victims")
-    baseline = sim.modules["violence"].state.baseline    # (rep, state): 2015 share x state factor
+    violence = sim.modules["violence"].state    # baseline: 2015 share; state factor as at the run's end
+    baseline = violence.baseline * np.exp(violence.state_shift)
     excess = (simulated[sim.net.states] - baseline).clip(lower=0.0)
     return Band.of(excess.loc[:, excess.columns.isin(WEST)].sum(axis=1) / excess.sum(axis=1))

@@ -2,13 +2,15 @@
 
 Expected homicides in a state = baseline x (1 + a rise that saturates with conflict).
 The baseline is a share of the state's SESNSP count in 2015, the pre-fentanyl year (not a
-year the calibration fits), times a state factor (lognormal, mean 1, drawn once a
-replicate) for the local violence the model does not explain. Conflict = rivalry (1 -
+year the calibration fits), times a state factor (lognormal, mean 1) for the local
+violence the model does not explain. Conflict = rivalry (1 -
 Herfindahl index of territorial control) x the pure tonnes a year that enter, are produced
 in, or pass through the state (remembered over a quarter); the local rise is
 `violence_flow_effect` x conflict / (conflict + `violence_half_conflict`), the national rise
 (the trade's spill-over: fragmented groups, other markets) the same curve of the mean
-conflict over states with `violence_national_effect`. Both scale with the state's own level,
+conflict over states with `violence_national_effect`. The state factor starts lognormal
+(sd `violence_state_sd`) and drifts as a random walk (`violence_state_drift` a year^½,
+mean kept at 1): states move apart over the years, as SESNSP's do. Both scale with the state's own level,
 so violence is not piled onto the few biggest corridors.
 Homicides are drawn (Poisson).
 """
@@ -19,7 +21,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from fentflow.sim.dice import new_die, place_unit, poisson, roll
+from fentflow.sim.dice import new_die, place_unit, poisson, roll, standard_normal
 from fentflow.sim.kernels import add_flow, set_stock
 from fentflow.sim.modules.base import Module
 from fentflow.units import WEEKS_PER_YEAR
@@ -32,6 +34,7 @@ class ViolencePars(NamedTuple):
     violence_flow_effect: np.ndarray
     violence_half_conflict: np.ndarray
     violence_national_effect: np.ndarray
+    violence_state_drift: np.ndarray
 
 
 class ViolenceState(NamedTuple):
@@ -39,7 +42,8 @@ class ViolenceState(NamedTuple):
     flow_kg_week: np.ndarray   # (rep, state) remembered weekly flow
     conflict: np.ndarray       # (rep, state) rivalry x remembered flow, pure t/yr
     homicides: np.ndarray      # (rep, state) this week
-    baseline: np.ndarray       # (rep, state) homicides a year not driven by fentanyl flows (incl. state factor)
+    baseline: np.ndarray       # (rep, state) homicides a year not driven by fentanyl flows, before the state factor
+    state_shift: np.ndarray    # (rep, state) ln state factor: local violence the model does not hold (drifts)
     rivalry: np.ndarray        # (state,)
     site_state: np.ndarray     # (site,)
     violence_keys: np.ndarray  # (rep, 2) the violence decision's keys, drawn per (week, state) (`dice.roll`)
@@ -61,16 +65,16 @@ class Violence(Module):
         net, shape = self.net, (self.n_reps, len(self.net.states))
         self.state = ViolenceState(
             *(np.zeros(shape) for _ in range(4)),
-            baseline=self.par("violence_baseline_share") * net.state_homicides_2015[None, :]
-            * self._state_factor(shape),
+            baseline=self.par("violence_baseline_share") * net.state_homicides_2015[None, :],
+            state_shift=self._initial_shift(shape),
             rivalry=np.array(net.rivalry, float), site_state=np.array(net.site_state, np.int64),
             violence_keys=self.keys("violence"), pars=self.kernel_pars(ViolencePars))
 
-    def _state_factor(self, shape) -> np.ndarray:
-        """(rep, state) lognormal factors with mean 1: the violence of local causes the model does not hold."""
+    def _initial_shift(self, shape) -> np.ndarray:
+        """(rep, state) ln of lognormal factors with mean 1 at the start, sd `violence_state_sd`."""
         z = np.stack([self.rng("violence_state", r).standard_normal(shape[1]) for r in range(shape[0])])
         sd = self.par("violence_state_sd")
-        return np.exp(sd * z - sd ** 2 / 2)
+        return sd * z - sd ** 2 / 2
 
     def declare_results(self) -> None:
         declare, states = self.sim.results.declare, self.net.states
@@ -95,10 +99,13 @@ def violence_step(week, st, inflow_by_state, produced, transit_by_state, out, pe
             st.conflict[r, k] = st.rivalry[k] * st.flow_kg_week[r, k] * WEEKS_PER_YEAR / 1000.0
         national = st.conflict[r].mean()
         national_rise = p.violence_national_effect[r] * national / (national + p.violence_half_conflict[r])
+        step = p.violence_state_drift[r] / np.sqrt(WEEKS_PER_YEAR)
         for k in range(n_states):
-            rise = p.violence_flow_effect[r] * st.conflict[r, k] / (st.conflict[r, k] + p.violence_half_conflict[r])
-            expected = st.baseline[r, k] * (1.0 + rise + national_rise) / WEEKS_PER_YEAR
             roll(die, st.violence_keys[r], place_unit(week, k))
+            st.state_shift[r, k] += step * standard_normal(die) - step * step / 2   # random walk, mean factor 1
+            rise = p.violence_flow_effect[r] * st.conflict[r, k] / (st.conflict[r, k] + p.violence_half_conflict[r])
+            factor = np.exp(st.state_shift[r, k])
+            expected = st.baseline[r, k] * factor * (1.0 + rise + national_rise) / WEEKS_PER_YEAR
             st.homicides[r, k] = poisson(die, expected)
     add_flow(out.homicides, week, st.homicides, periods)
     add_flow(out.fentanyl_flow_kg, week, st.flow, periods)
