@@ -120,7 +120,9 @@ def test_distribution_shares_sum_to_one(finished):
 
 
 def test_no_supply_means_no_deaths_and_baseline_violence():
-    sim = short_sim(pars={"supply_kg_week_2023": 10.0, "overdose_hazard": 1e-6, "violence_state_drift": 0.0})
+    # conflict that brings half the rise far above what 10 kg a week makes
+    sim = short_sim(pars={"supply_kg_week_2023": 10.0, "overdose_hazard": 1e-6, "violence_state_drift": 0.0,
+                          "violence_half_conflict": 10.0})
     sim.run()
     assert sim.results["deaths"].sum() < 50
     homicides = sim.results["homicides"].sum(axis=(0, 1))
