@@ -8,7 +8,9 @@ change of results is intended, and say why in the commit. History of the file:
 - remade when random numbers became keyed per replicate and unit (issue 12): every draw
   changed, so first `scripts/engine_equivalence.py` showed the new engine agrees with the
   old in distribution (50 key outputs of 40 replicates of the defaults, 2015-2030, largest
-  |z| 1.93; docs/model.md "How a run executes"), then this script wrote the new file.
+  |z| 1.93; docs/model.md "How a run executes"), then this script wrote the new file;
+- remade when violence's model changed (issue 13 item 3: a 2015 baseline, a drifting state
+  factor and a saturating conflict rise): homicides change by design, the other results not.
 
     .venv/bin/python scripts/make_engine_reference.py
 """
