@@ -181,7 +181,7 @@ PARAMETERS: tuple[Par, ...] = (
        "assumption (calibrated to SESNSP by state 2016-2023: national homicides rose ~1.7x from 2015 to 2018-2022)",
        "rise in a state's homicides over its baseline when fentanyl conflict saturates",
        "https://www.gob.mx/sesnsp/acciones-y-programas/datos-abiertos-de-incidencia-delictiva"),
-    _p("violence_half_conflict", 0.1, "pure t/yr", 0.001, 1000, ("loguniform", 0.05, 20),
+    _p("violence_half_conflict", 0.1, "pure t/yr", 0.001, 1000, ("loguniform", 0.01, 10),
        "assumption (calibrated to SESNSP by state, series sesnsp_homicides)",
        "conflict (rivalry x pure tonnes a year through the state) that brings half the rise"),
     _p("violence_national_effect", 1.8, "ratio", 0, 20, ("loguniform", 0.1, 3),
