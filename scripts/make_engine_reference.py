@@ -15,7 +15,12 @@ change of results is intended, and say why in the commit. History of the file:
 - remade when plaza access saturated at `plaza_passage_share` and the route and between-ports
   defaults moved to values that fit CBP's field-office split (issue 13): at the old values
   (share 1, exponent 3, between-ports weight 0.15, between detection 0.10) the engine gave the
-  previous file's numbers exactly (to 1e-12, all 31 results).
+  previous file's numbers exactly (to 1e-12, all 31 results);
+- remade when violence's model changed (issue 13 item 3: a 2015 baseline, a drifting state
+  factor and a saturating conflict rise): homicides change by design, the other results not;
+- remade when demand and supply were rebuilt (issue 13 item 1: supply at three fitted growth
+  rates, deaths from exposure and DEA's lethal-pill share without a tolerance, distribution
+  pulled by price): every result downstream of the supply changes by design.
 
     .venv/bin/python scripts/make_engine_reference.py
 """

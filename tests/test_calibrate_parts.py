@@ -90,7 +90,17 @@ def test_data_end_keeps_only_periods_through_that_year():
     through_2021 = TargetSet(end="2021-12-31", data_end=2021)
     names = list(through_2021.observed)
     assert names and not any("2022" in name or "2023" in name for name in names)
-    assert not any(name.startswith(("dea_seizures", "sesnsp")) for name in names)
+    assert not any(name.startswith("dea_seizures") for name in names)
+    assert {"sesnsp_states:2016:SIN", "sesnsp_states:2021:ZAC"} <= set(names)   # homicides by state from 2016
+
+
+def test_sesnsp_statistics_fit_each_state_after_the_baseline_year(targets):
+    observed = targets.observed
+    assert observed["sesnsp_states:2022:COL"] == pytest.approx(math.log(868 + 1))
+    assert observed["sesnsp_total:2016"] == pytest.approx(math.log(22541 + 1))
+    assert not any(name.split(":")[1] == "2015" for name in observed if name.startswith("sesnsp"))   # the baseline
+    spread = [v for k, v in observed.items() if k.startswith("sesnsp_spread:")]
+    assert len(spread) == 8 and all(0.3 < v < 0.9 for v in spread)   # sd over states of ln(victims / 2015's)
 
 
 def test_observed_data_are_at_distance_zero_and_a_factor_two_costs_the_group_weight(targets):

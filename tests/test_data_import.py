@@ -134,15 +134,16 @@ def test_sesnsps_own_file_reproduces_the_bundled_homicides(tmp_path):
     assert homicides.loc[("CHIH", 2023), "victims"] == bundled.loc[("CHIH", 2023), "victims"]   # untouched
 
 
-def test_sesnsps_own_file_adds_2024_with_the_latest_population(tmp_path):
+def test_sesnsps_own_file_replaces_2024_with_that_year_population(tmp_path):
     import_files([SESNSP], tmp_path)
     use_data_folder(tmp_path)
     homicides = load_series("sesnsp_homicides").set_index(["abbr", "year"])
     # Homicidio doloso only (not culposo, not feminicidio), every modalidad, sex and age, Jan-Dec 2024.
     assert [homicides.loc[(abbr, 2024), "victims"] for abbr in SESNSP_STATES] == [2368, 3151, 994, 1417]
     bundled = bundled_series("sesnsp_homicides").set_index(["abbr", "year"])
-    assert homicides.loc[("SIN", 2024), "population"] == bundled.loc[("SIN", 2023), "population"]
-    assert "no 2024 figure bundled" in homicides.loc[("SIN", 2024), "note"]
+    assert bundled.loc[("BC", 2024), "victims"] == 2369   # the bundled copy's vintage; the publisher's file wins
+    assert homicides.loc[("SIN", 2024), "population"] == bundled.loc[("SIN", 2024), "population"]
+    assert "no 2024 figure bundled" not in homicides.loc[("SIN", 2024), "note"]
 
 
 def test_a_year_with_months_not_yet_reported_is_left_out(tmp_path):

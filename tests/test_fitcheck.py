@@ -89,7 +89,7 @@ def test_aligned_rows_match_each_observed_point_once_per_replicate():
     assert (observed_points["replicates"] == 3).all()
     assert len(aligned) == 3 * len(observed_points)
     assert len(observed_points.query("series == 'cbp_sw_monthly_lb'")) == 60
-    assert len(observed_points.query("series == 'sesnsp_homicides'")) == 64
+    assert len(observed_points.query("series == 'sesnsp_homicides'")) == 320   # 32 states, 2015-2024
     assert set(observed_points.query("series == 'dea_powder_lb'")["period"]) == {"2022", "2023"}   # 2021 unknown
     per_replicate = error_table(aligned, per_replicate=True)
     assert len(per_replicate) == 3 * len(TARGETS) and np.allclose(per_replicate["male"], 0)

@@ -242,7 +242,8 @@ INEGI_ORDER = ("AGS BC BCS CAM COAH COL CHIS CHIH CDMX DGO GTO GRO HGO JAL MEX M
 
 def test_sesnsp_has_32_states_per_year_with_inegi_codes():
     homicides = load_series("sesnsp_homicides")
-    for year in (2022, 2023):
+    assert sorted(homicides["year"].unique()) == list(range(2015, 2025))
+    for year in range(2015, 2025):
         states = homicides[homicides["year"] == year].sort_values("code")
         assert list(states["code"]) == [f"{code:02d}" for code in range(1, 33)]
         assert list(states["abbr"]) == INEGI_ORDER
@@ -254,6 +255,8 @@ def test_sesnsp_has_32_states_per_year_with_inegi_codes():
 def test_sesnsp_states_sum_to_national_totals():
     totals = load_series("sesnsp_homicides").groupby("year")[["victims", "population"]].sum()
     # National rows: SESNSP homicide victims and CONAPO population
+    assert totals.loc[2015, "victims"] == 17_884   # the violence baseline year
+    assert totals.loc[2018, "victims"] == 33_742 and totals.loc[2024, "victims"] == 30_046
     assert totals.loc[2022].tolist() == [30_979, 129_960_600]
     assert totals.loc[2023].tolist() == [29_721, 131_135_337]
 

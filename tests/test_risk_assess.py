@@ -106,7 +106,8 @@ def test_activity_adds_up(short_sim, world):
     assert (activity["transit_kg"] >= 0).all()
 
 
-def test_model_homicides_outside_observed_years(short_sim, world):
+def test_model_homicides_outside_observed_years(short_sim, world, monkeypatch):
+    monkeypatch.setattr("fentflow.risk.inputs.observed_homicides", lambda year: None)   # SESNSP covers 2015-2024
     activity = annual_activity(ActivityFrames.from_results(short_sim.results), world, 2016)
     raw = raw_indicators(activity, world, 2016)
     population = world.states.set_index("abbr")["population_2023"]

@@ -143,11 +143,14 @@ def test_distribution_shares_sum_to_one(finished):
 
 
 def test_no_supply_means_no_deaths_and_baseline_violence():
-    sim = short_sim(pars={"supply_kg_week_2023": 10.0, "overdose_hazard": 1e-6})
+    # conflict that brings half the rise far above what 10 kg a week makes
+    sim = short_sim(pars={"supply_kg_week_2023": 10.0, "overdose_hazard": 1e-6, "violence_state_drift": 0.0,
+                          "violence_half_conflict": 10.0})
     sim.run()
     assert sim.results["deaths"].sum() < 50
     homicides = sim.results["homicides"].sum(axis=(0, 1))
-    baseline = sim.pars["violence_baseline_share"][0] * sim.net.state_homicides_2022 * 1.5
+    violence = sim.modules["violence"].state
+    baseline = violence.baseline[0] * np.exp(violence.state_shift[0]) * 1.5   # 2015 share x state factor, 1.5 years
     assert homicides.sum() == pytest.approx(baseline.sum(), rel=0.1)
 
 

@@ -26,6 +26,7 @@ def test_states_are_the_32_inegi_states(world):
 
 def test_state_figures_match_the_national_totals(world):
     # National SESNSP homicide victims and CONAPO population (the bundled series).
+    assert world.states["homicides_2015"].sum() == 17_884
     assert world.states["homicides_2022"].sum() == 30_979
     assert world.states["homicides_2023"].sum() == 29_721
     assert world.states["population"].sum() == 129_960_600

@@ -31,7 +31,8 @@ FITTED: tuple[str, ...] = (
     # U.S. side: domestic seizures, use and mortality
     "domestic_seizure_rate", "need_mg_per_user_week", "overdose_hazard", "lethal_pill_hazard",
     # violence in Mexico
-    "violence_baseline_share", "violence_per_tonne",
+    "violence_baseline_share", "violence_flow_effect", "violence_national_effect",
+    "violence_state_sd", "violence_state_drift",
 )
 
 LOG_PREFIX = "log10_"

@@ -13,7 +13,13 @@ vector of statistics, the same function for data and for every simulated replica
 | `cdc_deaths`       | ln synthetic-opioid deaths, per calendar year             | ln 2  | 2      |
 | `dea_share_2mg`    | share of DEA-tested pills >= 2 mg, per year from 2019     | 0.1   | 1      |
 | `dea_seizures`     | ln DEA pills and ln powder lb seized, per year            | ln 2  | 1      |
-| `sesnsp`           | ln homicide victims in Mexico, and the share in the nine supply-chain states, per year | ln 2 / 0.1 | 1 |
+| `sesnsp_total`     | ln homicide victims in Mexico, per year from 2016         | ln 2  | 0.5    |
+| `sesnsp_chain_share` | share of homicides in the nine supply-chain states, per year from 2016 | 0.1 | 0.5 |
+| `sesnsp_states`    | ln homicide victims per state and year from 2016 (mean = mean abs ln(model/obs)) | ln 2 | 1 |
+| `sesnsp_spread`    | sd over states of ln(victims / SESNSP 2015 victims), per year from 2016 | 0.1 | 0.5 |
+
+SESNSP's 2015 counts are the model's violence baseline (world `states.homicides_2015`), so
+the sesnsp groups fit only the later years.
 
 The distance (`distance.py`) is a weighted L1 norm: each group adds weight x (mean absolute
 difference of its statistics / scale), so a group counts the same however many points it
@@ -40,6 +46,8 @@ from fentflow.sim.calendar import Calendar
 LN2 = math.log(2)
 SHARE_SCALE = 0.1
 FIRST_DEA_SHARE_YEAR = 2019             # the issue's target window: DEA >= 2 mg share 2019-2023
+BASELINE_SESNSP_YEAR = 2015             # the violence baseline (world states.homicides_2015), not fitted
+FIRST_SESNSP_YEAR = BASELINE_SESNSP_YEAR + 1
 SUPPLY_CHAIN_STATES = ("SIN", "BC", "SON", "CHIH", "DGO", "JAL", "MICH", "GRO", "COL")
 SECTOR_GROUPS = {
     "San Diego Sector": "CA", "El Centro Sector": "CA", "Yuma Sector": "AZ", "Tucson Sector": "AZ",
@@ -126,15 +134,21 @@ def _dea_seizures(wide: Wide) -> pd.DataFrame:
     return pd.concat([pills, powder], axis=1)
 
 
-def _sesnsp_total(wide: Wide) -> pd.DataFrame:
+def _sesnsp_victims(wide: Wide) -> Wide:
+    """SESNSP victims by (period, state) in the fitted years (after the baseline year)."""
     victims = _series(wide, "sesnsp_homicides")
+    return victims.loc[:, [_year(period) >= FIRST_SESNSP_YEAR for period in victims.columns.get_level_values("period")]]
+
+
+def _sesnsp_total(wide: Wide) -> pd.DataFrame:
+    victims = _sesnsp_victims(wide)
     if victims.empty:
         return pd.DataFrame(index=wide.index)
     return _named(_log(victims.T.groupby(level="period").sum().T), "sesnsp_total")
 
 
 def _sesnsp_share(wide: Wide) -> pd.DataFrame:
-    victims = _series(wide, "sesnsp_homicides")
+    victims = _sesnsp_victims(wide)
     if victims.empty:
         return pd.DataFrame(index=wide.index)
     by_year = victims.T.groupby(level="period")
@@ -142,6 +156,27 @@ def _sesnsp_share(wide: Wide) -> pd.DataFrame:
     chain = victims.loc[:, victims.columns.get_level_values("place").isin(SUPPLY_CHAIN_STATES)]
     chain = chain.T.groupby(level="period").sum().T.reindex(columns=total.columns, fill_value=0.0)
     return _named(chain / total.where(total > 0), "sesnsp_chain_share").fillna(0.0)
+
+
+def _sesnsp_states(wide: Wide) -> pd.DataFrame:
+    return _named(_log(_sesnsp_victims(wide)), "sesnsp_states")
+
+
+def _sesnsp_spread(wide: Wide) -> pd.DataFrame:
+    """How unevenly the states moved from SESNSP's 2015 (sd over states of ln(victims / 2015 victims)):
+    what the state factor must hold beside the conflict rise. A mean |ln(model/obs)| alone would
+    always prefer no state factor, and bands of Poisson noise only."""
+    victims = _sesnsp_victims(wide)
+    if victims.empty:
+        return pd.DataFrame(index=wide.index)
+    growth = _log(victims) - np.log(_sesnsp_2015().reindex(victims.columns.get_level_values("place")).to_numpy() + 1.0)
+    return _named(growth.T.groupby(level="period").std().T, "sesnsp_spread")
+
+
+def _sesnsp_2015() -> pd.Series:
+    """SESNSP victims by state in the baseline year (the model's baseline, world `states.homicides_2015`)."""
+    series = load_series("sesnsp_homicides")
+    return series[series["year"] == BASELINE_SESNSP_YEAR].set_index("abbr")["victims"]
 
 
 GROUPS: tuple[StatGroup, ...] = (
@@ -157,6 +192,8 @@ GROUPS: tuple[StatGroup, ...] = (
     StatGroup("sesnsp_total", LN2, 0.5, _sesnsp_total, "ln SESNSP homicide victims in Mexico by year"),
     StatGroup("sesnsp_chain_share", SHARE_SCALE, 0.5, _sesnsp_share,
               "share of homicides in the nine supply-chain states by year"),
+    StatGroup("sesnsp_states", LN2, 1.0, _sesnsp_states, "ln SESNSP homicide victims by state and year"),
+    StatGroup("sesnsp_spread", SHARE_SCALE, 0.5, _sesnsp_spread, "sd over states of ln(homicide victims / 2015's) by year"),
 )
 GROUP_BY_NAME = {group.name: group for group in GROUPS}
 

@@ -157,7 +157,7 @@ SERIES: tuple[SeriesSpec, ...] = (
         "sesnsp_homicides",
         "Mexico intentional-homicide victims by state (SESNSP, fuero común), CONAPO mid-year "
         "population and rate per 100,000; code = INEGI state code",
-        "victims; persons; per 100k", "2022-2023",
+        "victims; persons; per 100k", "2015-2024",
         "SESNSP / CONAPO open data (read from the copy in repo isaacarroyov/datos_facil_acceso)",
         {"abbr": "str", "code": "str", "state": "str", "year": "int64", "victims": "int64",
          "population": "int64", "rate_per_100k": "float64"},

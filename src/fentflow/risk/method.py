@@ -36,7 +36,7 @@ class Indicator:
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("homicide_rate", "homicide rate", HAZARD, "victims per 100,000", 1.0, 100.0, 0.5,
               "SESNSP victims of intentional homicide / CONAPO population where the year is observed "
-              "(2022-2023); the model's simulated homicides otherwise",
+              "(2015-2024); the model's simulated homicides otherwise",
               "Goalposts 1 and 100 per 100,000 span Mexico's states (Yucatán 1.4, Colima 118 in 2023); on the "
               "log scale 10 per 100,000, the level commonly called epidemic, scores 5."),
     Indicator("conflict_intensity", "conflict intensity", HAZARD, "rivalry-weighted pure kg/yr", 10.0, 10_000.0,

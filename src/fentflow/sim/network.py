@@ -19,7 +19,7 @@ EARTH_RADIUS_KM = 6371.0
 class Network:
     states: list[str]
     state_population: np.ndarray
-    state_homicides_2022: np.ndarray
+    state_homicides_2015: np.ndarray   # SESNSP victims in the pre-fentanyl year: the violence baseline
     orgs: list[str]
     control: np.ndarray            # (state, org) territorial shares
     rivalry: np.ndarray            # (state,) 1 - Herfindahl index of control
@@ -85,7 +85,7 @@ def build_network(world) -> Network:
     return Network(
         states=states,
         state_population=world.states["population"].to_numpy(float),
-        state_homicides_2022=world.states["homicides_2022"].to_numpy(float),
+        state_homicides_2015=world.states["homicides_2015"].to_numpy(float),
         orgs=orgs, control=control, rivalry=1.0 - (control ** 2).sum(axis=1),
         entries=world.entry_points["id"].tolist(),
         entry_state=world.entry_points["state"].map(state_ix).to_numpy(),

@@ -98,6 +98,7 @@ class StateRow(Row):
     name: Text
     population: Population
     population_2023: Population
+    homicides_2015: Count
     homicides_2022: Count
     homicides_2023: Count
     lat: Latitude

@@ -1,9 +1,18 @@
 """Step 9. Competition and violence by state.
 
-Expected homicides in a state = a baseline (a share of its observed 2022 SESNSP level, the
-violence that fentanyl flows do not drive) + a conflict term: rivalry (1 - Herfindahl index
-of territorial control) x the pure tonnes a year that enter, are produced in, or pass
-through the state (remembered over a quarter). Homicides are drawn (Poisson).
+Expected homicides in a state = baseline x (1 + a rise that saturates with conflict).
+The baseline is a share of the state's SESNSP count in 2015, the pre-fentanyl year (not a
+year the calibration fits), times a state factor (lognormal, mean 1) for the local
+violence the model does not explain. Conflict = rivalry (1 -
+Herfindahl index of territorial control) x the pure tonnes a year that enter, are produced
+in, or pass through the state (remembered over a quarter); the local rise is
+`violence_flow_effect` x conflict / (conflict + `violence_half_conflict`), the national rise
+(the trade's spill-over: fragmented groups, other markets) the same curve of the mean
+conflict over states with `violence_national_effect`. The state factor starts lognormal
+(sd `violence_state_sd`) and drifts as a random walk (`violence_state_drift` a year^½,
+mean kept at 1): states move apart over the years, as SESNSP's do. Both scale with the state's own level,
+so violence is not piled onto the few biggest corridors.
+Homicides are drawn (Poisson).
 """
 from __future__ import annotations
 
@@ -12,7 +21,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from fentflow.sim.dice import new_die, place_unit, poisson, roll
+from fentflow.sim.dice import new_die, place_unit, poisson, roll, standard_normal
 from fentflow.sim.kernels import add_flow, set_stock
 from fentflow.sim.modules.base import Module
 from fentflow.units import WEEKS_PER_YEAR
@@ -22,7 +31,10 @@ FLOW_MEMORY_WEEKS = 13.0
 
 class ViolencePars(NamedTuple):
     """The parameters violence's kernel reads, (rep,) each."""
-    violence_per_tonne: np.ndarray
+    violence_flow_effect: np.ndarray
+    violence_half_conflict: np.ndarray
+    violence_national_effect: np.ndarray
+    violence_state_drift: np.ndarray
 
 
 class ViolenceState(NamedTuple):
@@ -30,7 +42,8 @@ class ViolenceState(NamedTuple):
     flow_kg_week: np.ndarray   # (rep, state) remembered weekly flow
     conflict: np.ndarray       # (rep, state) rivalry x remembered flow, pure t/yr
     homicides: np.ndarray      # (rep, state) this week
-    baseline: np.ndarray       # (rep, state) homicides a year not driven by fentanyl flows
+    baseline: np.ndarray       # (rep, state) homicides a year not driven by fentanyl flows, before the state factor
+    state_shift: np.ndarray    # (rep, state) ln state factor: local violence the model does not hold (drifts)
     rivalry: np.ndarray        # (state,)
     site_state: np.ndarray     # (site,)
     violence_keys: np.ndarray  # (rep, 2) the violence decision's keys, drawn per (week, state) (`dice.roll`)
@@ -52,9 +65,16 @@ class Violence(Module):
         net, shape = self.net, (self.n_reps, len(self.net.states))
         self.state = ViolenceState(
             *(np.zeros(shape) for _ in range(4)),
-            baseline=self.par("violence_baseline_share") * net.state_homicides_2022[None, :],
+            baseline=self.par("violence_baseline_share") * net.state_homicides_2015[None, :],
+            state_shift=self._initial_shift(shape),
             rivalry=np.array(net.rivalry, float), site_state=np.array(net.site_state, np.int64),
             violence_keys=self.keys("violence"), pars=self.kernel_pars(ViolencePars))
+
+    def _initial_shift(self, shape) -> np.ndarray:
+        """(rep, state) ln of lognormal factors with mean 1 at the start, sd `violence_state_sd`."""
+        z = np.stack([self.rng("violence_state", r).standard_normal(shape[1]) for r in range(shape[0])])
+        sd = self.par("violence_state_sd")
+        return sd * z - sd ** 2 / 2
 
     def declare_results(self) -> None:
         declare, states = self.sim.results.declare, self.net.states
@@ -65,7 +85,7 @@ class Violence(Module):
 
 @numba.njit(cache=True)
 def violence_step(week, st, inflow_by_state, produced, transit_by_state, out, periods):
-    """Flows through each state, remembered over a quarter, meet rivalry: homicides drawn (Poisson)."""
+    """Flows through each state, remembered over a quarter, meet rivalry and raise the baseline; Poisson draws."""
     p = st.pars
     n_reps, n_states = st.flow.shape
     die = new_die()
@@ -77,8 +97,15 @@ def violence_step(week, st, inflow_by_state, produced, transit_by_state, out, pe
             st.flow[r, k] = inflow_by_state[r, k] + produced_in[k] + transit_by_state[r, k]
             st.flow_kg_week[r, k] += (st.flow[r, k] - st.flow_kg_week[r, k]) / FLOW_MEMORY_WEEKS
             st.conflict[r, k] = st.rivalry[k] * st.flow_kg_week[r, k] * WEEKS_PER_YEAR / 1000.0
-            expected = (st.baseline[r, k] + p.violence_per_tonne[r] * st.conflict[r, k]) / WEEKS_PER_YEAR
+        national = st.conflict[r].mean()
+        national_rise = p.violence_national_effect[r] * national / (national + p.violence_half_conflict[r])
+        step = p.violence_state_drift[r] / np.sqrt(WEEKS_PER_YEAR)
+        for k in range(n_states):
             roll(die, st.violence_keys[r], place_unit(week, k))
+            st.state_shift[r, k] += step * standard_normal(die) - step * step / 2   # random walk, mean factor 1
+            rise = p.violence_flow_effect[r] * st.conflict[r, k] / (st.conflict[r, k] + p.violence_half_conflict[r])
+            factor = np.exp(st.state_shift[r, k])
+            expected = st.baseline[r, k] * factor * (1.0 + rise + national_rise) / WEEKS_PER_YEAR
             st.homicides[r, k] = poisson(die, expected)
     add_flow(out.homicides, week, st.homicides, periods)
     add_flow(out.fentanyl_flow_kg, week, st.flow, periods)
