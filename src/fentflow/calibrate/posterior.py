@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from fentflow.calibrate.adjustment import adjust
 from fentflow.calibrate.priors import FittedParameter
 from fentflow.errors import InputError
 
@@ -24,15 +25,30 @@ DEFAULT_POSTERIOR = "data/posterior.parquet"
 BOOKKEEPING = ("draw", "weight", "distance", "generation")
 
 
-def posterior_from_history(history, fitted: tuple[FittedParameter, ...], t: int | None = None) -> pd.DataFrame:
-    """Generation `t` (default: the last) of a pyABC history as a posterior table."""
+def posterior_from_history(history, fitted: tuple[FittedParameter, ...], t: int | None = None,
+                           targets=None) -> pd.DataFrame:
+    """Generation `t` (default: the last) of a pyABC history as a posterior table; with `targets`
+    (the calibration's `TargetSet`), regression-adjusted (`adjustment.py`)."""
     t = history.max_t if t is None else t
     particles = history.get_population(t=t).particles
-    rows = {p.name: [p.to_natural(float(particle.parameter[p.fit_name])) for particle in particles] for p in fitted}
+    theta = pd.DataFrame([{p.fit_name: float(particle.parameter[p.fit_name]) for p in fitted}
+                          for particle in particles])
     weights = np.array([particle.weight for particle in particles], dtype=float)
+    distances = np.array([float(particle.distance) for particle in particles])
+    if targets is not None:
+        misses = _misses([particle.sum_stat for particle in particles], targets)
+        theta, weights = adjust(theta, misses, weights, distances, fitted)
+    rows = {p.name: [p.to_natural(value) for value in theta[p.fit_name]] for p in fitted}
     return pd.DataFrame({"draw": np.arange(len(particles)), **rows, "weight": weights / weights.sum(),
-                         "distance": [float(particle.distance) for particle in particles],
-                         "generation": int(t)})
+                         "distance": distances, "generation": int(t)})
+
+
+def _misses(statistics: list[dict], targets) -> np.ndarray:
+    """(particle, statistic): (simulated - observed) x the statistic's weight in the distance."""
+    names = list(targets.weights)
+    simulated = pd.DataFrame(statistics)[names].to_numpy(float)
+    observed = np.array([targets.observed[name] for name in names])
+    return (simulated - observed) * np.array([targets.weights[name] for name in names])
 
 
 def parameter_columns(posterior: pd.DataFrame) -> list[str]:
