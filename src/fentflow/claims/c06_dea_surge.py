@@ -87,11 +87,13 @@ def _dose_convention() -> ClaimRow:
                       f"{fmt.count(DOSES_PER_PURE_KG)} doses",
         source_url=DOSE_CONVENTION_URL, primary_url=DOSE_CONVENTION_PRIMARY_URL,
         fentflow=f"adopted as a unit (fentflow.units.LETHAL_DOSE_MG = {LETHAL_DOSE_MG:g} mg); the mortality model "
-                 f"uses potency relative to tolerance, not a fixed lethal dose",
+                 f"uses it as DEA does, through the share of pills carrying at least {LETHAL_DOSE_MG:g} mg, whose "
+                 f"weight in the overdose hazard (lethal_pill_hazard) is fitted to CDC's deaths",
         verdict=NOT_CHECKABLE,
         rule="not checkable when the claim is a convention fentflow adopts rather than a figure it computes",
         reason="A toxicological threshold is outside fentflow's scope; fentflow counts doses with DEA's "
-               "convention so that its figures compare with DEA's.",
+               "convention so that its figures compare with DEA's, and fits how much the share of pills above it "
+               "adds to the hazard rather than assuming a dose kills.",
     )
 
 

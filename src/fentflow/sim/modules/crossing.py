@@ -19,7 +19,6 @@ from fentflow.sim.modules.base import Module
 
 REFERENCE_LOAD_KG = 5.0
 MAX_DETECTION = 0.95
-LETHAL_MG = 2.0     # DEA's threshold: pills with >= 2 mg count as potentially lethal
 
 COUNTS = {
     "attempts": ("loads", "loads reaching the crossing (attempted crossings)"),

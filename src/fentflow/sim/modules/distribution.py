@@ -16,8 +16,8 @@ import numpy as np
 from fentflow.sim import load_kernels
 from fentflow.sim.kernels import add_flow, inlined
 from fentflow.sim.modules.base import Module
-from fentflow.sim.modules.crossing import LETHAL_MG
 from fentflow.sim.network import distribution_shares
+from fentflow.units import LETHAL_DOSE_MG   # DEA's threshold: pills with >= 2 mg count as potentially lethal
 
 # What a market holds, per form: the columns of the (rep, market, field) arrays.
 FIELDS = ("pill_pure_kg", "pills", "pills_ge2mg", "powder_pure_kg", "powder_gross_kg")
@@ -102,7 +102,7 @@ def _arrivals(st, loads, seized, relative_price):
     n_reps, n_crossings, n_markets = st.shares.shape
     pull = np.empty(n_markets)
     at_crossing = load_kernels.market_fields(loads.rep, loads.crossing, loads.form, loads.gross_kg, loads.pure_kg,
-                                             loads.pills, loads.mg_per_pill, seized, LETHAL_MG, n_reps, n_crossings)
+                                             loads.pills, loads.mg_per_pill, seized, LETHAL_DOSE_MG, n_reps, n_crossings)
     st.arrived[:] = 0.0
     for r in range(n_reps):
         for m in range(n_markets):
