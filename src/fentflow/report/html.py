@@ -55,12 +55,13 @@ def _missing(value) -> bool:
 
 
 def fmt_number(value) -> str:
-    """A measured quantity: thousands separators for large values, three significant digits for small ones."""
+    """A measured quantity: whole numbers with thousands separators from 1,000 (decimals there are false
+    precision), two decimals below, three significant digits under 1."""
     if _missing(value):
         return "–"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return esc(value)
-    if value == 0 or abs(value) >= 10_000 or (abs(value) >= 1000 and float(value).is_integer()):
+    if value == 0 or abs(value) >= 1000:
         return f"{value:,.0f}"
     return f"{value:.3g}" if abs(value) < 1 else f"{value:,.2f}".rstrip("0").rstrip(".")
 
