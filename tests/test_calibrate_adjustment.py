@@ -36,3 +36,22 @@ def test_adjustment_moves_nothing_when_the_statistics_say_nothing():
                                np.abs(misses).sum(axis=1), fitted)
     assert abs(np.average(adjusted["p"], weights=weights) - 0.5) < 0.05
     assert adjusted["p"].std() > 0.8 * theta.std()
+
+
+def test_the_adjustment_aims_at_the_statistics_the_calibration_fitted():
+    """A recovery trial fits synthetic statistics, not the public series: the posterior must centre there."""
+    from types import SimpleNamespace
+
+    from fentflow.calibrate.posterior import posterior_from_history
+
+    rng = np.random.default_rng(3)
+    fitted = (FittedParameter("p", False, 0.0, 1.0),)
+    theta = rng.uniform(0.2, 0.8, 400)
+    particles = [SimpleNamespace(parameter={"p": t}, weight=1.0, distance=1.0 + rng.uniform(),
+                                 sum_stat={"s": t + rng.normal(0, 0.01)}) for t in theta]
+    history = SimpleNamespace(max_t=3, get_population=lambda t: SimpleNamespace(particles=particles))
+    targets = SimpleNamespace(weights={"s": 1.0}, observed={"s": 0.3})            # the public series
+    public = posterior_from_history(history, fitted, targets=targets)
+    synthetic = posterior_from_history(history, fitted, targets=targets, observed={"s": 0.7})
+    assert abs(np.average(public["p"], weights=public["weight"]) - 0.3) < 0.02
+    assert abs(np.average(synthetic["p"], weights=synthetic["weight"]) - 0.7) < 0.02

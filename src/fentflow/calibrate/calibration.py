@@ -90,7 +90,8 @@ def calibrate(spec: CalibrationSpec, out: str | Path, *, workers: int = 2, sched
     else:
         with open_executor(workers, scheduler) as opened:
             history, t0 = _run(spec, out, opened, progress)
-    posterior = posterior_from_history(history, fitted_parameters(spec.fitted), targets=spec.targets)
+    posterior = posterior_from_history(history, fitted_parameters(spec.fitted), targets=spec.targets,
+                                       observed=spec.observed)
     write_posterior(posterior, out / POSTERIOR)
     generations = generations_table(history)
     generations.to_csv(out / "generations.csv", index=False)

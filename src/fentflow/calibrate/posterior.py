@@ -26,9 +26,10 @@ BOOKKEEPING = ("draw", "weight", "distance", "generation")
 
 
 def posterior_from_history(history, fitted: tuple[FittedParameter, ...], t: int | None = None,
-                           targets=None) -> pd.DataFrame:
+                           targets=None, observed: dict[str, float] | None = None) -> pd.DataFrame:
     """Generation `t` (default: the last) of a pyABC history as a posterior table; with `targets`
-    (the calibration's `TargetSet`), regression-adjusted (`adjustment.py`)."""
+    (the calibration's `TargetSet`), regression-adjusted (`adjustment.py`) toward `observed`, the
+    statistics the calibration fitted (default: the public series'; a recovery trial's are synthetic)."""
     t = history.max_t if t is None else t
     particles = history.get_population(t=t).particles
     theta = pd.DataFrame([{p.fit_name: float(particle.parameter[p.fit_name]) for p in fitted}
@@ -36,19 +37,19 @@ def posterior_from_history(history, fitted: tuple[FittedParameter, ...], t: int 
     weights = np.array([particle.weight for particle in particles], dtype=float)
     distances = np.array([float(particle.distance) for particle in particles])
     if targets is not None:
-        misses = _misses([particle.sum_stat for particle in particles], targets)
+        observed = targets.observed if observed is None else observed
+        misses = _misses([particle.sum_stat for particle in particles], targets.weights, observed)
         theta, weights = adjust(theta, misses, weights, distances, fitted)
     rows = {p.name: [p.to_natural(value) for value in theta[p.fit_name]] for p in fitted}
     return pd.DataFrame({"draw": np.arange(len(particles)), **rows, "weight": weights / weights.sum(),
                          "distance": distances, "generation": int(t)})
 
 
-def _misses(statistics: list[dict], targets) -> np.ndarray:
+def _misses(statistics: list[dict], weights: dict[str, float], observed: dict[str, float]) -> np.ndarray:
     """(particle, statistic): (simulated - observed) x the statistic's weight in the distance."""
-    names = list(targets.weights)
+    names = list(weights)
     simulated = pd.DataFrame(statistics)[names].to_numpy(float)
-    observed = np.array([targets.observed[name] for name in names])
-    return (simulated - observed) * np.array([targets.weights[name] for name in names])
+    return (simulated - np.array([observed[name] for name in names])) * np.array([weights[name] for name in names])
 
 
 def parameter_columns(posterior: pd.DataFrame) -> list[str]:
