@@ -54,7 +54,7 @@ PARAMETERS: tuple[Par, ...] = (
        "growth rate of supply (ln per year) from mid-2021 to mid-2023",
        "https://www.cbp.gov/newsroom/stats/drug-seizure-statistics"),
     _p("supply_growth_after_2023", 0.0, "1/year", -1, 1, ("fixed",),
-       "assumption: supply holds its 2023 level (the bundled series end in 2023; fit it with "
+       "assumption: supply holds its 2023 level (no bundled data after 2023 inform it; fit it with "
        "`calibrate --data DIR --data-through 2024` once later years are imported)",
        "growth rate of supply (ln per year) after mid-2023"),
     _p("supply_price_elasticity", 0.3, "-", 0, 2, ("uniform", 0, 1),
@@ -129,10 +129,11 @@ PARAMETERS: tuple[Par, ...] = (
        "how strongly control of a border city gates passage: appeal ~ access ** exponent", "https://www.cbp.gov/newsroom/stats/drug-seizure-statistics"),
     _p("plaza_passage_share", 0.5, "share", 0.05, 1, ("uniform", 0.3, 1),
        "stated: CJNG made Tijuana its main entry, controlling about half the traffic through it with Sinaloa "
-       "its only rival (DEA NDTA 2017, as translated by Zeta/Borderland Beat); calibrated to the CBP field-office "
-       "split (series cbp_sw_unit)",
+       "its only rival (DEA NDTA 2017; read in the translation by Zeta/Borderland Beat: "
+       "https://barkgrowlbite.blogspot.com/2017/11/dea-expects-mexican-cartels-will.html); calibrated to the CBP "
+       "field-office split (series cbp_sw_unit)",
        "control share of a border city that gives an organisation full passage (access = min(1, share / this))",
-       "https://barkgrowlbite.blogspot.com/2017/11/dea-expects-mexican-cartels-will.html"),
+       "https://www.dea.gov/documents"),
     _p("traffic_cover_exponent", 0.25, "-", 0, 2, ("uniform", 0, 1),
        "assumption: loads hide in traffic (CBP: >90% of fentanyl smuggled in vehicles at ports, FY2023)",
        "appeal of a port vs its vehicle traffic", "https://www.cbp.gov/newsroom/stats/drug-seizure-statistics"),
