@@ -1,8 +1,9 @@
 """The posterior as a table: one row per particle of the last generation, natural-scale parameters.
 
 Columns: `draw`, the calibrated parameters (simulator names and units), `weight` (ABC-SMC
-importance weights, times the regression adjustment's kernel when adjusted; summing to 1), `distance` and `generation`. The same layout is what
-`fentflow.ensemble.parameters.PosteriorDraws` reads, so `run` and `compare` can use it.
+importance weights, times the regression adjustment's kernel when adjusted; summing to 1),
+`distance` and `generation`. The same layout is what `fentflow.ensemble.parameters.PosteriorDraws`
+reads, so `run` and `compare` can use it.
 
 `load_default_posterior()` returns the posterior shipped with the package (see
 `calibrate/data/README.md` for the command that produced it).
