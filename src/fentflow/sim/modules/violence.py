@@ -22,7 +22,7 @@ import numba
 import numpy as np
 
 from fentflow.sim.dice import new_die, place_unit, poisson, roll, standard_normal
-from fentflow.sim.kernels import add_flow, set_stock
+from fentflow.sim.kernels import add_flow, inlined, set_stock
 from fentflow.sim.modules.base import Module
 from fentflow.units import WEEKS_PER_YEAR
 
@@ -98,15 +98,21 @@ def violence_step(week, st, inflow_by_state, produced, transit_by_state, out, pe
             st.flow_kg_week[r, k] += (st.flow[r, k] - st.flow_kg_week[r, k]) / FLOW_MEMORY_WEEKS
             st.conflict[r, k] = st.rivalry[k] * st.flow_kg_week[r, k] * WEEKS_PER_YEAR / 1000.0
         national = st.conflict[r].mean()
-        national_rise = p.violence_national_effect[r] * national / (national + p.violence_half_conflict[r])
+        national_rise = _rise(p.violence_national_effect[r], national, p.violence_half_conflict[r])
         step = p.violence_state_drift[r] / np.sqrt(WEEKS_PER_YEAR)
         for k in range(n_states):
             roll(die, st.violence_keys[r], place_unit(week, k))
             st.state_shift[r, k] += step * standard_normal(die) - step * step / 2   # random walk, mean factor 1
-            rise = p.violence_flow_effect[r] * st.conflict[r, k] / (st.conflict[r, k] + p.violence_half_conflict[r])
+            rise = _rise(p.violence_flow_effect[r], st.conflict[r, k], p.violence_half_conflict[r])
             factor = np.exp(st.state_shift[r, k])
             expected = st.baseline[r, k] * factor * (1.0 + rise + national_rise) / WEEKS_PER_YEAR
             st.homicides[r, k] = poisson(die, expected)
     add_flow(out.homicides, week, st.homicides, periods)
     add_flow(out.fentanyl_flow_kg, week, st.flow, periods)
     set_stock(out.conflict_index, week, st.conflict, periods)
+
+
+@inlined
+def _rise(effect, conflict, half):
+    """The rise over the baseline that conflict brings: `effect` at saturation, half of it at `half`."""
+    return effect * conflict / (conflict + half)
