@@ -140,6 +140,22 @@ def test_the_independent_kernel_draws_a_whole_batch_with_the_population_variance
     assert transition.pdf(draws.iloc[:5]).shape == (5,)
 
 
+def test_the_independent_kernel_draws_what_pyabcs_kernels_draw_bit_for_bit():
+    rng = np.random.default_rng(1)
+    population = pd.DataFrame({"a": rng.normal(0, 1, 50), "b": rng.uniform(0, 3, 50), "c": rng.normal(9, 4, 50)})
+    weights = rng.dirichlet(np.ones(50))
+    transition = IndependentTransition(["a", "b", "c"])
+    transition.fit(population, weights)
+    np.random.seed(3)
+    pyabcs = pd.concat([kernel.rvs(size=300).reset_index(drop=True) for kernel in transition.mapping.values()],
+                       axis=1)
+    next_after_pyabcs = np.random.random()
+    np.random.seed(3)
+    ours = transition.rvs(size=300)
+    pd.testing.assert_frame_equal(ours, pyabcs, check_exact=True)
+    assert np.random.random() == next_after_pyabcs          # the generator is left where pyABC leaves it
+
+
 def test_the_executor_keeps_order_and_stops_when_asked():
     seen = []
 

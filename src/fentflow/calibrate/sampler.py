@@ -35,7 +35,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 from pyabc.inference_util import inference_util as pyabc_inference
 from pyabc.parameters import Parameter
 from pyabc.population import Particle
@@ -181,21 +180,22 @@ def _propose(plan: _Plan, t: int, size: int, fitted: Sequence[FittedParameter]) 
     if len(a["m"]) != 1:
         raise RuntimeError("BatchSampler supports a single model")
     m = int(a["m"][0])
-    kept: list[pd.DataFrame] = []
-    while sum(len(frame) for frame in kept) < size:
-        draws = a["transitions"][m].rvs(size=size)
-        kept.append(draws[_inside(draws, fitted)])
-    chosen = pd.concat(kept, ignore_index=True).iloc[:size]
-    return [(m, Parameter(row)) for row in chosen.to_dict("records")]
+    transition = a["transitions"][m]
+    low, high = _box(transition.names, fitted)
+    kept: list[np.ndarray] = []
+    n_kept = 0
+    while n_kept < size:
+        draws = transition.draw(size)
+        kept.append(draws[((draws >= low) & (draws <= high)).all(axis=1)])
+        n_kept += len(kept[-1])
+    chosen = np.concatenate(kept)[:size]
+    return [(m, Parameter(dict(zip(transition.names, row)))) for row in chosen.tolist()]
 
 
-def _inside(draws: pd.DataFrame, fitted: Sequence[FittedParameter]) -> np.ndarray:
-    """Rows where every parameter lies in its prior's support (all priors are uniform on the fitting scale)."""
-    inside = np.ones(len(draws), dtype=bool)
-    for p in fitted:
-        values = draws[p.fit_name].to_numpy()
-        inside &= (values >= p.low) & (values <= p.high)
-    return inside
+def _box(names: Sequence[str], fitted: Sequence[FittedParameter]) -> tuple[np.ndarray, np.ndarray]:
+    """The prior's support on the fitting scale, per name (all priors are uniform there)."""
+    by_name = {p.fit_name: p for p in fitted}
+    return (np.array([by_name[name].low for name in names]), np.array([by_name[name].high for name in names]))
 
 
 def _judge(plan: _Plan, t: int, m: int, theta, stats: dict[str, float]) -> Particle:
