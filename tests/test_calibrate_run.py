@@ -46,6 +46,16 @@ def test_the_posterior_is_one_weighted_row_per_particle_in_parquet(tiny_run):
     PosteriorDraws.load(tiny_run.out / "posterior.parquet")      # `run`/`compare` can read it
 
 
+def test_supply_growth_after_the_data_end_is_held_level_not_fitted(tiny_run):
+    assert SPEC.held == {"supply_growth_2021_2023": 0.0}           # its segment, mid-2021 to mid-2023, is mostly after 2021
+    assert "supply_growth_2021_2023" not in SPEC.free
+    assert (tiny_run.posterior["supply_growth_2021_2023"] == 0.0).all()
+    assert tiny_run.posterior["supply_growth_2019_2021"].nunique() > 1
+    recorded = json.loads((tiny_run.out / "calibration.json").read_text())["spec"]
+    assert recorded["held"] == {"supply_growth_2021_2023": 0.0}
+    assert CalibrationSpec(TINY).held == {}                          # through 2023 every fitted rate is informed
+
+
 def test_generations_tighten_epsilon_and_count_simulations(tiny_run):
     generations = tiny_run.generations
     assert list(generations["generation"]) == list(range(TINY.generations))

@@ -5,6 +5,7 @@ import pytest
 from fentflow.errors import InputError, LedgerError
 from fentflow.sim.calendar import Calendar
 from fentflow.sim.curves import log_path, logit_path, segmented_growth
+from fentflow.sim.modules.precursors import rates_after_the_data
 from fentflow.sim.ledger import Ledger, first_broken
 from fentflow.sim.loads import COLUMNS
 from fentflow.sim.queue import LoadQueue
@@ -165,3 +166,11 @@ def test_segmented_growth_is_one_at_the_anchor_continuous_and_grows_at_each_segm
         assert segmented_growth(knot - eps, knots, rates) == pytest.approx(segmented_growth(knot + eps, knots, rates))
     batch = segmented_growth(np.array([2017.0, 2021.0])[:, None], knots, (np.array([0.1, 0.5]), 0.6, 0.0))
     assert batch.shape == (2, 2) and batch[0, 0] > batch[0, 1]   # faster early growth starts lower
+
+
+def test_the_rates_a_fit_cannot_inform_are_those_of_segments_mostly_after_its_data():
+    assert rates_after_the_data(2023) == ("supply_growth_after_2023",)
+    assert rates_after_the_data(2022) == ("supply_growth_after_2023",)         # 2021.5-2023.5 is 3/4 inside
+    assert rates_after_the_data(2021) == ("supply_growth_2021_2023", "supply_growth_after_2023")
+    assert rates_after_the_data(2019)[0] == "supply_growth_2019_2021"
+    assert "supply_growth_to_2019" not in rates_after_the_data(2016)           # the data begin in 2015

@@ -28,7 +28,7 @@ from fentflow.calibrate.budget import Budget
 from fentflow.calibrate.distance import make_distance
 from fentflow.calibrate.epsilon import ResumableQuantileEpsilon
 from fentflow.calibrate.executor import Executor, open_executor
-from fentflow.calibrate.posterior import posterior_from_history, write_posterior
+from fentflow.calibrate.posterior import posterior_from_history, with_held, write_posterior
 from fentflow.calibrate.priors import FITTED, fitted_parameters, pyabc_prior
 from fentflow.calibrate.sampler import BatchSampler, Progress
 from fentflow.calibrate.seeds import derive_seed
@@ -36,6 +36,7 @@ from fentflow.calibrate.statistics import TargetSet
 from fentflow.calibrate.transition import IndependentTransition
 from fentflow.errors import InputError
 from fentflow.observed.series import imported_fingerprint
+from fentflow.sim.modules.precursors import rates_after_the_data
 from fentflow.jsonfiles import read_json
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,17 @@ class CalibrationSpec:
     world: str | None = None
     observed: dict[str, float] | None = None     # synthetic statistics (validation); None: the public series
 
+    @property
+    def held(self) -> dict[str, float]:
+        """Parameters of `fitted` that no fitted year informs, held at a value instead: supply's growth
+        after the data end, 0 (level; `precursors.rates_after_the_data`)."""
+        return {name: 0.0 for name in rates_after_the_data(self.targets.data_end) if name in self.fitted}
+
+    @property
+    def free(self) -> tuple[str, ...]:
+        """The parameters the calibration draws: `fitted` less `held`."""
+        return tuple(name for name in self.fitted if name not in self.held)
+
     def record(self) -> dict:
         """The spec as JSON, to recognise a directory's calibration when resuming (with the
         fingerprint of the imported series when `--data` is in use)."""
@@ -65,7 +77,7 @@ class CalibrationSpec:
                   "fitted": list(self.fitted), "world": self.world, "observed": self.observed,
                   "epsilon_quantile": EPSILON_QUANTILE}
         imported = imported_fingerprint() if self.observed is None else None
-        return record | ({"imported_series": imported} if imported else {})
+        return record | ({"held": self.held} if self.held else {}) | ({"imported_series": imported} if imported else {})
 
 
 @dataclass
@@ -90,8 +102,9 @@ def calibrate(spec: CalibrationSpec, out: str | Path, *, workers: int = 2, sched
     else:
         with open_executor(workers, scheduler) as opened:
             history, t0 = _run(spec, out, opened, progress)
-    posterior = posterior_from_history(history, fitted_parameters(spec.fitted), targets=spec.targets,
+    posterior = posterior_from_history(history, fitted_parameters(spec.free), targets=spec.targets,
                                        observed=spec.observed)
+    posterior = with_held(posterior, spec.held, spec.fitted)
     write_posterior(posterior, out / POSTERIOR)
     generations = generations_table(history)
     generations.to_csv(out / "generations.csv", index=False)
@@ -126,9 +139,9 @@ def _run(spec: CalibrationSpec, out: Path, executor: Executor, progress) -> tupl
 
 
 def _abc(spec: CalibrationSpec, executor: Executor, progress) -> pyabc.ABCSMC:
-    fitted = fitted_parameters(spec.fitted)
+    fitted = fitted_parameters(spec.free)
     sampler = BatchSampler(executor, fitted, spec.targets, spec.budget.chunk, spec.seed, spec.world,
-                           progress=progress)
+                           fixed=spec.held, progress=progress)
     return pyabc.ABCSMC(_simulated_in_batches, pyabc_prior(fitted), make_distance(spec.targets),
                         population_size=spec.budget.population, eps=ResumableQuantileEpsilon(EPSILON_QUANTILE),
                         sampler=sampler, transitions=IndependentTransition([p.fit_name for p in fitted]))

@@ -11,6 +11,7 @@ reads, so `run` and `compare` can use it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +52,16 @@ def _misses(statistics: list[dict], weights: dict[str, float], observed: dict[st
     names = list(weights)
     simulated = pd.DataFrame(statistics)[names].to_numpy(float)
     return (simulated - np.array([observed[name] for name in names])) * np.array([weights[name] for name in names])
+
+
+def with_held(posterior: pd.DataFrame, held: dict[str, float], order: Sequence[str]) -> pd.DataFrame:
+    """The posterior with each held parameter as a constant column, parameters in `order`, so whatever
+    runs from the table (predictive draws, `run --parameters`) runs with the values the calibration held."""
+    if not held:
+        return posterior
+    posterior = posterior.assign(**held)
+    names = [name for name in order if name in posterior.columns]
+    return posterior[["draw", *names, *[c for c in BOOKKEEPING if c != "draw"]]]
 
 
 def parameter_columns(posterior: pd.DataFrame) -> list[str]:

@@ -55,6 +55,6 @@ def calibrate_and_report(budget: str, out: str | Path, *, workers: int = 2, sche
         predictive = posterior_predictive(result.posterior, draws or chosen.predictive_draws, seed, predict_targets,
                                           executor, chosen.chunk, world)
     with staged_output(out) as stage:   # the tables and charts land together, beside the resumable history
-        staged = write_outputs(stage, result.posterior, fitted_parameters(spec.fitted), predictive)
+        staged = write_outputs(stage, result.posterior, fitted_parameters(spec.free), predictive)
     paths = {kind: Path(out) / path.relative_to(stage) for kind, path in staged.items()}
     return CalibrationReport(result, predictive, paths)

@@ -8,6 +8,7 @@ supply substitutes other sources (article claim C11).
 """
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numba
@@ -24,6 +25,18 @@ PRICE_RESPONSE_BOUNDS = (0.2, 5.0)
 # Supply's growth rate may change at these years; its level is anchored at the last one (`supply_kg_week_2023`).
 SUPPLY_KNOTS = (2019.5, 2021.5, 2023.5)
 SUPPLY_RATES = ("supply_growth_to_2019", "supply_growth_2019_2021", "supply_growth_2021_2023", "supply_growth_after_2023")
+
+
+def rates_after_the_data(data_end: int) -> tuple[str, ...]:
+    """The growth rates whose segment lies mostly after data ending with year `data_end`.
+
+    No series informs them, so a calibration holds them at 0, supply level from the last knot
+    inside the data: the assumption the shipped model makes after mid-2023
+    (`supply_growth_after_2023`), made the same way for a fit through an earlier year."""
+    end = data_end + 1.0
+    starts, ends = (-math.inf, *SUPPLY_KNOTS), (*SUPPLY_KNOTS, math.inf)
+    return tuple(name for name, start, stop in zip(SUPPLY_RATES, starts, ends)
+                 if min(max(end - start, 0.0), stop - start) < (stop - start) / 2)
 
 
 class PrecursorsPars(NamedTuple):
