@@ -232,7 +232,7 @@ def pages(tmp_path_factory):
     from fentflow.risk import assess, write_map_files
 
     out = tmp_path_factory.mktemp("browser")
-    assessment = assess(year=2025, scenario="raids_tripled")
+    assessment = assess(year=2025, scenario="raids_tripled", replicates=4)
     map_files = write_map_files(assessment, out / "map")
     report_path = build_report(out / "run", start="2015-01-01", end="2023-12-31")
     return {"map": map_files["html"], "report": report_path, "map_scores": map_files["csv"],

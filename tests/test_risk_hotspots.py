@@ -71,3 +71,12 @@ def test_local_moran_labels_a_planted_cluster():
     moran = LocalMoranClusters(pd.Series(values, index=w.id_order), w, permutations=999, seed=1)
     assert moran.label[0] == "High-High"
     assert set(moran.label) <= {"High-High", "Low-Low", "High-Low", "Low-High", NOT_SIGNIFICANT}
+
+
+def test_esdas_permutation_kernels_are_kept_on_disk_once_hot_spots_are_computed():
+    import esda.crand
+
+    GiStarHotspots(pd.Series(np.arange(9.0), index=range(9)), lat2W(3, 3, rook=False), permutations=9)
+    kernels = [k for k in vars(esda.crand).values() if callable(getattr(k, "enable_caching", None))]
+    assert kernels, "esda no longer compiles with numba: drop _keep_esda_kernels_compiled"
+    assert all(kernel.stats.cache_path for kernel in kernels)     # None while numba keeps them in memory only

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import warnings
 from collections.abc import Iterator
 
@@ -60,6 +61,7 @@ class GiStarHotspots:
                  alpha: float = ALPHA):
         from esda.getisord import G_Local
 
+        _keep_esda_kernels_compiled()
         ids = list(w.id_order)
         values = y.reindex(ids).to_numpy(float)
         with _quiet_esda():
@@ -91,6 +93,7 @@ class LocalMoranClusters:
                  alpha: float = ALPHA):
         from esda.moran import Moran_Local
 
+        _keep_esda_kernels_compiled()
         ids = list(w.id_order)
         w = copy.deepcopy(w)   # Moran_Local row-standardises the weights it is given, in place
         with _quiet_esda():
@@ -100,6 +103,24 @@ class LocalMoranClusters:
         self.p_sim = pd.Series(stat.p_sim, index=ids, name="moran_p")
         quadrant = pd.Series(stat.q, index=ids).map(MORAN_QUADRANTS)
         self.label = quadrant.where(self.p_sim < alpha, NOT_SIGNIFICANT).rename("moran_cluster")
+
+
+@functools.cache
+def _keep_esda_kernels_compiled() -> None:
+    """Have numba keep esda's permutation kernels on disk, as it keeps fentflow's own.
+
+    esda compiles them with numba in every process without asking numba to cache them, which
+    cost 15-35 s before each map or report; compiled once and cached, they load in well under
+    a second. Only numba's public `enable_caching` is used, and esda without numba (plain
+    functions) is left as it is."""
+    import esda.crand
+    import esda.getisord
+    import esda.moran
+
+    for module in (esda.crand, esda.getisord, esda.moran):
+        for kernel in vars(module).values():
+            if callable(getattr(kernel, "enable_caching", None)):
+                kernel.enable_caching()
 
 
 @contextlib.contextmanager
