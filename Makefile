@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test venv bench clean
+.PHONY: demo test test-slow venv bench clean
 
 # Every dependency at the version pinned in constraints.txt, so the numbers do not move with a new release.
 $(STAMP): pyproject.toml constraints.txt
@@ -24,6 +24,10 @@ demo: $(STAMP)
 JOBS ?= auto
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS)
+
+## make test-slow: only the slow validation suites (the 20-trial recovery study, about 30 min on 2 cores; CI runs it after make test)
+test-slow: $(STAMP)
+	FENTFLOW_SLOW=1 $(BIN)/python -m pytest -m slow
 
 ## make bench: the benchmark suite against the performance targets (make bench QUICK=1: a smoke run)
 bench: $(STAMP)

@@ -13,7 +13,6 @@ from fentflow.calibrate.statistics import TargetSet
 from fentflow.calibrate.validation import out_of_sample, pooled_coverage, recovery, recovery_trial, simulate_truth
 
 SHORT = TargetSet(start="2019-01-01", end="2021-12-31", data_end=2021)
-slow = pytest.mark.skipif(os.environ.get("FENTFLOW_SLOW") != "1", reason="slow: set FENTFLOW_SLOW=1")
 
 
 def test_a_synthetic_truth_is_reproducible_and_has_the_observed_statistics():
@@ -45,7 +44,7 @@ def test_out_of_sample_scores_only_held_out_years(tmp_path):
     assert (tmp_path / "out_of_sample_errors.csv").is_file()
 
 
-@slow
+@pytest.mark.slow          # run only with FENTFLOW_SLOW=1 (conftest.py)
 def test_recovery_covers_the_true_seizure_share_about_90_percent_of_the_time(tmp_path_factory):
     """The issue's 20-trial suite (recovery budget, 2015-2023); docs/validation.md reports its figures."""
     out = os.environ.get("FENTFLOW_RECOVERY_OUT") or tmp_path_factory.mktemp("recovery")
