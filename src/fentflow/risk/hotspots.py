@@ -110,9 +110,10 @@ def _keep_esda_kernels_compiled() -> None:
     """Have numba keep esda's permutation kernels on disk, as it keeps fentflow's own.
 
     esda compiles them with numba in every process without asking numba to cache them, which
-    cost 15-35 s before each map or report; compiled once and cached, they load in well under
-    a second. Only numba's public `enable_caching` is used, and esda without numba (plain
-    functions) is left as it is."""
+    cost 15-35 s before each map or report. Cached, all but one load from disk; esda's
+    `compute_chunk` still compiles each time (a few seconds), because it takes the statistic
+    as a function argument, whose type numba cannot key a cache on. Only numba's public
+    `enable_caching` is used, and esda without numba (plain functions) is left as it is."""
     import esda.crand
     import esda.getisord
     import esda.moran
