@@ -94,3 +94,13 @@ def test_validate_learning_names_a_missing_posterior(tmp_path):
     result = CliRunner().invoke(app, ["validate", "learning", "--posterior", str(tmp_path / "none.parquet")])
     assert result.exit_code == 2
     assert "none.parquet" in result.output and "Traceback" not in result.output
+
+
+def test_validate_learning_leaves_out_a_parameter_the_calibration_held(tmp_path):
+    from fentflow.calibrate.posterior import load_default_posterior, write_posterior
+
+    held = load_default_posterior().assign(supply_growth_2021_2023=0.0)     # as a fit through 2021 writes it
+    path = write_posterior(held, tmp_path / "posterior.parquet")
+    result = CliRunner().invoke(app, ["validate", "learning", "--posterior", str(path)], terminal_width=160)
+    assert result.exit_code == 0, result.output
+    assert "supply_growth_2019_2021" in result.output and "supply_growth_2021_2023" not in result.output

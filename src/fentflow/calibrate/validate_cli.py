@@ -106,11 +106,14 @@ def learning_command(
     from fentflow.calibrate.cli import print_learning
     from fentflow.calibrate.learning import learning_summary, learning_table
     from fentflow.calibrate.posterior import default_posterior_path, read_posterior
-    from fentflow.calibrate.priors import fitted_parameters
+    from fentflow.calibrate.priors import FITTED, fitted_parameters
 
     with user_errors():
         path = posterior or default_posterior_path()
-        table = learning_table(read_posterior(path), fitted_parameters())
+        draws = read_posterior(path)
+        # a parameter the calibration held (`CalibrationSpec.held`) is one constant column: nothing was learnt of it
+        drawn = [name for name in FITTED if name in draws.columns and draws[name].nunique() > 1]
+        table = learning_table(draws, fitted_parameters(drawn))
     console.print(_learning_table(table, path))
     print_learning(console, learning_summary(table))
 
