@@ -43,7 +43,8 @@ def calibrate_command(
     data_through: int | None = typer.Option(None, "--data-through", min=2016,
                                             help="Last year of data fitted (default: the last year of the series "
                                                  f"in use, {LAST_DATA_YEAR} bundled; 2021: fit through 2021, "
-                                                 "predict the years after)."),
+                                                 "predict the years after, with supply held level from the last "
+                                                 "growth knot inside the data)."),
     data: Path | None = data_option(),
     world: Path | None = typer.Option(None, "--world", help="World directory (default: the bundled world)."),
     draws: int | None = typer.Option(None, "--draws", min=1,
