@@ -73,7 +73,7 @@ class _Sampler:
     """
 
     def __init__(self, transition: pyabc.MultivariateNormalTransition):
-        self.particles = transition._X_arr
+        self.particles = transition.X.to_numpy(float)
         self.names = list(transition.X.columns)
         self.cumulative = np.cumsum(transition.w)
         self.cumulative /= self.cumulative[-1]
