@@ -35,9 +35,9 @@ from fentflow.calibrate.seeds import derive_seed
 from fentflow.calibrate.statistics import TargetSet
 from fentflow.calibrate.transition import IndependentTransition
 from fentflow.errors import InputError
+from fentflow.jsonfiles import read_json
 from fentflow.observed.series import imported_fingerprint
 from fentflow.sim.modules.precursors import rates_after_the_data
-from fentflow.jsonfiles import read_json
 
 log = logging.getLogger(__name__)
 
