@@ -5,9 +5,9 @@ import pytest
 from fentflow.errors import InputError, LedgerError
 from fentflow.sim.calendar import Calendar
 from fentflow.sim.curves import log_path, logit_path, segmented_growth
-from fentflow.sim.modules.precursors import rates_after_the_data
 from fentflow.sim.ledger import Ledger, first_broken
 from fentflow.sim.loads import COLUMNS
+from fentflow.sim.modules.precursors import rates_after_the_data
 from fentflow.sim.queue import LoadQueue
 from fentflow.sim.pars import PARAMETERS, Pars
 from fentflow.sim.results import Results

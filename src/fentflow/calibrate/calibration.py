@@ -68,7 +68,8 @@ class CalibrationSpec:
     @property
     def free(self) -> tuple[str, ...]:
         """The parameters the calibration draws: `fitted` less `held`."""
-        return tuple(name for name in self.fitted if name not in self.held)
+        held = self.held
+        return tuple(name for name in self.fitted if name not in held)
 
     def record(self) -> dict:
         """The spec as JSON, to recognise a directory's calibration when resuming (with the
