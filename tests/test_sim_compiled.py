@@ -43,7 +43,7 @@ def test_compiled_run_equals_stepping_week_by_week(kwargs):
     fused.run()
     for name, data in stepped.results.data.items():
         np.testing.assert_allclose(fused.results[name], data, rtol=1e-12, atol=1e-12, err_msg=name)
-    assert fused.loads.count == stepped.loads.count
+    assert fused.loads_on_road == stepped.loads_on_road
 
 
 class Census(Module):
@@ -54,7 +54,7 @@ class Census(Module):
         self.sim.results.declare("loads_on_road", "loads", "stock", "national")
 
     def step(self, week):
-        self.record("loads_on_road", week, np.array([[self.sim.loads.count]], float))
+        self.record("loads_on_road", week, np.array([[self.sim.loads_on_road]], float))
 
 
 def test_a_python_module_in_the_order_runs_stepwise_with_the_same_results():
@@ -63,7 +63,7 @@ def test_a_python_module_in_the_order_runs_stepwise_with_the_same_results():
     custom.run()
     standard = _sim()
     standard.run()
-    assert custom.results["loads_on_road"][-1, 0, 0] == standard.loads.count > 0
+    assert custom.results["loads_on_road"][-1, 0, 0] == standard.loads_on_road > 0
     for name in standard.results.data:
         np.testing.assert_array_equal(custom.results[name], standard.results[name], err_msg=name)
 
@@ -71,15 +71,15 @@ def test_a_python_module_in_the_order_runs_stepwise_with_the_same_results():
 # Adding a compiled module: its own file (here: the class, state, results and kernel below) and the
 # one place that wires the week (here: `week_with_tally`, passed as `Sim(week=...)`). Nothing else.
 class TallyState(NamedTuple):
-    arrivals: np.ndarray          # (rep,) loads that reached the border so far
+    departures: np.ndarray          # (rep,) loads that set off for the border so far
 
 
 class TallyResults(NamedTuple):
-    border_arrivals: np.ndarray
+    border_departures: np.ndarray
 
 
 class Tally(Module):
-    """A trivial compiled module: counts the loads reaching the border."""
+    """A trivial compiled module: counts the loads setting off for the border (not caught in Mexico)."""
     name = "tally"
     outputs = TallyResults
 
@@ -88,17 +88,18 @@ class Tally(Module):
         self.state = TallyState(np.zeros(self.n_reps))
 
     def declare_results(self):
-        self.sim.results.declare("border_arrivals", "loads", "flow", "national")
+        self.sim.results.declare("border_departures", "loads", "flow", "national")
 
 
 @numba.njit(cache=True)
-def tally_step(week, st, arrived, out, periods):
-    counts = np.zeros((st.arrivals.size, 1))
-    for i in range(arrived.rep.size):
-        counts[arrived.rep[i], 0] += 1.0
-    for r in range(st.arrivals.size):
-        st.arrivals[r] += counts[r, 0]
-    add_flow(out.border_arrivals, week, counts, periods)
+def tally_step(week, st, loads, caught, out, periods):
+    counts = np.zeros((st.departures.size, 1))
+    for i in range(loads.rep.size):
+        if not caught[i]:
+            counts[loads.rep[i], 0] += 1.0
+    for r in range(st.departures.size):
+        st.departures[r] += counts[r, 0]
+    add_flow(out.border_departures, week, counts, periods)
 
 
 @numba.njit(cache=True)
@@ -110,7 +111,7 @@ def week_with_tally(first, stop, lo, hi, periods, ledger, hand, states, outs, ti
         if broken >= 0:
             return hand, broken, rep
         if lo <= 9 < hi:
-            tally_step(week, states[9], hand.arrived, outs[8], periods)
+            tally_step(week, states[9], hand.new_loads, hand.caught, outs[8], periods)
     return hand, -1, -1
 
 
@@ -119,19 +120,20 @@ def test_a_compiled_module_is_added_by_its_file_and_the_week_that_wires_it():
     tallied, standard = _sim(week=week), _sim()
     assert tallied.compiled
     tallied.run(), standard.run()
-    arrivals = tallied.results["border_arrivals"]
-    assert arrivals.sum() == standard.results["attempts"].sum() == tallied.modules["tally"].arrivals.sum() > 0
+    departures = tallied.results["border_departures"]
+    arrived_or_on_the_road = standard.results["attempts"].sum() + standard.loads_on_road
+    assert departures.sum() == arrived_or_on_the_road == tallied.modules["tally"].departures.sum() > 0
     for name in standard.results.data:
         np.testing.assert_array_equal(tallied.results[name], standard.results[name], err_msg=name)
     stepped = _stepped(_sim(week=week))
-    np.testing.assert_array_equal(stepped.results["border_arrivals"], arrivals)
+    np.testing.assert_array_equal(stepped.results["border_departures"], departures)
 
 
 def test_every_array_the_kernels_take_is_c_contiguous():
     """One memory layout for every run keeps to one compiled signature (no recompiling for a batch)."""
     sim = _sim(pars={"raids_per_year": np.linspace(1, 9, 8)[::2]}, resolution="month")
     states = [m.state for m in sim.modules.values()]
-    tuples = [sim.results.periods, sim.ledger.arrays, sim.loads.arrays, *states, *(st.pars for st in states),
+    tuples = [sim.results.periods, sim.ledger.arrays, sim.handoff.road, *states, *(st.pars for st in states),
               *(m.results(m.outputs) for m in sim.modules.values() if m.outputs is not None)]
     odd = [(type(arrays).__name__, name) for arrays in tuples for name, array in zip(arrays._fields, arrays)
            if not isinstance(array, tuple) and not (array.flags.c_contiguous and array.flags.writeable)]

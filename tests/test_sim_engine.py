@@ -132,10 +132,11 @@ def test_routes_chosen_belong_to_the_loads_site(finished):
     sim = short_sim()
     for week in range(10):
         sim.step(week)
-    pending = sim.loads.pending()
-    assert sim.loads.count == len(pending["route"]) > 0
-    assert np.array_equal(sim.net.route_site[pending["route"]], pending["site"])
-    assert np.array_equal(sim.net.route_crossing[pending["route"]], pending["crossing"])
+    loads = sim.handoff.new_loads
+    assert sim.loads_on_road > 0 and loads.rep.size > 0
+    assert np.array_equal(sim.net.route_site[loads.route], loads.site)
+    assert np.array_equal(sim.net.route_crossing[loads.route], loads.crossing)
+    assert np.all(loads.t_arrive > 9)
 
 
 def test_distribution_shares_sum_to_one(finished):

@@ -1,4 +1,4 @@
-"""Unit tests of the simulator's building blocks: parameters, calendar, streams, loads, ledger, curves."""
+"""Unit tests of the simulator's building blocks: parameters, calendar, streams, the road, ledger, curves."""
 import numpy as np
 import pytest
 
@@ -6,9 +6,8 @@ from fentflow.errors import InputError, LedgerError
 from fentflow.sim.calendar import Calendar
 from fentflow.sim.curves import log_path, logit_path, segmented_growth
 from fentflow.sim.ledger import Ledger, first_broken
-from fentflow.sim.loads import COLUMNS
 from fentflow.sim.modules.precursors import rates_after_the_data
-from fentflow.sim.queue import LoadQueue
+from fentflow.sim.road import new_road, reaching, take_off
 from fentflow.sim.pars import PARAMETERS, Pars
 from fentflow.sim.results import Results
 from fentflow.sim.rng import Streams
@@ -95,29 +94,39 @@ def test_streams_are_keyed_by_seed_decision_and_global_replicate():
     assert np.array_equal(first, Streams(7, [4]).generator("census", 0).random(3))
 
 
-# Loads -----------------------------------------------------------------------------
-def _columns(n, **overrides):
-    cols = {name: np.zeros(n, dtype) for name, dtype in COLUMNS.items()}
-    cols.update(overrides)
-    return cols
+# The road to the border ------------------------------------------------------------
+def _road_with(weeks_pure, n_reps=2):
+    """A road holding, for each (arrival week, rep, pure kg), one load attempting crossing 0."""
+    road = new_road(n_reps, n_counts=8, n_crossings=1, n_fields=5, n_sites=1, weeks=4)
+    road = reaching(road, max(week for week, _, _ in weeks_pure))
+    size = road.due_loads.size
+    for week, rep, pure in weeks_pure:
+        road.counts[week % size, 0, rep, 0] += 1.0
+        road.due_pure[week % size, rep] += pure
+        road.due_loads[week % size] += 1
+        road.pure_in_transit[rep] += pure
+        road.count[0] += 1
+    return road
 
 
-def test_queue_delivers_each_load_in_its_arrival_week():
-    queue = LoadQueue(n_reps=2)
-    queue.schedule(**_columns(5, t_arrive=np.array([1, 2, 3, 1, 5]), pure_kg=np.arange(5.0),
-                              rep=np.array([0, 1, 0, 1, 0])))
-    assert queue.count == 5 and queue.pure_in_transit.tolist() == [6.0, 4.0]
-    assert sorted(queue.arrivals(1)["pure_kg"].tolist()) == [0.0, 3.0]
-    assert queue.arrivals(1)["pure_kg"].size == 0          # already delivered
-    assert queue.pure_in_transit.tolist() == [6.0, 1.0]
-    assert sorted(queue.pending()["pure_kg"].tolist()) == [1.0, 2.0, 4.0]
-    assert sorted(queue.arrivals(4)["pure_kg"].tolist()) == [1.0, 2.0]  # late weeks are not lost
-    assert queue.count == 1
+def _take_off(road, week):
+    counts, passed = np.zeros(road.counts.shape[1:]), np.zeros(road.passed.shape[1:])
+    take_off(road, week, counts, passed, np.zeros(road.seized_by_site.shape[1:]), np.zeros(road.seized_pure.shape[1:]))
+    return counts[0, :, 0]   # attempts by rep
 
 
-def test_queue_rejects_incomplete_loads():
-    with pytest.raises(ValueError, match="missing"):
-        LoadQueue(1).schedule(rep=np.zeros(1, int))
+def test_the_road_delivers_each_week_and_widens_for_loads_due_far_ahead():
+    road = _road_with([(1, 0, 0.0), (2, 1, 1.0), (3, 0, 2.0), (1, 1, 3.0), (9, 0, 4.0)])
+    assert road.due_loads.size == 10 and road.count[0] == 5          # the ring widened to reach week 9
+    assert road.pure_in_transit.tolist() == [6.0, 4.0]
+    assert _take_off(road, 1).tolist() == [1.0, 1.0]
+    assert _take_off(road, 1).tolist() == [0.0, 0.0]                  # already delivered
+    assert road.pure_in_transit.tolist() == [6.0, 1.0]
+    assert _take_off(road, 4).tolist() == [1.0, 1.0]                  # weeks skipped are not lost
+    assert road.count[0] == 1 and road.pure_in_transit.tolist() == [4.0, 0.0]
+    wider = reaching(road, 40)
+    assert wider.due_loads.size == 36 and wider.count[0] == 1         # week 5 onward, up to week 40
+    assert _take_off(wider, 9).tolist() == [1.0, 0.0] and wider.pure_in_transit.tolist() == [0.0, 0.0]
 
 
 # Ledger ----------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 The figure per replicate-week was measured: peak memory of `fentflow run --replicates 1` and
 `--replicates 129` over 2015-2030 (835 weeks) is 0.46 and 2.50 GB, about 19 KB a replicate-week
-for the results, the load queue and the output tables.
+for the results, the loads and the road to the border, and the output tables.
 """
 from __future__ import annotations
 

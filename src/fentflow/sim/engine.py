@@ -30,7 +30,6 @@ from fentflow.sim.ledger import Ledger
 from fentflow.sim.modules.base import Module
 from fentflow.sim.network import network_of
 from fentflow.sim.pars import Pars
-from fentflow.sim.queue import LoadQueue
 from fentflow.sim.results import Results
 from fentflow.sim.rng import Streams
 
@@ -94,7 +93,6 @@ class Sim:
         self.streams = Streams(self.seed, self.replicate_ids)
         self.net = network_of(self.world)
         self.levers = Levers(self.calendar, self.net, self.interventions)
-        self.loads = LoadQueue(self.n_reps)
         self.ledger = Ledger(self.n_reps)
         self.results = Results(self.calendar, self.n_reps, resolution)
         self.week_wiring = week
@@ -104,7 +102,7 @@ class Sim:
         for cls in steps:
             module = cls(self)
             self.modules[module.name] = module
-        self.handoff = fused.new_handoff(self.loads.arrays)
+        self.handoff = fused.new_handoff(self.modules["crossing"].new_road())
         self._plan = _plan(list(self.modules.values()), week)
         for module in self.modules.values():
             module.declare_results()
@@ -115,6 +113,11 @@ class Sim:
     def describe_steps(steps: Sequence[type[Module]] = STEP_ORDER) -> list[str]:
         """The step order, numbered, with the first line of each module's documentation."""
         return [f"{i}. {cls.name}: {_summary_line(cls)}" for i, cls in enumerate(steps, 1)]
+
+    @property
+    def loads_on_road(self) -> int:
+        """Loads that have set off for the border and not reached it yet, every replicate (`road.py`)."""
+        return int(self.handoff.road.count[0])
 
     @property
     def compiled(self) -> bool:
@@ -172,16 +175,14 @@ class Sim:
         timed, states, outs = self._compiled_parts
         ticks = np.zeros(self.week_wiring.n_steps + 1, np.int64)
         began, began_ticks = time.perf_counter(), fused.now()
-        hand = self.handoff._replace(queue=self.loads.arrays)
-        hand, week, rep = self.week_wiring.run(first, stop, lo, hi, self.results.periods,
-                                               self.ledger.arrays, hand, states, outs, ticks)
-        self.handoff, self.loads.arrays = hand, hand.queue
+        self.handoff, week, rep = self.week_wiring.run(first, stop, lo, hi, self.results.periods,
+                                                       self.ledger.arrays, self.handoff, states, outs, ticks)
         self.week = stop - 1 if week < 0 else week
         seconds_per_tick = (time.perf_counter() - began) / max(fused.now() - began_ticks, 1)
         for name, count in zip(timed, ticks):
             self.timings[name] += count * seconds_per_tick
         if week >= 0:
-            held = dict(zip(fused.STOCKS, self.week_wiring.stocks(states, hand.queue)))
+            held = dict(zip(fused.STOCKS, self.week_wiring.stocks(states, self.handoff.road)))
             self.ledger.fail(week, str(self.calendar.week_start[week].date()), rep, self.replicate_ids[rep], held)
 
 

@@ -28,7 +28,7 @@ import numpy as np
 
 from fentflow.sim.kernels import cycles
 from fentflow.sim.ledger import first_broken
-from fentflow.sim.loads import LoadBatch, QueueArrays
+from fentflow.sim.loads import LoadBatch, empty_batch
 from fentflow.sim.modules.adaptation import Adaptation, adaptation_step
 from fentflow.sim.modules.base import Module
 from fentflow.sim.modules.crossing import ATTEMPTED_GROSS, SEIZED_GROSS, Crossing, crossing_step
@@ -39,7 +39,7 @@ from fentflow.sim.modules.precursors import Precursors, precursors_step
 from fentflow.sim.modules.production import Production, production_step
 from fentflow.sim.modules.transport import Transport, transport_step
 from fentflow.sim.modules.violence import Violence, violence_step
-from fentflow.sim.queue_kernels import empty_batch
+from fentflow.sim.road import Road
 
 MODULES: tuple[type[Module], ...] = (
     Precursors, Production, Transport, Crossing, Distribution, Market, Demand, Adaptation, Violence,
@@ -49,11 +49,10 @@ STOCKS = ("site stock", "in transit", "retail stock")   # what `held` returns, i
 
 
 class Handoff(NamedTuple):
-    """What passes between steps: the loads on the road (kept from week to week) and this week's loads."""
-    queue: QueueArrays
-    new_loads: LoadBatch   # made by production, routed by transport
-    arrived: LoadBatch     # reaching the border this week, inspected by crossing ...
-    seized: np.ndarray     # ... and which were seized; what passed goes on to distribution
+    """What passes between steps: the road to the border (kept from week to week) and this week's loads."""
+    road: Road
+    new_loads: LoadBatch   # made by production, routed by transport ...
+    caught: np.ndarray     # ... which were intercepted in Mexico; crossing puts the rest on the road
 
 
 @numba.njit(cache=True)
@@ -62,7 +61,7 @@ def run_weeks(first, stop, lo, hi, periods, ledger, hand, states, outs, ticks):
     Returns the handoff and the first (week, replicate) whose balance broke, or (-1, -1)."""
     pre, prod, tra, cro, dis, mar, dem, ada, vio = states
     pre_out, prod_out, tra_out, cro_out, dis_out, mar_out, dem_out, vio_out = outs
-    queue, loads, arrived, seized = hand
+    road, loads, caught = hand
     marks = np.zeros(N_STEPS + 2, np.int64)
     for week in range(first, stop):
         marks[0] = cycles()
@@ -73,13 +72,13 @@ def run_weeks(first, stop, lo, hi, periods, ledger, hand, states, outs, ticks):
             loads = production_step(week, prod, pre.delivered, ledger, prod_out, periods)
         marks[2] = cycles()
         if lo <= 2 < hi:
-            queue = transport_step(week, tra, loads, ada.crossing_loss, queue, ledger, tra_out, periods)
+            caught = transport_step(week, tra, loads, ada.crossing_loss, ledger, tra_out, periods)
         marks[3] = cycles()
         if lo <= 3 < hi:
-            arrived, seized = crossing_step(week, cro, queue, ledger, cro_out, periods)
+            road = crossing_step(week, cro, road, loads, caught, ledger, cro_out, periods)
         marks[4] = cycles()
         if lo <= 4 < hi:
-            distribution_step(week, dis, arrived, seized, mar.relative_price, ledger, dis_out, periods)
+            distribution_step(week, dis, cro.passed, mar.relative_price, ledger, dis_out, periods)
         marks[5] = cycles()
         if lo <= 5 < hi:
             market_step(week, mar, dis.delivered, dem.users, ledger, mar_out, periods)
@@ -96,31 +95,31 @@ def run_weeks(first, stop, lo, hi, periods, ledger, hand, states, outs, ticks):
         marks[9] = cycles()
         broken = -1
         if hi == N_STEPS:
-            site_stock, in_transit, retail_stock = held(prod, mar, queue)
+            site_stock, in_transit, retail_stock = held(prod, mar, road)
             broken = first_broken(ledger, site_stock, in_transit, retail_stock)
         marks[10] = cycles()
         count_ticks(ticks, marks)
         if broken >= 0:
-            return Handoff(queue, loads, arrived, seized), week, broken
-    return Handoff(queue, loads, arrived, seized), -1, -1
+            return Handoff(road, loads, caught), week, broken
+    return Handoff(road, loads, caught), -1, -1
 
 
-def stocks(states, queue):
+def stocks(states, road):
     """Pure kg held per replicate, in `STOCKS` order, from the states in step order (`held`)."""
-    return held(states[MODULES.index(Production)], states[MODULES.index(Market)], queue)
+    return held(states[MODULES.index(Production)], states[MODULES.index(Market)], road)
 
 
 @numba.njit(cache=True)
-def held(prod, mar, queue):
+def held(prod, mar, road):
     """Pure kg held per replicate, in `STOCKS` order: at sites (production's state), on the road,
     in retail stock (market's). It takes just these two states: every array it is handed costs compile time."""
-    n_reps = queue.pure_in_transit.size
+    n_reps = road.pure_in_transit.size
     site_stock = np.zeros(n_reps)
     retail_stock = np.zeros(n_reps)
     for r in range(n_reps):
         site_stock[r] = (prod.precursor_stock[r] + prod.product_stock[r]).sum()
         retail_stock[r] = mar.stock[r, :, PILL_PURE].sum() + mar.stock[r, :, POWDER_PURE].sum()
-    return site_stock, queue.pure_in_transit.copy(), retail_stock
+    return site_stock, road.pure_in_transit.copy(), retail_stock
 
 
 @numba.njit(cache=True)
@@ -139,7 +138,7 @@ def count_ticks(ticks, marks):
 @dataclass(frozen=True)
 class Week:
     """A wired week: its compiled modules in step order, and the compiled function that runs them
-    (with `run_weeks`'s arguments); `stocks(states, queue)` gives what the ledger's `STOCKS` hold."""
+    (with `run_weeks`'s arguments); `stocks(states, road)` gives what the ledger's `STOCKS` hold."""
     modules: tuple[type[Module], ...]
     run: Callable
     stocks: Callable
@@ -152,6 +151,6 @@ class Week:
 STANDARD = Week(MODULES, run_weeks, stocks)
 
 
-def new_handoff(queue: QueueArrays) -> Handoff:
-    """A handoff before the first week: the queue, and no loads yet."""
-    return Handoff(queue, empty_batch(0), empty_batch(0), np.zeros(0, np.bool_))
+def new_handoff(road: Road) -> Handoff:
+    """A handoff before the first week: an empty road, and no loads yet."""
+    return Handoff(road, empty_batch(), np.zeros(0, np.bool_))

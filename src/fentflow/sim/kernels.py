@@ -29,7 +29,7 @@ class Periods(NamedTuple):
 # A helper called from one place only is compiled as part of its caller (`@inlined`). Each
 # separately compiled function optimises and emits again the machine code of everything it
 # calls, so every level of calls compiles the levels below it once more; inlining the
-# once-called helpers of the step kernels and the queue cut the first run's compile by a
+# once-called helpers of the step kernels cut the first run's compile by a
 # quarter. The numbers are the same: no fast-math, the arithmetic is unchanged.
 inlined = numba.njit(cache=True, inline="always")
 

@@ -1,4 +1,4 @@
-"""Compiled loops over loads: the deterministic arithmetic of production, transport, crossing, distribution.
+"""Compiled loops over loads: the deterministic arithmetic of production and transport.
 
 Random draws never happen here: the step kernels draw from their keyed dice and pass the
 numbers in. Sums run in load order within each replicate, so a replicate's numbers never
@@ -92,23 +92,3 @@ def choose_routes(reps, sites, u, weight, route_first, fraction):
                 hi = mid
         route[i] = lo
     return route
-
-
-@numba.njit(cache=True)
-def market_fields(reps, crossings, form, gross, pure, pills, mg_per_pill, seized, lethal_mg, n_reps, n_crossings):
-    """What passed each crossing (the loads not `seized`), (rep, crossing, field) with the fields of
-    `distribution.FIELDS`: pill pure kg, pills, pills >= `lethal_mg`, powder pure kg, powder gross kg."""
-    out = np.zeros((n_reps, n_crossings, 5))
-    for i in range(reps.size):
-        if seized[i]:
-            continue
-        r, c = reps[i], crossings[i]
-        out[r, c, 1] += pills[i]
-        if form[i] == PILL:
-            out[r, c, 0] += pure[i]
-            if mg_per_pill[i] >= lethal_mg:
-                out[r, c, 2] += pills[i]
-        else:
-            out[r, c, 3] += pure[i]
-            out[r, c, 4] += gross[i]
-    return out

@@ -1,8 +1,11 @@
 """Step 4. Crossing: loads reach their crossing; inspection at ports of entry, detection between them.
 
-Detection rises with load size and with inspection levers. Every seizure is recorded by
-week and crossing with gross weight, pure weight and pills; the crossing's CBP unit (field
-office or sector) and component (port of entry vs between ports) come from the world.
+Detection rises with load size and with inspection levers. A load is inspected for the week
+it will arrive as soon as it sets off (detection and levers are schedules, known before the
+run), so the road ahead holds totals per arrival week, not loads (`road.py`). Every seizure
+is recorded by week and crossing with gross weight, pure weight and pills; the crossing's
+CBP unit (field office or sector) and component (port of entry vs between ports) come from
+the world.
 """
 from __future__ import annotations
 
@@ -11,11 +14,14 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from fentflow.sim import queue_kernels
+from fentflow.sim import road as road_kernels
 from fentflow.sim.curves import log_path
 from fentflow.sim.dice import new_die, roll, uniform
 from fentflow.sim.kernels import add_flow, inlined
+from fentflow.sim.loads import PILL
 from fentflow.sim.modules.base import Module
+from fentflow.sim.modules.distribution import FIELDS, PILL_PURE, PILLS, PILLS_GE2MG, POWDER_GROSS, POWDER_PURE
+from fentflow.units import LETHAL_DOSE_MG   # DEA's threshold: pills with >= 2 mg count as potentially lethal
 
 REFERENCE_LOAD_KG = 5.0
 MAX_DETECTION = 0.95
@@ -43,8 +49,10 @@ class CrossingPars(NamedTuple):
 
 
 class CrossingState(NamedTuple):
-    totals: np.ndarray               # (count, rep, crossing) this week, in `COUNTS` order
+    totals: np.ndarray               # (count, rep, crossing) arriving this week, in `COUNTS` order
+    passed: np.ndarray               # (rep, crossing, field) what passed, in `distribution.FIELDS`
     seized_pure_by_site: np.ndarray  # (rep, site) this week
+    seized_pure: np.ndarray          # (rep,) this week
     detection: np.ndarray            # (week, rep, crossing) for a reference-size load
     inspection_keys: np.ndarray      # (rep, 2) the inspection decision's keys, drawn per load (`dice.roll`)
     pars: CrossingPars        # the parameters its kernel reads
@@ -62,9 +70,14 @@ class Crossing(Module):
         n_crossings = len(self.net.crossings)
         self.state = CrossingState(
             totals=np.zeros((len(COUNTS), self.n_reps, n_crossings)),
-            seized_pure_by_site=np.zeros((self.n_reps, self.net.n_sites)),
+            passed=np.zeros((self.n_reps, n_crossings, len(FIELDS))),
+            seized_pure_by_site=np.zeros((self.n_reps, self.net.n_sites)), seized_pure=np.zeros(self.n_reps),
             detection=self.detection(np.arange(sim.calendar.n_weeks)), inspection_keys=self.keys("inspection"),
             pars=self.kernel_pars(CrossingPars))
+
+    def new_road(self) -> road_kernels.Road:
+        """An empty road to this world's crossings; the week carries it from step to step (`fused.Handoff`)."""
+        return road_kernels.new_road(self.n_reps, len(COUNTS), len(self.net.crossings), len(FIELDS), self.net.n_sites)
 
     @property
     def attempted_gross(self) -> np.ndarray:
@@ -92,51 +105,87 @@ class Crossing(Module):
         return base * (1.0 + boost)[..., None, :]
 
 @numba.njit(cache=True)
-def crossing_step(week, st, queue, ledger, out, periods):
-    """Inspect the loads arriving this week and record the counts; returns the arrivals and which were seized."""
-    p = st.pars
-    arrived = queue_kernels.arrivals(queue, week)
-    n = arrived.rep.size
-    seized = np.empty(n, np.bool_)
-    die = new_die()
-    for i in range(n):
-        r = arrived.rep[i]
-        size = (arrived.gross_kg[i] / REFERENCE_LOAD_KG) ** p.detection_size_elasticity[r]
-        chance = min(st.detection[week, r, arrived.crossing[i]] * size, MAX_DETECTION)
-        roll(die, st.inspection_keys[r], arrived.ident[i])
-        seized[i] = uniform(die) < chance
-    _record(week, st, arrived, seized, ledger, out, periods)
-    return arrived, seized
-
-
-@inlined
-def _record(week, st, loads, seized, ledger, out, periods):
-    by_rep = _totals(loads, seized, st.totals, st.seized_pure_by_site)
-    for r in range(by_rep.size):
-        ledger.seized[r] += by_rep[r]
+def crossing_step(week, st, road, loads, caught, ledger, out, periods):
+    """Inspect the loads setting off this week, each for the week it will arrive, and put them on the
+    road; then take off what arrives this week and record it. Returns the road (it may have widened)."""
+    road = road_kernels.reaching(road, _last_arrival(loads, caught))
+    _set_off(st, road, loads, caught)
+    road_kernels.take_off(road, week, st.totals, st.passed, st.seized_pure_by_site, st.seized_pure)
+    for r in range(st.seized_pure.size):
+        ledger.seized[r] += st.seized_pure[r]
     for k, target in enumerate(out):
         add_flow(target, week, st.totals[k], periods)
+    return road
 
 
 @inlined
-def _totals(loads, seized, totals, by_site):
-    """Fill `totals`, (count, rep, crossing), and `by_site`, seized pure kg by (rep, site), summing in
-    load order; returns seized pure kg by rep."""
-    totals[:] = 0.0
-    by_site[:] = 0.0
-    by_rep = np.zeros(by_site.shape[0])
+def _last_arrival(loads, caught):
+    last = np.int64(-1)
     for i in range(loads.rep.size):
-        r, c, gross, pure = loads.rep[i], loads.crossing[i], loads.gross_kg[i], loads.pure_kg[i]
-        totals[ATTEMPTS, r, c] += 1.0
-        totals[ATTEMPTED_GROSS, r, c] += gross
-        totals[ATTEMPTED_PURE, r, c] += pure
-        if seized[i]:
-            totals[EVENTS, r, c] += 1.0
-            totals[SEIZED_GROSS, r, c] += gross
-            totals[SEIZED_PURE, r, c] += pure
-            totals[SEIZED_PILLS, r, c] += loads.pills[i]
-            by_site[r, loads.site[i]] += pure
-            by_rep[r] += pure
-        else:
-            totals[PASSED_PURE, r, c] += pure
-    return by_rep
+        if not caught[i]:
+            last = max(last, loads.t_arrive[i])
+    return last
+
+
+@inlined
+def _set_off(st, road, loads, caught):
+    """Book each load not caught in Mexico into its arrival week: inspected there (detection rises with
+    load size; a load due after the last week is never inspected), then counted by crossing.
+
+    The arrays are taken out of their tuples once, before the loop over loads: read inside
+    it, each read costs numba a reference count."""
+    elasticity, detection, keys = st.pars.detection_size_elasticity, st.detection, st.inspection_keys
+    rep, crossing, t_arrive, ident, gross_kg = loads.rep, loads.crossing, loads.t_arrive, loads.ident, loads.gross_kg
+    site, form, pure_kg, pills, mg_per_pill = loads.site, loads.form, loads.pure_kg, loads.pills, loads.mg_per_pill
+    counts, passed, by_site, seized_pure = road.counts, road.passed, road.seized_by_site, road.seized_pure
+    due_pure, due_loads, first = road.due_pure, road.due_loads, road.first_week[0]
+    n_weeks, size = detection.shape[0], due_loads.size
+    added = np.zeros(road.pure_in_transit.size)
+    die = new_die()
+    n = np.int64(0)
+    for i in range(rep.size):
+        if caught[i]:
+            continue
+        r, c, week = rep[i], crossing[i], max(t_arrive[i], first)
+        seized = False
+        if week < n_weeks:
+            bigger = (gross_kg[i] / REFERENCE_LOAD_KG) ** elasticity[r]
+            chance = min(detection[week, r, c] * bigger, MAX_DETECTION)
+            roll(die, keys[r], ident[i])
+            seized = uniform(die) < chance
+        slot, pure = week % size, pure_kg[i]
+        _count(counts, passed, slot, r, c, gross_kg[i], pure, pills[i], form[i] == PILL, mg_per_pill[i], seized)
+        if seized:
+            by_site[slot, r, site[i]] += pure
+            seized_pure[slot, r] += pure
+        due_pure[slot, r] += pure
+        due_loads[slot] += 1
+        added[r] += pure
+        n += 1
+    for r in range(added.size):
+        road.pure_in_transit[r] += added[r]
+    road.count[0] += n
+
+
+@inlined
+def _count(counts, passed, slot, r, c, gross, pure, pills, is_pill, mg_per_pill, seized):
+    """Add a load to its arrival week's crossing counts and, if it passes, to what passes in the
+    market's fields (the road's `counts` and `passed`)."""
+    counts[slot, ATTEMPTS, r, c] += 1.0
+    counts[slot, ATTEMPTED_GROSS, r, c] += gross
+    counts[slot, ATTEMPTED_PURE, r, c] += pure
+    if seized:
+        counts[slot, EVENTS, r, c] += 1.0
+        counts[slot, SEIZED_GROSS, r, c] += gross
+        counts[slot, SEIZED_PURE, r, c] += pure
+        counts[slot, SEIZED_PILLS, r, c] += pills
+        return
+    counts[slot, PASSED_PURE, r, c] += pure
+    passed[slot, r, c, PILLS] += pills
+    if is_pill:
+        passed[slot, r, c, PILL_PURE] += pure
+        if mg_per_pill >= LETHAL_DOSE_MG:
+            passed[slot, r, c, PILLS_GE2MG] += pills
+    else:
+        passed[slot, r, c, POWDER_PURE] += pure
+        passed[slot, r, c, POWDER_GROSS] += gross

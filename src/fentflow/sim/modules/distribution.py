@@ -13,11 +13,9 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from fentflow.sim import load_kernels
 from fentflow.sim.kernels import add_flow, inlined
 from fentflow.sim.modules.base import Module
 from fentflow.sim.network import distribution_shares
-from fentflow.units import LETHAL_DOSE_MG   # DEA's threshold: pills with >= 2 mg count as potentially lethal
 
 # What a market holds, per form: the columns of the (rep, market, field) arrays.
 FIELDS = ("pill_pure_kg", "pills", "pills_ge2mg", "powder_pure_kg", "powder_gross_kg")
@@ -72,11 +70,11 @@ class Distribution(Module):
                 "domestic seizures of powder, gross")
 
 @numba.njit(cache=True)
-def distribution_step(week, st, arrived, seized_at_border, relative_price, ledger, out, periods):
-    """Spread what crossed (the arrivals not seized) over the markets, pulled by their prices;
+def distribution_step(week, st, at_crossing, relative_price, ledger, out, periods):
+    """Spread what crossed, (rep, crossing, field), over the markets, pulled by their prices;
     domestic enforcement seizes a share."""
     p = st.pars
-    _arrivals(st, arrived, seized_at_border, relative_price)
+    _arrivals(st, at_crossing, relative_price)
     n_reps, n_markets, n_fields = st.arrived.shape
     seized_pure = np.zeros((n_reps, n_markets))
     arrived_pure = np.zeros((n_reps, n_markets))
@@ -97,12 +95,10 @@ def distribution_step(week, st, arrived, seized_at_border, relative_price, ledge
 
 
 @inlined
-def _arrivals(st, loads, seized, relative_price):
+def _arrivals(st, at_crossing, relative_price):
     """(rep, market, field) arriving this week from every crossing, by the gravity shares x price pull."""
     n_reps, n_crossings, n_markets = st.shares.shape
     pull = np.empty(n_markets)
-    at_crossing = load_kernels.market_fields(loads.rep, loads.crossing, loads.form, loads.gross_kg, loads.pure_kg,
-                                             loads.pills, loads.mg_per_pill, seized, LETHAL_DOSE_MG, n_reps, n_crossings)
     st.arrived[:] = 0.0
     for r in range(n_reps):
         for m in range(n_markets):

@@ -12,7 +12,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from fentflow.sim import load_kernels, queue_kernels
+from fentflow.sim import load_kernels
 from fentflow.sim.dice import geometric, new_die, roll, uniform
 from fentflow.sim.kernels import add_flow, inlined
 from fentflow.sim.modules.base import Module
@@ -87,63 +87,73 @@ def _sparse_rows(route_states: np.ndarray) -> dict[str, np.ndarray]:
 
 
 @numba.njit(cache=True)
-def transport_step(week, st, loads, crossing_loss, queue, ledger, out, periods):
-    """Route the new loads, intercept some in Mexico, put the rest on the road; returns the queue."""
-    p = st.pars
-    n = loads.rep.size
-    route = _choose_routes(p, st, loads, crossing_loss)
-    caught = np.empty(n, np.bool_)
-    staging = np.empty(n, np.int64)
+def transport_step(week, st, loads, crossing_loss, ledger, out, periods):
+    """Route the new loads, each to its crossing and arrival week, and intercept some in Mexico;
+    returns which were caught (crossing puts the rest on the road).
+
+    Kernels here take arrays out of their tuples before a loop over loads: read inside it,
+    each read costs numba a reference count."""
+    rep, ident = loads.rep, loads.ident
+    route = _choose_routes(st, loads, crossing_loss)
+    caught = np.empty(rep.size, np.bool_)
+    interdiction_keys, staging_keys, route_risk, staging_p = st.interdiction_keys, st.staging_keys, st.route_risk, st.staging_p
+    route_crossing, travel_weeks = st.route_crossing, st.travel_weeks
+    crossing, t_arrive = loads.crossing, loads.t_arrive
     die = new_die()
-    for i in range(n):
-        r = loads.rep[i]
-        roll(die, st.interdiction_keys[r], loads.ident[i])
-        caught[i] = uniform(die) < st.route_risk[r, route[i]]
-        roll(die, st.staging_keys[r], loads.ident[i])
-        staging[i] = geometric(die, st.staging_p[r]) - 1
+    for i in range(rep.size):
+        r, j = rep[i], route[i]
+        roll(die, interdiction_keys[r], ident[i])
+        caught[i] = uniform(die) < route_risk[r, j]
+        roll(die, staging_keys[r], ident[i])
+        staging = geometric(die, staging_p[r]) - 1
+        crossing[i] = route_crossing[j]
+        t_arrive[i] = week + 1 + travel_weeks[j] + staging
+    loads.route[:] = route
     _book(st, loads, route, caught, ledger)
-    for i in range(n):
-        loads.route[i] = route[i]
-        loads.crossing[i] = st.route_crossing[route[i]]
-        loads.t_arrive[i] = week + 1 + st.travel_weeks[route[i]] + staging[i]
-    queue = queue_kernels.schedule(queue, loads, ~caught)
     add_flow(out.dispatched_kg, week, st.dispatched, periods)
     add_flow(out.mexico_seized_kg, week, st.seized_by_site, periods)
-    return queue
+    return caught
 
 
 @inlined
-def _choose_routes(p, st, loads, crossing_loss):
+def _choose_routes(st, loads, crossing_loss):
     """Categorical draw among each site's routes, by appeal damped by remembered losses (the balloon effect)."""
     n_reps, n_routes = st.appeal.shape
+    damping = np.empty(crossing_loss.shape)
+    for r in range(n_reps):
+        for c in range(crossing_loss.shape[1]):
+            damping[r, c] = np.exp(-st.pars.route_adaptation[r] * crossing_loss[r, c])
     weight = np.empty((n_reps, n_routes))
     for r in range(n_reps):
         for j in range(n_routes):
-            weight[r, j] = st.appeal[r, j] * np.exp(-p.route_adaptation[r] * crossing_loss[r, st.route_crossing[j]])
-    u = np.empty(loads.rep.size)
+            weight[r, j] = st.appeal[r, j] * damping[r, st.route_crossing[j]]
+    rep, ident, route_keys = loads.rep, loads.ident, st.route_keys
+    u = np.empty(rep.size)
     die = new_die()
     for i in range(u.size):
-        roll(die, st.route_keys[loads.rep[i]], loads.ident[i])
+        roll(die, route_keys[rep[i]], ident[i])
         u[i] = uniform(die)
-    return load_kernels.choose_routes(loads.rep, loads.site, u, weight, st.route_first, st.route_fraction)
+    return load_kernels.choose_routes(rep, loads.site, u, weight, st.route_first, st.route_fraction)
 
 
 @inlined
 def _book(st, loads, route, caught, ledger):
     """Sums in load order: dispatched and intercepted by site, moving by state (through each route's states)."""
-    st.dispatched[:] = 0.0
-    st.seized_by_site[:] = 0.0
+    dispatched, seized_by_site = st.dispatched, st.seized_by_site
+    dispatched[:] = 0.0
+    seized_by_site[:] = 0.0
     moving = np.zeros(st.appeal.shape)                     # (rep, route)
-    for i in range(loads.rep.size):
-        r, s = loads.rep[i], loads.site[i]
-        st.dispatched[r, s] += loads.pure_kg[i]
+    rep, site, pure_kg = loads.rep, loads.site, loads.pure_kg
+    for i in range(rep.size):
+        r, s = rep[i], site[i]
+        dispatched[r, s] += pure_kg[i]
         if caught[i]:
-            st.seized_by_site[r, s] += loads.pure_kg[i]
+            seized_by_site[r, s] += pure_kg[i]
         else:
-            moving[r, route[i]] += loads.pure_kg[i]
+            moving[r, route[i]] += pure_kg[i]
     st.transit_by_state[:] = 0.0
     for r in range(moving.shape[0]):
-        ledger.seized[r] += st.seized_by_site[r].sum()
+        ledger.seized[r] += seized_by_site[r].sum()
         for j in range(moving.shape[1]):
             if moving[r, j] != 0.0:
                 for k in range(st.route_state_first[j], st.route_state_first[j + 1]):
