@@ -229,3 +229,15 @@ def test_a_large_share_of_a_border_city_passes_as_freely_as_all_of_it(world):
     appeal = route_appeal(net, Pars({"plaza_passage_share": [1.0, 0.45], "plaza_access_exponent": 6.0}))
     ratio = appeal[:, tijuana][:, 0] / appeal[:, nogales][:, 0]
     assert ratio[1] / ratio[0] == pytest.approx((0.9 / 0.45) ** 6)   # both at full passage once 0.45 suffices
+
+
+def test_loads_already_on_the_road_meet_the_detection_of_the_week_they_arrive():
+    """A load is inspected as it sets off, but with its arrival week's detection: an inspection surge
+    catches more of the loads reaching the border in its first week, all of which set off before it."""
+    surge = Intervention("port_inspection", "2019-07-01", "2019-12-31", 2.0)
+    base, surged = short_sim(), short_sim(interventions=[surge])
+    base.run(), surged.run()
+    first = int(np.searchsorted(base.calendar.week_start, np.datetime64("2019-07-01")))
+    before, during = (sim.results["seizure_events"][:, 0].sum(axis=1) for sim in (base, surged))
+    np.testing.assert_array_equal(before[:first], during[:first])
+    assert during[first] > before[first]
