@@ -223,6 +223,23 @@ def test_a_keyed_die_draws_what_numpy_draws_from_the_same_state():
                                            generator.standard_gamma(np.full(50, 0.5))])
 
 
+@numba.njit
+def _prepared_betas(die, a, b, n):
+    prepared = dice.prepare_beta(a, b)
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = dice.prepared_beta(die, prepared)
+    return out
+
+
+@pytest.mark.parametrize("a, b", [(4.0, 16.0), (1.4, 18.6), (0.5, 19.5), (1.0, 19.0), (19.0, 1.0), (0.3, 0.8)])
+def test_a_prepared_beta_draws_what_numpy_draws(a, b):
+    generator = np.random.default_rng([3, 77])
+    die = dice.die_of(generator)
+    np.testing.assert_array_equal(_prepared_betas(die, a, b, 5_000), generator.beta(a, b, 5_000))
+    np.testing.assert_array_equal(die, dice.die_of(generator))
+
+
 # Golden values: any change of a key, a die or a distribution changes these (and so every result).
 GOLDEN_KEY_WORDS = [[0x5DA549CE8236DC7A, 0xC6E5449F5F1CE244], [0x80256281ED3F33CE, 0x16B243B0AFDECE86]]
 GOLDEN_DRAWS = (0.5042768235745262, 0.5250746987064542, 44, 0.21553257333525588, 1)

@@ -1,15 +1,14 @@
-"""Compiled loops over loads: the deterministic arithmetic of production and transport.
+"""Compiled loops over loads: a load's identity, and the deterministic arithmetic of route choice.
 
 Random draws never happen here: the step kernels draw from their keyed dice and pass the
-numbers in. Sums run in load order within each replicate, so a replicate's numbers never
-depend on the loads of the others in its batch.
+numbers in (production draws and shapes its new loads in one loop of its own). Sums run in
+load order within each replicate, so a replicate's numbers never depend on the loads of the
+others in its batch.
 """
 from __future__ import annotations
 
 import numba
 import numpy as np
-
-from fentflow.sim.loads import PILL, POWDER, LoadBatch
 
 
 @numba.njit(cache=True)
@@ -17,45 +16,6 @@ def load_unit(week, site, number):
     """A load's identity in its replicate, the counter its draws are keyed by: the week it was made,
     its site and its number in that site's batch (weeks < 2**19, sites < 2**20, loads < 2**24)."""
     return (np.int64(week) << 44) | (np.int64(site) << 24) | np.int64(number)
-
-
-@numba.njit(cache=True)
-def make_loads(reps, sites, idents, is_pill, size_z, mg_z, purity, shipped, mg_median, gross_median, gross_sigma,
-               mg_sigma, pill_mass_mg):
-    """This week's new loads (a LoadBatch, not yet routed), each (rep, site) batch scaled to carry exactly
-    what it shipped.
-
-    `mg_z` holds one normal draw per pill load and `purity` one beta draw per powder load,
-    in load order."""
-    n = reps.size
-    gross = np.empty(n)
-    content = np.empty(n)                     # pure kg per gross kg
-    mg = np.zeros(n)
-    batch_raw = np.zeros(shipped.shape)
-    pill_k = powder_k = 0
-    for i in range(n):
-        r = reps[i]
-        gross[i] = gross_median[r] * np.exp(gross_sigma[r] * size_z[i])
-        if is_pill[i]:
-            mg[i] = mg_median[r] * np.exp(mg_sigma[r] * mg_z[pill_k])
-            content[i] = mg[i] / pill_mass_mg[r]
-            pill_k += 1
-        else:
-            content[i] = purity[powder_k]
-            powder_k += 1
-        batch_raw[r, sites[i]] += gross[i] * content[i]
-    form = np.empty(n, np.int64)
-    pure = np.empty(n)
-    pills = np.zeros(n)
-    for i in range(n):
-        r, s = reps[i], sites[i]
-        gross[i] = gross[i] * (shipped[r, s] / batch_raw[r, s])
-        pure[i] = gross[i] * content[i]
-        form[i] = PILL if is_pill[i] else POWDER
-        if is_pill[i]:
-            pills[i] = gross[i] * 1e6 / pill_mass_mg[r]
-    unrouted = np.full(n, -1, np.int64)
-    return LoadBatch(reps, sites, unrouted, unrouted.copy(), form, np.zeros(n, np.int64), idents, gross, pure, pills, mg)
 
 
 @numba.njit(cache=True)

@@ -15,8 +15,9 @@ import numpy as np
 
 from fentflow.sim import load_kernels
 from fentflow.sim.curves import log_path, logit_path
-from fentflow.sim.dice import beta, new_die, place_unit, poisson, roll, standard_normal, uniform
+from fentflow.sim.dice import new_die, place_unit, poisson, prepare_beta, prepared_beta, roll, standard_normal, uniform
 from fentflow.sim.kernels import add_flow, inlined, set_stock
+from fentflow.sim.loads import PILL, POWDER, LoadBatch
 from fentflow.sim.modules.base import Module
 from fentflow.units import WEEKS_PER_YEAR
 
@@ -199,40 +200,85 @@ def _ship(p, st, week):
 
 @inlined
 def _make_loads(p, st, week, counts):
-    """The loads of each (rep, site) batch, each drawn from dice keyed by the load's identity
-    (`load_kernels.load_unit`), then one compiled pass."""
+    """The loads of each (rep, site) batch in (rep, site) order, each drawn from dice keyed by its identity
+    (`load_kernels.load_unit`), each batch scaled to carry exactly what its site shipped.
+
+    One pass over the loads, straight into the batch's columns: each draw rolls its own die, so the
+    order of the draws changes no number."""
     n = np.int64(0)    # counted in a loop: numba's sum over a 2-D array compiles a large generic iterator
     for r in range(counts.shape[0]):
         for s in range(counts.shape[1]):
             n += counts[r, s]
-    reps, sites, idents = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64)
-    i = 0
-    for r in range(counts.shape[0]):
-        for s in range(counts.shape[1]):
-            for k in range(counts[r, s]):
-                reps[i], sites[i], idents[i] = r, s, load_kernels.load_unit(week, s, k)
-                i += 1
+    loads = _new_loads(n)
     die = new_die()
-    is_pill = np.empty(n, np.bool_)
-    size_z = np.empty(n)
-    for i in range(n):
-        roll(die, st.form_keys[reps[i]], idents[i])
-        is_pill[i] = uniform(die) < st.pill_share[week, reps[i]]
-        roll(die, st.size_keys[reps[i]], idents[i])
-        size_z[i] = standard_normal(die)
-    n_pill = is_pill.sum()
-    mg_z, purity = np.empty(n_pill), np.empty(n - n_pill)
-    pill_k = powder_k = 0
-    for i in range(n):
-        if is_pill[i]:
-            roll(die, st.mg_keys[reps[i]], idents[i])
-            mg_z[pill_k] = standard_normal(die)
-            pill_k += 1
+    first = 0
+    for r in range(counts.shape[0]):
+        keys = (st.form_keys[r], st.size_keys[r], st.mg_keys[r], st.purity_keys[r])
+        shapes = _load_shapes(p, st, week, r)
+        for s in range(counts.shape[1]):
+            stop = first + counts[r, s]
+            raw = _draw_batch(die, keys, shapes, week, r, s, first, stop, loads)
+            _scale_batch(st.shipped[r, s] / raw if stop > first else 0.0, p.pill_mass_mg[r], first, stop, loads)
+            first = stop
+    return loads
+
+
+@inlined
+def _new_loads(n):
+    """Columns for n new loads, not yet routed (route, crossing -1); pills and mg per pill stay 0 for powder."""
+    unrouted = np.full(n, -1, np.int64)
+    return LoadBatch(np.empty(n, np.int64), np.empty(n, np.int64), unrouted, unrouted.copy(), np.empty(n, np.int64),
+                     np.zeros(n, np.int64), np.empty(n, np.int64), np.empty(n), np.empty(n), np.zeros(n), np.zeros(n))
+
+
+@inlined
+def _load_shapes(p, st, week, r):
+    """What rep r's loads are drawn from this week: pill share, median gross kg and its sigma, median mg
+    per pill, its sigma and the pill's mass, and the powder purity's beta (`dice.prepare_beta`)."""
+    mean = min(max(st.purity[week, r], 1e-4), MAX_PURITY)
+    return (st.pill_share[week, r], st.gross_median[week, r], p.load_gross_sigma[r], st.mg_median[week, r],
+            p.pill_mg_sigma[r], p.pill_mass_mg[r],
+            prepare_beta(mean * PURITY_CONCENTRATION, (1 - mean) * PURITY_CONCENTRATION))
+
+
+@inlined
+def _draw_batch(die, keys, shapes, week, r, s, first, stop, loads):
+    """Draw loads first..stop-1, site s's batch: form, gross kg, mg per pill and, in pure_kg until the batch
+    is scaled, pure kg per gross kg. Returns the batch's raw pure kg, summed in load order.
+
+    The load's draws are written out here, the arrays unpacked once per batch: a helper taking
+    arrays for each load costs reference counting that made production a tenth slower."""
+    form_key, size_key, mg_key, purity_key = keys
+    pill_share, gross_median, gross_sigma, mg_median, mg_sigma, pill_mass_mg, purity = shapes
+    reps, sites, form, idents, gross, content, mg = (loads.rep, loads.site, loads.form, loads.ident, loads.gross_kg,
+                                                     loads.pure_kg, loads.mg_per_pill)
+    raw = 0.0
+    for i in range(first, stop):
+        ident = load_kernels.load_unit(week, s, i - first)
+        reps[i], sites[i], idents[i] = r, s, ident
+        roll(die, form_key, ident)
+        is_pill = uniform(die) < pill_share
+        roll(die, size_key, ident)
+        size = gross_median * np.exp(gross_sigma * standard_normal(die))
+        if is_pill:
+            roll(die, mg_key, ident)
+            mg[i] = mg_median * np.exp(mg_sigma * standard_normal(die))
+            pure_share = mg[i] / pill_mass_mg
+            form[i] = PILL
         else:
-            mean = min(max(st.purity[week, reps[i]], 1e-4), MAX_PURITY)
-            roll(die, st.purity_keys[reps[i]], idents[i])
-            purity[powder_k] = beta(die, mean * PURITY_CONCENTRATION, (1 - mean) * PURITY_CONCENTRATION)
-            powder_k += 1
-    return load_kernels.make_loads(reps, sites, idents, is_pill, size_z, mg_z, purity, st.shipped,
-                                   st.mg_median[week], st.gross_median[week], p.load_gross_sigma, p.pill_mg_sigma,
-                                   p.pill_mass_mg)
+            roll(die, purity_key, ident)
+            pure_share = prepared_beta(die, purity)
+            form[i] = POWDER
+        gross[i], content[i] = size, pure_share
+        raw += size * pure_share
+    return raw
+
+
+@inlined
+def _scale_batch(scale, pill_mass_mg, first, stop, loads):
+    """Scale loads first..stop-1 (one batch) by `scale`; pure_kg turns from pure kg per gross kg into pure kg."""
+    for i in range(first, stop):
+        loads.gross_kg[i] = loads.gross_kg[i] * scale
+        loads.pure_kg[i] = loads.gross_kg[i] * loads.pure_kg[i]
+        if loads.form[i] == PILL:
+            loads.pills[i] = loads.gross_kg[i] * 1e6 / pill_mass_mg
