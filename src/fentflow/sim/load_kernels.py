@@ -19,14 +19,12 @@ def load_unit(week, site, number):
 
 
 @numba.njit(cache=True)
-def choose_routes(reps, sites, u, weight, route_first, fraction):
-    """Categorical draw among each site's routes (grouped by site) with probability proportional to `weight`.
+def route_shares(weight, route_first, fraction):
+    """Each site's cumulative route shares into `fraction`, (rep, route), by `weight`, (rep, route).
 
-    Site s's routes are route_first[s]..route_first[s + 1] - 1; `fraction` is scratch space,
-    (rep, route), for each site's cumulative shares (the last exactly 1). A load takes the
-    first route of its site whose cumulative share reaches its uniform draw `u` (found by
-    bisection: the shares only grow). Every share is a sum over its own replicate and site
-    only, so a replicate's routes never depend on the others in its batch."""
+    Site s's routes are route_first[s]..route_first[s + 1] - 1; the last share of each site is
+    exactly 1. Every share is a sum over its own replicate and site only, so a replicate's
+    routes never depend on the others in its batch."""
     n_sites = route_first.size - 1
     for r in range(weight.shape[0]):
         for s in range(n_sites):
@@ -40,15 +38,17 @@ def choose_routes(reps, sites, u, weight, route_first, fraction):
                 fraction[r, j] = running / total
             if hi > lo:
                 fraction[r, hi - 1] = 1.0
-    route = np.empty(reps.size, np.int64)
-    for i in range(reps.size):
-        r, s = reps[i], sites[i]
-        lo, hi = route_first[s], route_first[s + 1] - 1        # the answer is hi if no share reaches u
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if fraction[r, mid] < u[i]:
-                lo = mid + 1
-            else:
-                hi = mid
-        route[i] = lo
-    return route
+
+
+@numba.njit(cache=True, inline="always")
+def pick_route(fraction, r, lo, hi, u):
+    """The first route of lo..hi-1 (one site's, for replicate r) whose cumulative share reaches the
+    uniform draw `u`: a categorical draw, found by bisection (the shares only grow)."""
+    hi -= 1                     # the answer is the last route if no share reaches u
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if fraction[r, mid] < u:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo

@@ -91,33 +91,36 @@ def transport_step(week, st, loads, crossing_loss, ledger, out, periods):
     """Route the new loads, each to its crossing and arrival week, and intercept some in Mexico;
     returns which were caught (crossing puts the rest on the road).
 
-    Kernels here take arrays out of their tuples before a loop over loads: read inside it,
-    each read costs numba a reference count."""
-    rep, ident = loads.rep, loads.ident
-    route = _choose_routes(st, loads, crossing_loss)
-    caught = np.empty(rep.size, np.bool_)
-    interdiction_keys, staging_keys, route_risk, staging_p = st.interdiction_keys, st.staging_keys, st.route_risk, st.staging_p
+    One pass over the loads, the arrays taken out of their tuples before it: read inside the
+    loop, each read costs numba a reference count."""
+    _route_shares(st, crossing_loss)
+    rep, site, ident, route, crossing, t_arrive = (loads.rep, loads.site, loads.ident, loads.route, loads.crossing,
+                                                   loads.t_arrive)
+    route_keys, interdiction_keys, staging_keys = st.route_keys, st.interdiction_keys, st.staging_keys
+    fraction, route_first, route_risk, staging_p = st.route_fraction, st.route_first, st.route_risk, st.staging_p
     route_crossing, travel_weeks = st.route_crossing, st.travel_weeks
-    crossing, t_arrive = loads.crossing, loads.t_arrive
+    caught = np.empty(rep.size, np.bool_)
     die = new_die()
     for i in range(rep.size):
-        r, j = rep[i], route[i]
+        r, s = rep[i], site[i]
+        roll(die, route_keys[r], ident[i])
+        j = load_kernels.pick_route(fraction, r, route_first[s], route_first[s + 1], uniform(die))
         roll(die, interdiction_keys[r], ident[i])
         caught[i] = uniform(die) < route_risk[r, j]
         roll(die, staging_keys[r], ident[i])
         staging = geometric(die, staging_p[r]) - 1
-        crossing[i] = route_crossing[j]
+        route[i], crossing[i] = j, route_crossing[j]
         t_arrive[i] = week + 1 + travel_weeks[j] + staging
-    loads.route[:] = route
-    _book(st, loads, route, caught, ledger)
+    _book(st, loads, caught, ledger)
     add_flow(out.dispatched_kg, week, st.dispatched, periods)
     add_flow(out.mexico_seized_kg, week, st.seized_by_site, periods)
     return caught
 
 
 @inlined
-def _choose_routes(st, loads, crossing_loss):
-    """Categorical draw among each site's routes, by appeal damped by remembered losses (the balloon effect)."""
+def _route_shares(st, crossing_loss):
+    """This week's cumulative route shares of each site (`st.route_fraction`): appeal damped by
+    remembered losses at the route's crossing (the balloon effect)."""
     n_reps, n_routes = st.appeal.shape
     damping = np.empty(crossing_loss.shape)
     for r in range(n_reps):
@@ -127,23 +130,17 @@ def _choose_routes(st, loads, crossing_loss):
     for r in range(n_reps):
         for j in range(n_routes):
             weight[r, j] = st.appeal[r, j] * damping[r, st.route_crossing[j]]
-    rep, ident, route_keys = loads.rep, loads.ident, st.route_keys
-    u = np.empty(rep.size)
-    die = new_die()
-    for i in range(u.size):
-        roll(die, route_keys[rep[i]], ident[i])
-        u[i] = uniform(die)
-    return load_kernels.choose_routes(rep, loads.site, u, weight, st.route_first, st.route_fraction)
+    load_kernels.route_shares(weight, st.route_first, st.route_fraction)
 
 
 @inlined
-def _book(st, loads, route, caught, ledger):
+def _book(st, loads, caught, ledger):
     """Sums in load order: dispatched and intercepted by site, moving by state (through each route's states)."""
     dispatched, seized_by_site = st.dispatched, st.seized_by_site
     dispatched[:] = 0.0
     seized_by_site[:] = 0.0
     moving = np.zeros(st.appeal.shape)                     # (rep, route)
-    rep, site, pure_kg = loads.rep, loads.site, loads.pure_kg
+    rep, site, route, pure_kg = loads.rep, loads.site, loads.route, loads.pure_kg
     for i in range(rep.size):
         r, s = rep[i], site[i]
         dispatched[r, s] += pure_kg[i]
