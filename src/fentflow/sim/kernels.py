@@ -34,6 +34,15 @@ class Periods(NamedTuple):
 inlined = numba.njit(cache=True, inline="always")
 
 @numba.njit(cache=True)
+def zero(array):
+    """Set every element of a C-contiguous array to 0: a loop, since `array[:] = 0.0` on a slice of a
+    3- or 4-D array compiled several times slower (`road.py`)."""
+    flat = array.reshape(-1)
+    for i in range(flat.size):
+        flat[i] = 0.0
+
+
+@numba.njit(cache=True)
 def add_flow(target, week, values, periods):
     """Add a (rep, place) flow to its period(s) of `target`, (period, rep, place)."""
     for k in range(2):

@@ -19,6 +19,8 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
+from fentflow.sim.kernels import zero
+
 INITIAL_WEEKS = 64   # weeks ahead the ring holds before it first doubles (travel plus staging is a few weeks)
 
 
@@ -56,11 +58,11 @@ def reaching(road, last_week):
                  road.first_week, road.count)
     for week in range(first, first + size):
         old, new = week % size, week % wider
-        grown.counts[new] = road.counts[old]
-        grown.passed[new] = road.passed[old]
-        grown.seized_by_site[new] = road.seized_by_site[old]
-        grown.seized_pure[new] = road.seized_pure[old]
-        grown.due_pure[new] = road.due_pure[old]
+        _add(grown.counts[new], road.counts[old])
+        _add(grown.passed[new], road.passed[old])
+        _add(grown.seized_by_site[new], road.seized_by_site[old])
+        _add(grown.seized_pure[new], road.seized_pure[old])
+        _add(grown.due_pure[new], road.due_pure[old])
         grown.due_loads[new] = road.due_loads[old]
     return grown
 
@@ -69,10 +71,10 @@ def reaching(road, last_week):
 def take_off(road, week, counts, passed, seized_by_site, seized_pure):
     """Fill the four week totals with what arrives by `week` (weeks not yet taken off included), and
     take it off the road."""
-    counts[:] = 0.0
-    passed[:] = 0.0
-    seized_by_site[:] = 0.0
-    seized_pure[:] = 0.0
+    zero(counts)
+    zero(passed)
+    zero(seized_by_site)
+    zero(seized_pure)
     arriving = np.zeros(road.pure_in_transit.size)
     size = road.due_loads.size
     for due in range(road.first_week[0], week + 1):
@@ -91,7 +93,7 @@ def take_off(road, week, counts, passed, seized_by_site, seized_pure):
 
 @numba.njit(cache=True)
 def _add(total, part):
-    """total += part, element by element (any shape, both C-contiguous)."""
+    """total += part, element by element (C-contiguous arrays of one shape; `kernels.zero` says why a loop)."""
     flat_total, flat_part = total.reshape(-1), part.reshape(-1)
     for i in range(flat_total.size):
         flat_total[i] += flat_part[i]
@@ -99,9 +101,9 @@ def _add(total, part):
 
 @numba.njit(cache=True)
 def _clear(road, slot):
-    road.counts[slot] = 0.0
-    road.passed[slot] = 0.0
-    road.seized_by_site[slot] = 0.0
-    road.seized_pure[slot] = 0.0
-    road.due_pure[slot] = 0.0
+    zero(road.counts[slot])
+    zero(road.passed[slot])
+    zero(road.seized_by_site[slot])
+    zero(road.seized_pure[slot])
+    zero(road.due_pure[slot])
     road.due_loads[slot] = 0
