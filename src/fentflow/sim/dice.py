@@ -227,7 +227,9 @@ def beta(die, a, b):
 @numba.njit(cache=True)
 def prepare_beta(a, b):
     """beta(a, b) with the constants its gammas work out, for many draws of the same shapes (`prepared_beta`)."""
-    return a, b, _marsaglia_tsang_constants(a), _marsaglia_tsang_constants(b)
+    if a > 1.0 and b > 1.0:
+        return a, b, _marsaglia_tsang_constants(a), _marsaglia_tsang_constants(b)
+    return a, b, (0.0, 0.0), (0.0, 0.0)        # not used: `prepared_beta` falls back to `beta`
 
 
 @numba.njit(cache=True)
