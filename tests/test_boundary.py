@@ -107,6 +107,21 @@ def test_ctrl_c_waits_for_the_check(ctrl_c_raises):
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+def test_a_block_inside_another_shares_its_handler_and_raises_at_its_own_end(ctrl_c_raises):
+    """A week stepped inside `run` (both defer Ctrl-C): the handler stays the outer block's, and a
+    Ctrl-C during the week is raised when the week ends."""
+    reached = []
+    with deferred_interrupts() as outer:
+        handler = signal.getsignal(signal.SIGINT)
+        with pytest.raises(KeyboardInterrupt), deferred_interrupts() as inner:
+            assert inner is outer and signal.getsignal(signal.SIGINT) == handler
+            os.kill(os.getpid(), signal.SIGINT)
+            reached.append("the rest of the week")
+        assert signal.getsignal(signal.SIGINT) == handler and not outer.pending
+    assert reached == ["the rest of the week"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 def test_staged_output_stages_inside_when_the_parent_is_read_only(tmp_path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()

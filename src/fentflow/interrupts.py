@@ -47,6 +47,11 @@ def deferred_interrupts() -> Iterator[Interrupts]:
     if previous in (signal.SIG_IGN, None):   # ignored (background job) or not ours to change
         yield interrupts
         return
+    outer = getattr(previous, "__self__", None)
+    if isinstance(outer, Interrupts):        # inside another block (a week inside `run`): share its flag,
+        yield outer                          # without swapping handlers each week
+        outer.check()
+        return
     signal.signal(signal.SIGINT, interrupts._record)
     try:
         yield interrupts
