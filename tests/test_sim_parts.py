@@ -111,7 +111,7 @@ def _road_with(weeks_pure, n_reps=2):
 
 def _take_off(road, week):
     counts, passed = np.zeros(road.counts.shape[1:]), np.zeros(road.passed.shape[1:])
-    take_off(road, week, counts, passed, np.zeros(road.seized_by_site.shape[1:]), np.zeros(road.seized_pure.shape[1:]))
+    take_off(road, week, counts, passed, np.zeros(road.seized_by_site.shape[1:]))
     return counts[0, :, 0]   # attempts by rep
 
 

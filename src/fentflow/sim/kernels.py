@@ -33,6 +33,7 @@ class Periods(NamedTuple):
 # quarter. The numbers are the same: no fast-math, the arithmetic is unchanged.
 inlined = numba.njit(cache=True, inline="always")
 
+
 @numba.njit(cache=True)
 def zero(array):
     """Set every element of a C-contiguous array to 0: a loop, since `array[:] = 0.0` on a slice of a

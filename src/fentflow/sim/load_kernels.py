@@ -10,6 +10,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from fentflow.sim.kernels import inlined
+
 
 @numba.njit(cache=True)
 def load_unit(week, site, number):
@@ -40,7 +42,7 @@ def route_shares(weight, route_first, fraction):
                 fraction[r, hi - 1] = 1.0
 
 
-@numba.njit(cache=True, inline="always")
+@inlined
 def pick_route(fraction, r, lo, hi, u):
     """The first route of lo..hi-1 (one site's, for replicate r) whose cumulative share reaches the
     uniform draw `u`: a categorical draw, found by bisection (the shares only grow)."""

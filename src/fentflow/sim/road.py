@@ -4,7 +4,7 @@ A load's fate at the border is decided the week it sets off (`crossing.crossing_
 arrival week is known then, and so is the detection it will meet there, which depends only
 on the week and the levers (schedules made before the run). So the road holds no loads, only
 totals per arrival week: the crossing counts, what passes in the market's fields, the pure kg
-seized by site and by replicate, the pure kg and loads due. Weeks sit in a ring (week
+seized by site, the pure kg and loads due. Weeks sit in a ring (week
 `w` in slot `w % size`) that doubles when a load is due further ahead than it reaches.
 
 Totals are summed in the order loads set off, which is the order they reach the border in:
@@ -29,7 +29,6 @@ class Road(NamedTuple):
     counts: np.ndarray           # (slot, count, rep, crossing) in `crossing.COUNTS` order
     passed: np.ndarray           # (slot, rep, crossing, field) what passes, in `distribution.FIELDS`
     seized_by_site: np.ndarray   # (slot, rep, site) pure kg seized at the border, by site of origin
-    seized_pure: np.ndarray      # (slot, rep) pure kg seized
     due_pure: np.ndarray         # (slot, rep) pure kg arriving
     due_loads: np.ndarray        # (slot,) loads arriving, every replicate
     pure_in_transit: np.ndarray  # (rep,) pure kg on the road
@@ -40,7 +39,7 @@ class Road(NamedTuple):
 def new_road(n_reps: int, n_counts: int, n_crossings: int, n_fields: int, n_sites: int,
              weeks: int = INITIAL_WEEKS) -> Road:
     return Road(np.zeros((weeks, n_counts, n_reps, n_crossings)), np.zeros((weeks, n_reps, n_crossings, n_fields)),
-                np.zeros((weeks, n_reps, n_sites)), np.zeros((weeks, n_reps)), np.zeros((weeks, n_reps)),
+                np.zeros((weeks, n_reps, n_sites)), np.zeros((weeks, n_reps)),
                 np.zeros(weeks, np.int64), np.zeros(n_reps), np.zeros(1, np.int64), np.zeros(1, np.int64))
 
 
@@ -53,28 +52,25 @@ def reaching(road, last_week):
         return road
     wider = max(2 * size, last_week - first + 1)
     grown = Road(np.zeros((wider,) + road.counts.shape[1:]), np.zeros((wider,) + road.passed.shape[1:]),
-                 np.zeros((wider,) + road.seized_by_site.shape[1:]), np.zeros((wider,) + road.seized_pure.shape[1:]),
-                 np.zeros((wider,) + road.due_pure.shape[1:]), np.zeros(wider, np.int64), road.pure_in_transit,
+                 np.zeros((wider,) + road.seized_by_site.shape[1:]), np.zeros((wider,) + road.due_pure.shape[1:]), np.zeros(wider, np.int64), road.pure_in_transit,
                  road.first_week, road.count)
     for week in range(first, first + size):
         old, new = week % size, week % wider
         _add(grown.counts[new], road.counts[old])
         _add(grown.passed[new], road.passed[old])
         _add(grown.seized_by_site[new], road.seized_by_site[old])
-        _add(grown.seized_pure[new], road.seized_pure[old])
         _add(grown.due_pure[new], road.due_pure[old])
         grown.due_loads[new] = road.due_loads[old]
     return grown
 
 
 @numba.njit(cache=True)
-def take_off(road, week, counts, passed, seized_by_site, seized_pure):
-    """Fill the four week totals with what arrives by `week` (weeks not yet taken off included), and
+def take_off(road, week, counts, passed, seized_by_site):
+    """Fill the three week totals with what arrives by `week` (weeks not yet taken off included), and
     take it off the road."""
     zero(counts)
     zero(passed)
     zero(seized_by_site)
-    zero(seized_pure)
     arriving = np.zeros(road.pure_in_transit.size)
     size = road.due_loads.size
     for due in range(road.first_week[0], week + 1):
@@ -82,7 +78,6 @@ def take_off(road, week, counts, passed, seized_by_site, seized_pure):
         _add(counts, road.counts[slot])
         _add(passed, road.passed[slot])
         _add(seized_by_site, road.seized_by_site[slot])
-        _add(seized_pure, road.seized_pure[slot])
         _add(arriving, road.due_pure[slot])
         road.count[0] -= road.due_loads[slot]
         _clear(road, slot)
@@ -104,6 +99,5 @@ def _clear(road, slot):
     zero(road.counts[slot])
     zero(road.passed[slot])
     zero(road.seized_by_site[slot])
-    zero(road.seized_pure[slot])
     zero(road.due_pure[slot])
     road.due_loads[slot] = 0

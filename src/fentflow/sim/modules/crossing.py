@@ -52,7 +52,6 @@ class CrossingState(NamedTuple):
     totals: np.ndarray               # (count, rep, crossing) arriving this week, in `COUNTS` order
     passed: np.ndarray               # (rep, crossing, field) what passed, in `distribution.FIELDS`
     seized_pure_by_site: np.ndarray  # (rep, site) this week
-    seized_pure: np.ndarray          # (rep,) this week
     detection: np.ndarray            # (week, rep, crossing) for a reference-size load
     inspection_keys: np.ndarray      # (rep, 2) the inspection decision's keys, drawn per load (`dice.roll`)
     pars: CrossingPars        # the parameters its kernel reads
@@ -71,7 +70,7 @@ class Crossing(Module):
         self.state = CrossingState(
             totals=np.zeros((len(COUNTS), self.n_reps, n_crossings)),
             passed=np.zeros((self.n_reps, n_crossings, len(FIELDS))),
-            seized_pure_by_site=np.zeros((self.n_reps, self.net.n_sites)), seized_pure=np.zeros(self.n_reps),
+            seized_pure_by_site=np.zeros((self.n_reps, self.net.n_sites)),
             detection=self.detection(np.arange(sim.calendar.n_weeks)), inspection_keys=self.keys("inspection"),
             pars=self.kernel_pars(CrossingPars))
 
@@ -110,9 +109,9 @@ def crossing_step(week, st, road, loads, caught, ledger, out, periods):
     road; then take off what arrives this week and record it. Returns the road (it may have widened)."""
     road = road_kernels.reaching(road, _last_arrival(loads, caught))
     _set_off(st, road, loads, caught)
-    road_kernels.take_off(road, week, st.totals, st.passed, st.seized_pure_by_site, st.seized_pure)
-    for r in range(st.seized_pure.size):
-        ledger.seized[r] += st.seized_pure[r]
+    road_kernels.take_off(road, week, st.totals, st.passed, st.seized_pure_by_site)
+    for r in range(st.seized_pure_by_site.shape[0]):
+        ledger.seized[r] += st.seized_pure_by_site[r].sum()
     for k, target in enumerate(out):
         add_flow(target, week, st.totals[k], periods)
     return road
@@ -137,7 +136,7 @@ def _set_off(st, road, loads, caught):
     elasticity, detection, keys = st.pars.detection_size_elasticity, st.detection, st.inspection_keys
     rep, crossing, t_arrive, ident, gross_kg = loads.rep, loads.crossing, loads.t_arrive, loads.ident, loads.gross_kg
     site, form, pure_kg, pills, mg_per_pill = loads.site, loads.form, loads.pure_kg, loads.pills, loads.mg_per_pill
-    counts, passed, by_site, seized_pure = road.counts, road.passed, road.seized_by_site, road.seized_pure
+    counts, passed, by_site = road.counts, road.passed, road.seized_by_site
     due_pure, due_loads, first = road.due_pure, road.due_loads, road.first_week[0]
     n_weeks, size = detection.shape[0], due_loads.size
     added = np.zeros(road.pure_in_transit.size)
@@ -157,7 +156,6 @@ def _set_off(st, road, loads, caught):
         _count(counts, passed, slot, r, c, gross_kg[i], pure, pills[i], form[i] == PILL, mg_per_pill[i], seized)
         if seized:
             by_site[slot, r, site[i]] += pure
-            seized_pure[slot, r] += pure
         due_pure[slot, r] += pure
         due_loads[slot] += 1
         added[r] += pure
