@@ -50,3 +50,24 @@ def test_supply_is_pulled_toward_markets_short_of_it():
         per_person = used / sim.net.market_oud_weight
         return per_person.max() / per_person.min()
     assert spread(1.0) < spread(0.0)
+
+
+def test_fentanyl_reaches_black_tar_markets_only_after_their_midyear():
+    """Ample supply: white-powder markets use it at once; black-tar markets only once their reach rises."""
+    sim = _run(supply_kg_week_2023=1000.0, need_mg_per_user_week=5.0, reach_midyear_white_powder=2015.0,
+               reach_midyear_black_tar=2022.0, reach_spread_years=0.25)
+    used = sim.results["consumed_pure_kg"][:, 0]                 # (period, market), replicate 0
+    tar = sim.net.market_black_tar
+    assert 0 < tar.sum() < tar.size
+    per_person = used / sim.net.market_oud_weight
+    early, late = per_person[: per_person.shape[0] // 4], per_person[-per_person.shape[0] // 4:]
+    assert early[:, tar].mean() < 0.1 * early[:, ~tar].mean()     # 2021: black tar barely reached
+    assert late[:, tar].mean() > 0.8 * late[:, ~tar].mean()       # late 2022: both fully reached
+
+
+def test_reach_scales_a_markets_demand_and_so_its_deaths():
+    """The same run with reach held at (nearly) one everywhere has more deaths while reach is rising."""
+    rising = _run(supply_kg_week_2023=1000.0, need_mg_per_user_week=5.0, reach_midyear_black_tar=2022.0)
+    reached = _run(supply_kg_week_2023=1000.0, need_mg_per_user_week=5.0, reach_midyear_black_tar=2005.0)
+    first_year = slice(0, 52)
+    assert rising.results["deaths"][first_year].sum() < 0.85 * reached.results["deaths"][first_year].sum()
