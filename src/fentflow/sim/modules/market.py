@@ -68,7 +68,7 @@ class Market(Module):
                                  reach_midyear=np.where(self.net.market_black_tar[None, :],
                                                         self.par("reach_midyear_black_tar"),
                                                         self.par("reach_midyear_white_powder")),
-                                 year=np.asarray(sim.calendar.decimal_year, float),
+                                 year=np.array(sim.calendar.decimal_year, float),
                                  pars=self.kernel_pars(MarketPars))
 
     def declare_results(self) -> None:
