@@ -184,8 +184,9 @@ PARAMETERS: tuple[Par, ...] = (
        "https://www.samhsa.gov/data/report/2022-nsduh-annual-national-report"),
     _p("reach_midyear_white_powder", 2015.5, "year", 2005, 2030, ("uniform", 2013, 2018),
        "assumption: fentanyl deaths surged first in the white-powder heroin markets east of the Mississippi, "
-       "2014-2016 (Gladden, Martinez, Seth 2016, MMWR 65(33):837-843, doi:10.15585/mmwr.mm6533a2; "
-       "Zoorob 2019, Int J Drug Policy 70:40-46, doi:10.1016/j.drugpo.2019.04.010)",
+       "from 2013-2014 (CDC: Gladden, Martinez, Seth 2016, MMWR 65(33):837-843, eight high-burden states, "
+       "doi:10.15585/mmwr.mm6533a2; Zoorob 2019, Int J Drug Policy 70:40-46, fentanyl exposure rising with "
+       "longitude 2014-2017, doi:10.1016/j.drugpo.2019.04.010)",
        "year fentanyl has reached half the users of the white-powder heroin markets (world markets.heroin_market)",
        "https://www.cdc.gov/mmwr/volumes/65/wr/mm6533a2.htm"),
     _p("reach_midyear_black_tar", 2019.5, "year", 2005, 2030, ("uniform", 2016, 2022),
