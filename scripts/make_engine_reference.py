@@ -21,10 +21,6 @@ change of results is intended, and say why in the commit. History of the file:
 - remade when demand and supply were rebuilt (issue 13 item 1: supply at three fitted growth
   rates, deaths from exposure and DEA's lethal-pill share without a tolerance, distribution
   pulled by price): every result downstream of the supply changes by design.
-- remade when fentanyl's reach into each market became a logistic curve in time, white-powder
-  markets before black-tar ones (issue 13 item 1): with both midyears at 2005 and a 0.1-year
-  spread (reach 1 from 2019) the engine gave the previous file's numbers exactly (to 1e-12,
-  all 31 results); at the default midyears the market's use and everything after it change.
 
     .venv/bin/python scripts/make_engine_reference.py
 """

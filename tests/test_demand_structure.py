@@ -50,29 +50,3 @@ def test_supply_is_pulled_toward_markets_short_of_it():
         per_person = used / sim.net.market_oud_weight
         return per_person.max() / per_person.min()
     assert spread(1.0) < spread(0.0)
-
-
-def test_fentanyl_reaches_black_tar_markets_only_after_their_midyear():
-    """Ample supply: white-powder markets use it at once; black-tar markets only once their reach rises."""
-    sim = _run(supply_kg_week_2023=1000.0, need_mg_per_user_week=5.0, reach_midyear_white_powder=2015.0,
-               reach_midyear_black_tar=2022.0, reach_spread_years=0.25)
-    used = sim.results["consumed_pure_kg"][:, 0]                 # (period, market), replicate 0
-    tar = sim.net.market_black_tar
-    assert 0 < tar.sum() < tar.size
-    per_person = used / sim.net.market_oud_weight
-    early, late = per_person[: per_person.shape[0] // 4], per_person[-per_person.shape[0] // 4:]
-    assert early[:, tar].mean() < 0.1 * early[:, ~tar].mean()     # 2021: black tar barely reached
-    assert late[:, tar].mean() > 0.8 * late[:, ~tar].mean()       # late 2022: both fully reached
-
-
-def test_reach_scales_a_markets_demand_and_so_its_deaths():
-    """Deaths in black-tar markets follow their reach; white-powder markets, reached long ago, barely move."""
-    ample = dict(supply_kg_week_2023=1000.0, need_mg_per_user_week=5.0, demand_price_elasticity=0.0)
-    rising = _run(**ample, reach_midyear_black_tar=2022.0, reach_spread_years=0.25)
-    reached = _run(**ample, reach_midyear_black_tar=2005.0)
-    tar = rising.net.market_black_tar
-    first_year = slice(4, 52)                         # 2021, once the first loads have arrived
-    deaths = {name: sim.results["deaths"][first_year, 0].sum(axis=0) for name, sim in
-              (("rising", rising), ("reached", reached))}
-    assert deaths["rising"][tar].sum() < 0.2 * deaths["reached"][tar].sum()      # reach 0.02-0.12 mid-2021
-    assert deaths["rising"][~tar].sum() == pytest.approx(deaths["reached"][~tar].sum(), rel=0.1)

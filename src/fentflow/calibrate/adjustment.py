@@ -4,7 +4,7 @@ An accepted particle's statistics miss the data by up to epsilon, and its parame
 the part of that miss which the parameters explain. The adjustment removes it: regress the
 parameters on the statistics' misses over the accepted particles, then move each particle by
 what the regression predicts at the data minus what it predicts at the particle's own
-statistics. With 30 parameters an affordable ABC-SMC stops at an epsilon where the accepted
+statistics. With 27 parameters an affordable ABC-SMC stops at an epsilon where the accepted
 set still spans most of each prior; the adjustment reads what the statistics say inside
 that set (docs/calibration.md, "Regression adjustment").
 

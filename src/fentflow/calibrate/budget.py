@@ -3,10 +3,8 @@
 - `tiny`: the test suite (seconds; short spans only make sense with it).
 - `small`: quick looks, about 10 minutes on 2 cores (8 min measured; the bar shows the time left).
 - `recovery`: one trial of the 20-trial recovery study (`fentflow validate recovery`), about
-  50 s on 2 cores, so that the study fits in CI (`make test-slow`: 15 min 0 s on a quiet fresh clone
-  with 27 fitted parameters, 20 min 6 s with 30 on a machine shared with other work).
-- `default`: the shipped posterior; at most 30 minutes on 2 cores (18 min measured;
-  `benchmarks/bench_calibration_full.py`).
+  50 s on 2 cores, so that the study fits in CI (`make test-slow`: 15 min 0 s measured on a fresh clone).
+- `default`: the shipped posterior; at most 30 minutes on 2 cores (`benchmarks/bench_calibration_full.py`).
 - `large`: a longer run for a cluster (`--scheduler`).
 
 `chunk` is how many proposals are simulated together as the replicates of one `Sim` (the
@@ -39,7 +37,7 @@ BUDGETS: dict[str, Budget] = {
                predictive_draws=100),
         Budget("recovery", population=100, generations=5, max_simulations=700, min_acceptance=0.02, chunk=50,
                predictive_draws=100),
-        Budget("default", population=400, generations=20, max_simulations=30_000, min_acceptance=0.02, chunk=100,
+        Budget("default", population=400, generations=20, max_simulations=10_000, min_acceptance=0.02, chunk=100,
                predictive_draws=400),
         Budget("large", population=1_000, generations=20, max_simulations=100_000, min_acceptance=0.01, chunk=100,
                predictive_draws=1_000),

@@ -30,7 +30,6 @@ FITTED: tuple[str, ...] = (
     "foreign_plaza_access", "plaza_access_exponent", "plaza_passage_share",
     # U.S. side: domestic seizures, use and mortality
     "domestic_seizure_rate", "need_mg_per_user_week", "overdose_hazard", "lethal_pill_hazard",
-    "reach_midyear_white_powder", "reach_midyear_black_tar", "reach_spread_years",
     # violence in Mexico
     "violence_baseline_share", "violence_flow_effect", "violence_national_effect",
     "violence_state_sd", "violence_state_drift",

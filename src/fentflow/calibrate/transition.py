@@ -20,7 +20,7 @@ last (docs/calibration.md).
 `rvs(size)` is vectorised (pyABC's aggregated transition draws particle by particle, which
 costs ~40 ms per proposal with 20 parameters), and draws on arrays (`_Sampler`) with the same
 random calls as pyABC, so its draws are pyABC's bit for bit. That matters because most draws of
-some 30 parameters fall outside the prior's box and are redrawn (`sampler._propose`): with a small
+27 parameters fall outside the prior's box and are redrawn (`sampler._propose`): with a small
 population a proposal can cost hundreds of draws, and pandas made each one cost ~0.4 ms.
 """
 from __future__ import annotations

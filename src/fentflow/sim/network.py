@@ -45,7 +45,6 @@ class Network:
     route_states: np.ndarray       # (route, state) 1 where the leg touches the state
     markets: list[str]
     market_oud_weight: np.ndarray  # share of people with OUD living in each market
-    market_black_tar: np.ndarray   # (market,) True where heroin was black tar before fentanyl (late reach)
     crossing_market_km: np.ndarray
     crossing_us_state: tuple[str, ...] = ()   # the U.S. state each crossing lies in
 
@@ -107,7 +106,6 @@ def build_network(world) -> Network:
         route_states=route_states,
         markets=markets["id"].tolist(),
         market_oud_weight=_normalise(markets["od_deaths_2022"].to_numpy(float)),
-        market_black_tar=(markets["heroin_market"] == "black tar").to_numpy(),
         crossing_market_km=_haversine_km(crossings[["lat", "lon"]].to_numpy(float),
                                          markets[["lat", "lon"]].to_numpy(float)),
         crossing_us_state=tuple(crossings["us_state"].astype(str)),

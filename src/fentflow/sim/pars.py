@@ -182,24 +182,6 @@ PARAMETERS: tuple[Par, ...] = (
        "assumption: ~6 M people with OUD (SAMHSA, 2022 NSDUH: 6.1 M aged 12+) and RAND's single-digit tonnes",
        "fentanyl used by an active user at full supply",
        "https://www.samhsa.gov/data/report/2022-nsduh-annual-national-report"),
-    _p("reach_midyear_white_powder", 2015.5, "year", 2005, 2030, ("uniform", 2013, 2018),
-       "assumption: fentanyl deaths surged first in the white-powder heroin markets east of the Mississippi, "
-       "from 2013-2014 (CDC: Gladden, Martinez, Seth 2016, MMWR 65(33):837-843, eight high-burden states, "
-       "doi:10.15585/mmwr.mm6533a2; Zoorob 2019, Int J Drug Policy 70:40-46, fentanyl exposure rising with "
-       "longitude 2014-2017, doi:10.1016/j.drugpo.2019.04.010)",
-       "year fentanyl has reached half the users of the white-powder heroin markets (world markets.heroin_market)",
-       "https://www.cdc.gov/mmwr/volumes/65/wr/mm6533a2.htm"),
-    _p("reach_midyear_black_tar", 2019.5, "year", 2005, 2030, ("uniform", 2016, 2022),
-       "assumption: black-tar heroin markets west of the Mississippi resisted adulteration; their fentanyl "
-       "deaths rose steeply from 2018-2019, with counterfeit pills (Shover et al. 2020, Drug Alcohol Depend "
-       "216:108314, doi:10.1016/j.drugalcdep.2020.108314)",
-       "year fentanyl has reached half the users of the black-tar heroin markets (world markets.heroin_market)",
-       "https://doi.org/10.1016/j.drugalcdep.2020.108314"),
-    _p("reach_spread_years", 1.0, "years", 0.1, 10, ("uniform", 0.3, 2.5),
-       "assumption: the logistic scale of fentanyl's displacement of heroin in a market (identified by the "
-       "shape of CDC T40.4 deaths, series cdc_deaths)",
-       "how gradually fentanyl reaches a market's users: reach = 1 / (1 + exp(-(year - midyear) / spread))",
-       "https://wonder.cdc.gov/mcd.html"),
     _p("overdose_hazard", 2.15e-4, "deaths/user-week", 1e-6, 1e-2, ("loguniform", 1e-4, 1e-3),
        "assumption (calibrated to CDC T40.4 deaths, series cdc_deaths)",
        "synthetic-opioid death hazard at full exposure", "https://wonder.cdc.gov/mcd.html"),

@@ -196,7 +196,6 @@ class MarketRow(Row):
     synthetic_deaths_2022: Count | None = None
     lat: Latitude
     lon: Longitude
-    heroin_market: Literal["white powder", "black tar"]
     source: Text
     confidence: Confidence
 

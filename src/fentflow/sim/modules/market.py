@@ -1,18 +1,13 @@
 """Step 6. Retail market: supply meets demand; price and potency follow.
 
-Users want `need_mg_per_user_week` of fentanyl each, more when it is cheap, once fentanyl has
-reached them: it displaced heroin market by market, first in the white-powder markets east of
-the Mississippi, years later in the black-tar markets west of it (world `markets.heroin_market`),
-so a market's demand is its users x their need x the share reached, a logistic curve in time
-around its kind's midyear (`reach_midyear_white_powder`, `reach_midyear_black_tar`,
-`reach_spread_years`). A share of the retail stock is reachable each week; what is used leaves the stock in proportion across
+Users want `need_mg_per_user_week` of fentanyl each, more when it is cheap. A share of the
+retail stock is reachable each week; what is used leaves the stock in proportion across
 pills and powder. Price per pill moves against the weeks of supply on hand. Potency is the
 pure mg in one retail unit (a pill, or 100 mg of retail powder); the lethal share is the
 share of pills used nationally that carry >= 2 mg, the measure DEA's laboratory reports.
 """
 from __future__ import annotations
 
-import math
 from typing import NamedTuple
 
 import numba
@@ -34,7 +29,6 @@ class MarketPars(NamedTuple):
     retail_dilution: np.ndarray
     price_per_pill_ref: np.ndarray
     price_cover_elasticity: np.ndarray
-    reach_spread_years: np.ndarray
 
 
 class MarketState(NamedTuple):
@@ -44,8 +38,6 @@ class MarketState(NamedTuple):
     consumed: np.ndarray         # (rep, market) pure kg used this week
     potency: np.ndarray          # (rep, market) pure mg per retail unit used
     lethal_share: np.ndarray     # (rep,) share of the pills used nationally with >= 2 mg (DEA's measure)
-    reach_midyear: np.ndarray    # (rep, market) the year fentanyl has reached half the market's users
-    year: np.ndarray             # (week,) decimal year
     pars: MarketPars        # the parameters its kernel reads
 
 
@@ -65,10 +57,6 @@ class Market(Module):
         shape = (self.n_reps, len(self.net.markets))
         self.state = MarketState(np.zeros(shape + (len(FIELDS),)), np.ones(shape), np.ones(self.n_reps),
                                  np.zeros(shape), np.zeros(shape), np.zeros(self.n_reps),
-                                 reach_midyear=np.where(self.net.market_black_tar[None, :],
-                                                        self.par("reach_midyear_black_tar"),
-                                                        self.par("reach_midyear_white_powder")),
-                                 year=np.array(sim.calendar.decimal_year, float),
                                  pars=self.kernel_pars(MarketPars))
 
     def declare_results(self) -> None:
@@ -94,8 +82,7 @@ def market_step(week, st, delivered, users, ledger, out, periods):
             for f in range(n_fields):
                 st.stock[r, m, f] += delivered[r, m, f]
             response = st.relative_price[r, m] ** -p.demand_price_elasticity[r]
-            reached = _reach(st.year[week], st.reach_midyear[r, m], p.reach_spread_years[r])
-            need[r, m] = users[r, m] * reached * p.need_mg_per_user_week[r] / 1e6 * response
+            need[r, m] = users[r, m] * p.need_mg_per_user_week[r] / 1e6 * response
             pure_stock = st.stock[r, m, PILL_PURE] + st.stock[r, m, POWDER_PURE]
             st.consumed[r, m] = min(pure_stock * p.market_turnover[r], need[r, m])
             used_share = st.consumed[r, m] / pure_stock if pure_stock > 0 else 0.0
@@ -118,12 +105,6 @@ def market_step(week, st, delivered, users, ledger, out, periods):
     set_stock(out.retail_stock_kg, week, pure_after, periods)
     set_stock(out.price_usd_per_pill, week, price, periods)
     set_stock(out.potency_mg_per_unit, week, st.potency, periods)
-
-
-@inlined
-def _reach(year, midyear, spread):
-    """The share of a market's users fentanyl has reached by `year` (logistic around `midyear`)."""
-    return 1.0 / (1.0 + math.exp(-(year - midyear) / spread))
 
 
 @inlined
