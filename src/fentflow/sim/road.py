@@ -52,8 +52,8 @@ def reaching(road, last_week):
         return road
     wider = max(2 * size, last_week - first + 1)
     grown = Road(np.zeros((wider,) + road.counts.shape[1:]), np.zeros((wider,) + road.passed.shape[1:]),
-                 np.zeros((wider,) + road.seized_by_site.shape[1:]), np.zeros((wider,) + road.due_pure.shape[1:]), np.zeros(wider, np.int64), road.pure_in_transit,
-                 road.first_week, road.count)
+                 np.zeros((wider,) + road.seized_by_site.shape[1:]), np.zeros((wider,) + road.due_pure.shape[1:]),
+                 np.zeros(wider, np.int64), road.pure_in_transit, road.first_week, road.count)
     for week in range(first, first + size):
         old, new = week % size, week % wider
         _add(grown.counts[new], road.counts[old])
