@@ -153,3 +153,48 @@ def test_ctrl_c_inside_compiled_code_waits_for_the_end_of_its_chunk():
     done = subprocess.run([sys.executable, "-c", CHUNK_SCRIPT], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"interrupted after week {2 * CHUNK_WEEKS - 1}", done.stdout + done.stderr
+
+
+def _ctrl_c() -> None:
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_a_deferred_ctrl_c_is_raised_at_the_end_of_the_block_and_the_handler_restored():
+    from fentflow.interrupts import deferred_interrupts
+
+    before = signal.getsignal(signal.SIGINT)
+    reached_the_end = False
+    with pytest.raises(KeyboardInterrupt):
+        with deferred_interrupts():
+            _ctrl_c()
+            reached_the_end = True
+    assert reached_the_end
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_nested_blocks_share_the_outer_flag_and_check_it_where_they_end():
+    from fentflow.interrupts import deferred_interrupts
+
+    weeks_done = 0
+    with pytest.raises(KeyboardInterrupt):
+        with deferred_interrupts() as outer:
+            for week in range(3):
+                with deferred_interrupts() as inner:      # a week inside `run`
+                    assert inner is outer
+                    if week == 1:
+                        _ctrl_c()
+                weeks_done += 1
+    assert weeks_done == 1
+
+
+def test_an_ignored_ctrl_c_stays_ignored():
+    from fentflow.interrupts import deferred_interrupts
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with deferred_interrupts():
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+            _ctrl_c()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)

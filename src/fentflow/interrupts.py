@@ -36,28 +36,43 @@ class Interrupts:
             raise KeyboardInterrupt
 
 
-@contextlib.contextmanager
-def deferred_interrupts() -> Iterator[Interrupts]:
+def deferred_interrupts() -> _Deferral:
     """Hold Ctrl-C until `check()` (or the end of the block), then raise KeyboardInterrupt."""
-    interrupts = Interrupts()
-    if threading.current_thread() is not threading.main_thread():
-        yield interrupts
-        return
-    previous = signal.getsignal(signal.SIGINT)
-    if previous in (signal.SIG_IGN, None):   # ignored (background job) or not ours to change
-        yield interrupts
-        return
-    outer = getattr(previous, "__self__", None)
-    if isinstance(outer, Interrupts):        # inside another block (a week inside `run`): share its flag,
-        yield outer                          # without swapping handlers each week
-        outer.check()
-        return
-    signal.signal(signal.SIGINT, interrupts._record)
-    try:
-        yield interrupts
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    interrupts.check()
+    return _Deferral()
+
+
+_holding: Interrupts | None = None   # the flag of the outermost block now holding Ctrl-C (main thread)
+
+
+class _Deferral:
+    """The block of `deferred_interrupts`. Written as a class, with one system call on the way in
+    and one on the way out, because `Sim.step` enters it once a week."""
+
+    def __enter__(self) -> Interrupts:
+        global _holding
+        self.outermost = False
+        if threading.current_thread() is not threading.main_thread():
+            self.interrupts = Interrupts()
+            return self.interrupts
+        if _holding is not None:                 # inside another block (a week inside `run`): share its
+            self.interrupts = _holding           # flag, without swapping handlers each week
+            return self.interrupts
+        self.interrupts = Interrupts()
+        self.previous = signal.signal(signal.SIGINT, self.interrupts._record)
+        if self.previous in (signal.SIG_IGN, None):   # ignored (background job) or not ours to change
+            signal.signal(signal.SIGINT, self.previous)
+            return self.interrupts
+        self.outermost, _holding = True, self.interrupts
+        return self.interrupts
+
+    def __exit__(self, exc_type, exc, traceback) -> bool:
+        global _holding
+        if self.outermost:
+            _holding = None
+            signal.signal(signal.SIGINT, self.previous)
+        if exc_type is None:
+            self.interrupts.check()
+        return False
 
 
 @contextlib.contextmanager

@@ -26,6 +26,7 @@ from fentflow.interrupts import deferred_interrupts
 from fentflow.policy.interventions import Intervention, Levers
 from fentflow.sim import fused
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START, Calendar
+from fentflow.sim.dispatch import Resolved
 from fentflow.sim.ledger import Ledger
 from fentflow.sim.modules.base import Module
 from fentflow.sim.network import network_of
@@ -96,6 +97,7 @@ class Sim:
         self.ledger = Ledger(self.n_reps)
         self.results = Results(self.calendar, self.n_reps, resolution)
         self.week_wiring = week
+        self._week_by_week = Resolved(week.run)   # stepping calls the week once a week: resolve its types once
         steps = tuple(week.modules if steps is None else steps)
         _check_order(steps, week)
         self.modules: dict[str, Module] = {}
@@ -106,7 +108,9 @@ class Sim:
         self._plan = _plan(list(self.modules.values()), week)
         for module in self.modules.values():
             module.declare_results()
-        self.timings = {name: 0.0 for name in [*self.modules, "ledger"]}
+        self._python_seconds = {name: 0.0 for name in self.modules}   # plain-Python modules' time
+        self._ticks = np.zeros(self.week_wiring.n_steps + 1, np.int64)   # the compiled steps' and the ledger's cycles
+        self._compiled_clock = np.zeros(2)                               # seconds and cycles of the compiled calls
         self.week = 0
 
     @staticmethod
@@ -144,7 +148,7 @@ class Sim:
         with deferred_interrupts() as interrupts:    # Ctrl-C between chunks is held to the end of the next
             for first in range(0, n_weeks, CHUNK_WEEKS):
                 stop = min(first + CHUNK_WEEKS, n_weeks)
-                self._run_segment(first, stop, 0, self.week_wiring.n_steps)
+                self._run_segment(self.week_wiring.run, first, stop, 0, self.week_wiring.n_steps)
                 interrupts.check()
                 if progress:
                     progress(stop - 1)
@@ -158,9 +162,19 @@ class Sim:
                     self.week = week
                     began = time.perf_counter()
                     item.step(week)
-                    self.timings[item.name] += time.perf_counter() - began
+                    self._python_seconds[item.name] += time.perf_counter() - began
                 else:
-                    self._run_segment(week, week + 1, *item)
+                    self._run_segment(self._week_by_week, week, week + 1, *item)
+
+    @property
+    def timings(self) -> dict[str, float]:
+        """Seconds spent in each step so far, in step order, then the ledger's check. Compiled steps
+        count processor cycles, converted at the rate the compiled calls ran."""
+        seconds, cycles = self._compiled_clock
+        per_cycle = seconds / cycles if cycles else 0.0
+        compiled = dict(zip(self._compiled_parts[0], self._ticks * per_cycle))
+        return {name: float(compiled.get(name, self._python_seconds.get(name, 0.0)))
+                for name in [*self.modules, "ledger"]}
 
     @functools.cached_property
     def _compiled_parts(self) -> tuple[list[str], tuple, tuple]:
@@ -170,17 +184,15 @@ class Sim:
         return ([m.name for m in compiled] + ["ledger"], tuple(m.state for m in compiled),
                 tuple(m.results(m.outputs) for m in compiled if m.outputs is not None))
 
-    def _run_segment(self, first: int, stop: int, lo: int, hi: int) -> None:
-        """Steps lo..hi-1 of the compiled week for weeks first..stop-1; a broken balance raises LedgerError."""
-        timed, states, outs = self._compiled_parts
-        ticks = np.zeros(self.week_wiring.n_steps + 1, np.int64)
-        began, began_ticks = time.perf_counter(), fused.now()
-        self.handoff, week, rep = self.week_wiring.run(first, stop, lo, hi, self.results.periods,
-                                                       self.ledger.arrays, self.handoff, states, outs, ticks)
+    def _run_segment(self, run_weeks: Callable, first: int, stop: int, lo: int, hi: int) -> None:
+        """Steps lo..hi-1 of the compiled week (`run_weeks`) for weeks first..stop-1; a broken balance
+        raises LedgerError."""
+        _, states, outs = self._compiled_parts
+        began, began_cycles = time.perf_counter(), fused.now()
+        self.handoff, week, rep = run_weeks(first, stop, lo, hi, self.results.periods, self.ledger.arrays,
+                                            self.handoff, states, outs, self._ticks)
+        self._compiled_clock += (time.perf_counter() - began, fused.now() - began_cycles)
         self.week = stop - 1 if week < 0 else week
-        seconds_per_tick = (time.perf_counter() - began) / max(fused.now() - began_ticks, 1)
-        for name, count in zip(timed, ticks):
-            self.timings[name] += count * seconds_per_tick
         if week >= 0:
             held = dict(zip(fused.STOCKS, self.week_wiring.stocks(states, self.handoff.road)))
             self.ledger.fail(week, str(self.calendar.week_start[week].date()), rep, self.replicate_ids[rep], held)

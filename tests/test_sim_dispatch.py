@@ -1,0 +1,48 @@
+"""`Resolved`: the week's argument types are worked out once, and stepping gives the fused run's numbers."""
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+import fentflow as ff
+from fentflow.sim.dispatch import Resolved
+
+
+def _argument_types(sim: ff.Sim, week: int) -> tuple:
+    _, states, outs = sim._compiled_parts
+    args = (week, week + 1, 0, sim.week_wiring.n_steps, sim.results.periods, sim.ledger.arrays, sim.handoff,
+            states, outs, sim._ticks)
+    return tuple(numba.typeof(arg) for arg in args)
+
+
+def test_the_weeks_argument_types_never_change_during_a_run():
+    """What `Resolved` rests on: the road and loads the week hands back keep the types it was given."""
+    sim = ff.Sim(parameters="defaults", replicates=2, start="2019-01-01", end="2019-12-31", seed=2)
+    first = _argument_types(sim, 0)
+    for week in range(sim.calendar.n_weeks):
+        sim.step(week)
+        assert _argument_types(sim, week + 1) == first, f"the week's argument types changed after week {week}"
+
+
+def test_stepping_calls_the_compiled_week_directly_after_its_first_week():
+    sim = ff.Sim(parameters="defaults", replicates=1, start="2019-01-01", end="2019-03-31")
+    assert sim._week_by_week.compiled is None
+    sim.step(0)
+    assert sim._week_by_week.compiled is sim.week_wiring.run.get_overload(_argument_types(sim, 1))
+
+
+def test_a_resolved_dispatcher_gives_what_the_dispatcher_gives():
+    @numba.njit
+    def scaled(values, factor):
+        return values * factor
+
+    resolved = Resolved(scaled)
+    values = np.arange(4.0)
+    assert np.array_equal(resolved(values, 2.0), scaled(values, 2.0))
+    assert resolved.compiled is not None
+    assert np.array_equal(resolved(values, 3.0), values * 3.0)
+
+
+def test_a_plain_function_is_called_as_it_is():
+    resolved = Resolved(lambda a, b: a + b)
+    assert resolved(1, 2) == 3 and resolved.compiled is None and resolved(2, 2) == 4
