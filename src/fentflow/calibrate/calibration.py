@@ -24,8 +24,10 @@ import numpy as np
 import pandas as pd
 import pyabc
 
+from fentflow.calibrate.batch import Chunk, chunk_statistics
 from fentflow.calibrate.budget import Budget
-from fentflow.calibrate.distance import make_distance
+from fentflow.calibrate.deaths_scale import refit
+from fentflow.calibrate.distance import Distance
 from fentflow.calibrate.epsilon import ResumableQuantileEpsilon
 from fentflow.calibrate.executor import Executor, open_executor
 from fentflow.calibrate.posterior import posterior_from_history, with_held, write_posterior
@@ -103,9 +105,7 @@ def calibrate(spec: CalibrationSpec, out: str | Path, *, workers: int = 2, sched
     else:
         with open_executor(workers, scheduler) as opened:
             history, t0 = _run(spec, out, opened, progress)
-    posterior = posterior_from_history(history, fitted_parameters(spec.free), targets=spec.targets,
-                                       observed=spec.observed)
-    posterior = with_held(posterior, spec.held, spec.fitted)
+    posterior = fitted_posterior(history, spec)
     write_posterior(posterior, out / POSTERIOR)
     generations = generations_table(history)
     generations.to_csv(out / "generations.csv", index=False)
@@ -113,6 +113,29 @@ def calibrate(spec: CalibrationSpec, out: str | Path, *, workers: int = 2, sched
     log.info("calibration in %s: %d generations, %d simulations, %.0f s", out, len(generations),
              history.total_nr_simulations, wall)
     return CalibrationResult(out, posterior, generations, int(history.total_nr_simulations), wall, t0)
+
+
+def fitted_posterior(history: pyabc.History, spec: CalibrationSpec) -> pd.DataFrame:
+    """The last generation, adjusted (`posterior_from_history`), its deaths-only parameters then
+    fitted exactly (`deaths_scale.refit`), with the held parameters as constant columns."""
+    fitted = fitted_parameters(spec.free)
+    observed = spec.observed if spec.observed is not None else spec.targets.observed
+    posterior = posterior_from_history(history, fitted, targets=spec.targets, observed=observed)
+
+    def simulate(parameters: dict[str, np.ndarray]) -> pd.DataFrame:
+        return pd.concat([pd.DataFrame(chunk_statistics(chunk)) for chunk in _chunks(
+            parameters, derive_seed(spec.seed, "deaths refit"), spec)], ignore_index=True)
+
+    posterior = refit(posterior, fitted, simulate, observed, list(spec.targets.weights))
+    return with_held(posterior, spec.held, spec.fitted)
+
+
+def _chunks(parameters: dict[str, np.ndarray], seed: int, spec: CalibrationSpec) -> list[Chunk]:
+    """The particles as chunks of the budget's size, each replicate numbered by its particle."""
+    size, n = spec.budget.chunk, len(next(iter(parameters.values())))
+    return [Chunk(params={name: values[start:start + size] for name, values in parameters.items()}, seed=seed,
+                  targets=spec.targets, world=spec.world, offset=start, fixed=spec.held)
+            for start in range(0, n, size)]
 
 
 def _run(spec: CalibrationSpec, out: Path, executor: Executor, progress) -> tuple[pyabc.History, int]:
@@ -143,7 +166,7 @@ def _abc(spec: CalibrationSpec, executor: Executor, progress) -> pyabc.ABCSMC:
     fitted = fitted_parameters(spec.free)
     sampler = BatchSampler(executor, fitted, spec.targets, spec.budget.chunk, spec.seed, spec.world,
                            fixed=spec.held, progress=progress)
-    return pyabc.ABCSMC(_simulated_in_batches, pyabc_prior(fitted), make_distance(spec.targets),
+    return pyabc.ABCSMC(_simulated_in_batches, pyabc_prior(fitted), Distance(spec.targets, fitted),
                         population_size=spec.budget.population, eps=ResumableQuantileEpsilon(EPSILON_QUANTILE),
                         sampler=sampler, transitions=IndependentTransition([p.fit_name for p in fitted]))
 

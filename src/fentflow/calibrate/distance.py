@@ -1,4 +1,5 @@
-"""The ABC distance: pyABC's weighted L1 norm over the summary statistics of `statistics.py`.
+"""The ABC distance: pyABC's weighted L1 norm over the summary statistics of `statistics.py`,
+with each particle's deaths judged at its best-fitting overdose hazard (`deaths_scale.py`).
 
 Weights are fixed (not adapted per generation) and documented there: each statistic counts
 `group weight / (statistics in its group x scale)`, so a group's contribution is its weight
@@ -6,16 +7,37 @@ times the mean absolute error of its statistics in units of its scale.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import pyabc
 
+from fentflow.calibrate.deaths_scale import DeathsScale
+from fentflow.calibrate.priors import FittedParameter
 from fentflow.calibrate.statistics import TargetSet
 
 
-def make_distance(targets: TargetSet) -> pyabc.distance.PNormDistance:
-    return pyabc.distance.PNormDistance(p=1, fixed_weights=dict(targets.weights))
+class Distance(pyabc.distance.PNormDistance):
+    """The weighted L1 distance, after moving the deaths to the particle's best-fitting hazard."""
+
+    def __init__(self, targets: TargetSet, fitted: Sequence[FittedParameter]):
+        super().__init__(p=1, fixed_weights=dict(targets.weights))
+        self.deaths_scale = DeathsScale.of(fitted, list(targets.weights))
+
+    def __call__(self, x: dict, x_0: dict, t: int | None = None, par: Mapping | None = None) -> float:
+        return super().__call__(rescaled(self.deaths_scale, x, x_0, par), x_0, t, par)
 
 
-def distance_of(targets: TargetSet, simulated: dict[str, float], observed: dict[str, float] | None = None) -> float:
-    """The same distance, computed directly (for reports and tests)."""
+def rescaled(scale: DeathsScale | None, x: Mapping[str, float], x_0: Mapping[str, float],
+             par: Mapping | None) -> Mapping[str, float]:
+    if scale is None or par is None:
+        return x
+    return scale.rescaled_one(x, x_0, float(par[scale.hazard.fit_name]))
+
+
+def distance_of(targets: TargetSet, simulated: Mapping[str, float], observed: Mapping[str, float] | None = None,
+                fitted: Sequence[FittedParameter] = (), par: Mapping | None = None) -> float:
+    """The same distance, computed directly (for reports and tests); with `fitted` and the particle's
+    `par` (fitting scale), its deaths are judged at their best-fitting hazard as in the calibration."""
     observed = targets.observed if observed is None else observed
+    simulated = rescaled(DeathsScale.of(fitted, list(targets.weights)), simulated, observed, par)
     return sum(weight * abs(simulated[name] - observed[name]) for name, weight in targets.weights.items())

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from fentflow.calibrate.adjustment import adjust
+from fentflow.calibrate.deaths_scale import EXACT, DeathsScale
 from fentflow.calibrate.priors import FittedParameter
 from fentflow.errors import InputError
 
@@ -30,8 +31,11 @@ BOOKKEEPING = ("draw", "weight", "distance", "generation")
 def posterior_from_history(history, fitted: tuple[FittedParameter, ...], t: int | None = None,
                            targets=None, observed: dict[str, float] | None = None) -> pd.DataFrame:
     """Generation `t` (default: the last) of a pyABC history as a posterior table; with `targets`
-    (the calibration's `TargetSet`), regression-adjusted (`adjustment.py`) toward `observed`, the
-    statistics the calibration fitted (default: the public series'; a recovery trial's are synthetic)."""
+    (the calibration's `TargetSet`), fitted to `observed`, the statistics the calibration fitted
+    (default: the public series'; a recovery trial's are synthetic): each particle's overdose
+    hazard moved to the one that fits its deaths best, as the distance judged it (`deaths_scale.py`),
+    then every parameter but those of `deaths_scale.EXACT` regression-adjusted (`adjustment.py`);
+    `calibrate()` then fits those two exactly (`deaths_scale.refit`)."""
     t = history.max_t if t is None else t
     particles = history.get_population(t=t).particles
     theta = pd.DataFrame([{p.fit_name: float(particle.parameter[p.fit_name]) for p in fitted}
@@ -40,17 +44,27 @@ def posterior_from_history(history, fitted: tuple[FittedParameter, ...], t: int 
     distances = np.array([float(particle.distance) for particle in particles])
     if targets is not None:
         observed = targets.observed if observed is None else observed
-        misses = _misses([particle.sum_stat for particle in particles], targets.weights, observed)
-        theta, weights = adjust(theta, misses, weights, distances, fitted)
+        statistics = pd.DataFrame([particle.sum_stat for particle in particles])
+        scale = DeathsScale.of(fitted, list(targets.weights))
+        if scale is not None:
+            theta, statistics = scale.rescaled(theta, statistics, observed)
+        theta, weights = _adjusted(theta, _misses(statistics, targets.weights, observed), weights, distances, fitted)
     rows = {p.name: [p.to_natural(value) for value in theta[p.fit_name]] for p in fitted}
     return pd.DataFrame({"draw": np.arange(len(particles)), **rows, "weight": weights / weights.sum(),
                          "distance": distances, "generation": int(t)})
 
 
-def _misses(statistics: list[dict], weights: dict[str, float], observed: dict[str, float]) -> np.ndarray:
+def _adjusted(theta, misses, weights, distances, fitted):
+    """The regression adjustment of every parameter but those fitted exactly afterwards (`EXACT`)."""
+    others = tuple(p for p in fitted if p.name not in EXACT)
+    adjusted, weights = adjust(theta[[p.fit_name for p in others]], misses, weights, distances, others)
+    return theta.assign(**{column: adjusted[column] for column in adjusted.columns}), weights
+
+
+def _misses(statistics: pd.DataFrame, weights: dict[str, float], observed: dict[str, float]) -> np.ndarray:
     """(particle, statistic): (simulated - observed) x the statistic's weight in the distance."""
     names = list(weights)
-    simulated = pd.DataFrame(statistics)[names].to_numpy(float)
+    simulated = statistics[names].to_numpy(float)
     return (simulated - np.array([observed[name] for name in names])) * np.array([weights[name] for name in names])
 
 
