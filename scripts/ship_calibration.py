@@ -100,7 +100,9 @@ def readme(source: Path) -> str:
                      f"with the predictive draws and outputs ({benchmark['workers']} workers, "
                      f"{benchmark['cpu_count']} cores; `benchmarks/bench_calibration_full.py`)")
     lines += ["", "| file | what |", "|---|---|",
-              "| posterior.parquet | the last generation, regression-adjusted (`calibrate/adjustment.py`): one row per particle, the fitted parameters, `weight`, "
+              "| posterior.parquet | the last generation, regression-adjusted (`calibrate/adjustment.py`), its "
+              "overdose hazard and lethal-pill term then fitted exactly to CDC's deaths (`calibrate/deaths_scale.py`): "
+              "one row per particle, the fitted parameters, `weight`, "
               "`distance`, `generation` |",
               "| posterior_summary.csv | per parameter: prior range, weighted median, 50% and 90% intervals |",
               "| seizure_share.csv | per year, component (port, between, all) and measure (pure, gross): "
