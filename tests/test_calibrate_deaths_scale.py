@@ -37,7 +37,7 @@ def _deaths_times(observed: dict, factors) -> dict:
 def test_the_best_shift_is_minus_the_median_miss_within_the_prior():
     scale = DeathsScale(HAZARD, ("cdc_deaths:a", "cdc_deaths:b", "cdc_deaths:c"))
     misses = np.array([[0.1, 0.5, 0.3], [-2.0, -2.0, -2.0], [3.0, 3.0, 3.0]])
-    hazard = np.log10([3e-4, 3e-4, 3e-4])
+    hazard = np.array([3e-4, 3e-4, 3e-4])
     shifts = scale.shifts(misses, hazard)
     assert shifts[0] == pytest.approx(-0.3)
     assert shifts[1] == pytest.approx(math.log(1e-3 / 3e-4))   # deaths 7x too low: the hazard stops at its bound

@@ -70,18 +70,21 @@ class DeathsScale:
         return cls(hazard, deaths) if hazard is not None and deaths else None
 
     def shifts(self, misses: np.ndarray, hazard: np.ndarray) -> np.ndarray:
-        """Per particle, the change of ln deaths (= of ln hazard) that best fits, within the prior.
-
-        `misses`: (particle, deaths statistic), simulated - observed; `hazard`: fitting scale."""
-        natural = np.array([self.hazard.to_natural(value) for value in np.atleast_1d(hazard)], dtype=float)
+        """The change of ln deaths (= of ln hazard) that best fits, within the prior, for each row
+        of `misses` (..., deaths statistic: simulated - observed); `hazard` (natural scale)
+        broadcasts against the rows."""
         low, high = self.hazard.natural_bounds
-        return np.clip(-np.median(misses, axis=-1), np.log(low / natural), np.log(high / natural))
+        return np.clip(-np.median(misses, axis=-1), np.log(low / hazard), np.log(high / hazard))
+
+    def natural(self, values) -> np.ndarray:
+        """Hazards on the fitting scale, in deaths per user-week."""
+        return np.array([self.hazard.to_natural(value) for value in np.atleast_1d(values)], dtype=float)
 
     def rescaled_one(self, statistics: Mapping[str, float], observed: Mapping[str, float],
                      hazard: float) -> dict[str, float]:
         """One particle's statistics with its deaths at the best-fitting hazard (what the distance judges)."""
         misses = np.array([[statistics[name] - observed[name] for name in self.statistics]])
-        shift = float(self.shifts(misses, np.array([hazard]))[0])
+        shift = float(self.shifts(misses, self.natural(hazard))[0])
         return {name: value + shift if name in self.statistics else value for name, value in statistics.items()}
 
     def rescaled(self, theta: pd.DataFrame, statistics: pd.DataFrame,
@@ -90,8 +93,8 @@ class DeathsScale:
         the deaths moved together to the best fit."""
         names = list(self.statistics)
         misses = statistics[names].to_numpy(float) - np.array([observed[name] for name in names])
-        shift = self.shifts(misses, theta[self.hazard.fit_name].to_numpy(float))
-        natural = np.array([self.hazard.to_natural(value) for value in theta[self.hazard.fit_name]])
+        natural = self.natural(theta[self.hazard.fit_name].to_numpy(float))
+        shift = self.shifts(misses, natural)
         theta = theta.assign(**{self.hazard.fit_name: [self.hazard.to_fit_scale(value)
                                                        for value in natural * np.exp(shift)]})
         statistics = statistics.copy()
@@ -99,11 +102,11 @@ class DeathsScale:
         return theta, statistics
 
 
-def refit(posterior: pd.DataFrame, fitted: Sequence[FittedParameter], simulate_deaths,
+def refit(posterior: pd.DataFrame, fitted: Sequence[FittedParameter], simulate,
           observed: Mapping[str, float], statistics: Sequence[str]) -> pd.DataFrame:
     """The posterior (natural scale) with each particle's hazard and lethal term at their best fit.
 
-    `simulate_deaths(parameters)` runs the particles with the given natural-scale parameter
+    `simulate(parameters)` runs the particles with the given natural-scale parameter
     columns, one run per particle with the same random numbers in every call, and returns their
     summary statistics (a row per particle)."""
     by_name = {p.name: p for p in fitted}
@@ -112,8 +115,8 @@ def refit(posterior: pd.DataFrame, fitted: Sequence[FittedParameter], simulate_d
         return posterior
     names = list(scale.statistics)
     values = {p.name: posterior[p.name].to_numpy(float) for p in fitted}
-    base = _deaths(simulate_deaths({**values, LETHAL: np.zeros(len(posterior))}), names)
-    extra = _deaths(simulate_deaths({**values, LETHAL: np.ones(len(posterior))}), names) - base
+    base = _deaths(simulate({**values, LETHAL: np.zeros(len(posterior))}), names)
+    extra = _deaths(simulate({**values, LETHAL: np.ones(len(posterior))}), names) - base
     target = np.exp(np.array([observed[name] for name in names]))
     lethal, shift = _best_pairs(base, extra, target, values[PARAMETER], by_name[LETHAL], scale)
     return posterior.assign(**{PARAMETER: values[PARAMETER] * np.exp(shift), LETHAL: lethal})
@@ -127,11 +130,10 @@ def _deaths(statistics: pd.DataFrame, names: list[str]) -> np.ndarray:
 def _best_pairs(base, extra, target, hazard, lethal: FittedParameter, scale: DeathsScale):
     """Per particle, the lethal term (a grid over its prior) and the ln-hazard shift that minimise
     the sum over years of |ln simulated - ln observed|."""
-    grid = np.linspace(lethal.low, lethal.high, LETHAL_GRID)
+    grid = np.linspace(*lethal.natural_bounds, LETHAL_GRID)
     deaths = base[:, None, :] + grid[None, :, None] * extra[:, None, :]       # particle, grid, year
     misses = np.log(np.maximum(deaths, 1.0)) - np.log(target)
-    low, high = scale.hazard.natural_bounds
-    shift = np.clip(-np.median(misses, axis=-1), np.log(low / hazard)[:, None], np.log(high / hazard)[:, None])
+    shift = scale.shifts(misses, hazard[:, None])                             # particle, grid
     best = np.abs(misses + shift[..., None]).sum(axis=-1).argmin(axis=1)
     rows = np.arange(len(hazard))
     return grid[best], shift[rows, best]
