@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from fentflow.sim.kernels import inlined
+
 POWDER, PILL = 0, 1
 
 
@@ -30,7 +32,14 @@ class LoadBatch(NamedTuple):
     mg_per_pill: np.ndarray  # batch potency (0 for powder)
 
 
+@inlined
+def new_batch(n):
+    """Columns for n new loads, not yet routed (route, crossing -1); pills and mg per pill stay 0 for powder."""
+    unrouted = np.full(n, -1, np.int64)
+    return LoadBatch(np.empty(n, np.int64), np.empty(n, np.int64), unrouted, unrouted.copy(), np.empty(n, np.int64),
+                     np.zeros(n, np.int64), np.empty(n, np.int64), np.empty(n), np.empty(n), np.zeros(n), np.zeros(n))
+
+
 def empty_batch() -> LoadBatch:
     """No loads (before the first week), with the column types compiled code gives a batch."""
-    ints, floats = (np.empty(0, np.int64) for _ in range(7)), (np.empty(0) for _ in range(4))
-    return LoadBatch(*ints, *floats)
+    return new_batch(0)

@@ -17,7 +17,7 @@ from fentflow.sim import load_kernels
 from fentflow.sim.curves import log_path, logit_path
 from fentflow.sim.dice import new_die, place_unit, poisson, prepare_beta, prepared_beta, roll, standard_normal, uniform
 from fentflow.sim.kernels import add_flow, inlined, set_stock
-from fentflow.sim.loads import PILL, POWDER, LoadBatch
+from fentflow.sim.loads import PILL, POWDER, new_batch
 from fentflow.sim.modules.base import Module
 from fentflow.units import WEEKS_PER_YEAR
 
@@ -209,7 +209,7 @@ def _make_loads(p, st, week, counts):
     for r in range(counts.shape[0]):
         for s in range(counts.shape[1]):
             n += counts[r, s]
-    loads = _new_loads(n)
+    loads = new_batch(n)
     die = new_die()
     first = 0
     for r in range(counts.shape[0]):
@@ -221,14 +221,6 @@ def _make_loads(p, st, week, counts):
             _scale_batch(st.shipped[r, s] / raw if stop > first else 0.0, p.pill_mass_mg[r], first, stop, loads)
             first = stop
     return loads
-
-
-@inlined
-def _new_loads(n):
-    """Columns for n new loads, not yet routed (route, crossing -1); pills and mg per pill stay 0 for powder."""
-    unrouted = np.full(n, -1, np.int64)
-    return LoadBatch(np.empty(n, np.int64), np.empty(n, np.int64), unrouted, unrouted.copy(), np.empty(n, np.int64),
-                     np.zeros(n, np.int64), np.empty(n, np.int64), np.empty(n), np.empty(n), np.zeros(n), np.zeros(n))
 
 
 @inlined
