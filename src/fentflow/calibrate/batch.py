@@ -35,6 +35,16 @@ class Chunk:
         return len(next(iter(self.params.values())))
 
 
+def chunks_of(params: dict[str, np.ndarray], size: int, seed: int, targets: TargetSet, world: str | None = None,
+              fixed: dict[str, float] | None = None) -> list[Chunk]:
+    """Replicates (one per row of `params`) as chunks of `size`, under one seed: each replicate is
+    numbered by its row, so its numbers do not depend on the chunking."""
+    n = len(next(iter(params.values())))
+    return [Chunk(params={name: values[start:start + size] for name, values in params.items()}, seed=seed,
+                  targets=targets, world=world, offset=start, fixed=dict(fixed or {}))
+            for start in range(0, n, size)]
+
+
 def run_chunk(chunk: Chunk):
     """The finished `Sim` of a chunk."""
     from fentflow.sim.engine import Sim

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import pyabc
 
-from fentflow.calibrate.batch import Chunk, chunk_statistics
+from fentflow.calibrate.batch import chunk_statistics, chunks_of
 from fentflow.calibrate.budget import Budget
 from fentflow.calibrate.deaths_scale import refit
 from fentflow.calibrate.distance import Distance
@@ -102,10 +102,11 @@ def calibrate(spec: CalibrationSpec, out: str | Path, *, workers: int = 2, sched
     _prepare_directory(out, spec, resume)
     if executor is not None:
         history, t0 = _run(spec, out, executor, progress)
+        posterior = fitted_posterior(history, spec, executor)
     else:
         with open_executor(workers, scheduler) as opened:
             history, t0 = _run(spec, out, opened, progress)
-    posterior = fitted_posterior(history, spec)
+            posterior = fitted_posterior(history, spec, opened)
     write_posterior(posterior, out / POSTERIOR)
     generations = generations_table(history)
     generations.to_csv(out / "generations.csv", index=False)
@@ -115,27 +116,21 @@ def calibrate(spec: CalibrationSpec, out: str | Path, *, workers: int = 2, sched
     return CalibrationResult(out, posterior, generations, int(history.total_nr_simulations), wall, t0)
 
 
-def fitted_posterior(history: pyabc.History, spec: CalibrationSpec) -> pd.DataFrame:
+def fitted_posterior(history: pyabc.History, spec: CalibrationSpec, executor: Executor) -> pd.DataFrame:
     """The last generation, adjusted (`posterior_from_history`), its deaths-only parameters then
-    fitted exactly (`deaths_scale.refit`), with the held parameters as constant columns."""
+    fitted exactly (`deaths_scale.refit`, simulating on `executor`), with the held parameters as
+    constant columns."""
     fitted = fitted_parameters(spec.free)
     observed = spec.observed if spec.observed is not None else spec.targets.observed
     posterior = posterior_from_history(history, fitted, targets=spec.targets, observed=observed)
 
     def simulate(parameters: dict[str, np.ndarray]) -> pd.DataFrame:
-        return pd.concat([pd.DataFrame(chunk_statistics(chunk)) for chunk in _chunks(
-            parameters, derive_seed(spec.seed, "deaths refit"), spec)], ignore_index=True)
+        chunks = chunks_of(parameters, spec.budget.chunk, derive_seed(spec.seed, "deaths refit"), spec.targets,
+                           spec.world, spec.held)
+        return pd.DataFrame([row for part in executor.ordered(chunk_statistics, chunks) for row in part])
 
     posterior = refit(posterior, fitted, simulate, observed, list(spec.targets.weights))
     return with_held(posterior, spec.held, spec.fitted)
-
-
-def _chunks(parameters: dict[str, np.ndarray], seed: int, spec: CalibrationSpec) -> list[Chunk]:
-    """The particles as chunks of the budget's size, each replicate numbered by its particle."""
-    size, n = spec.budget.chunk, len(next(iter(parameters.values())))
-    return [Chunk(params={name: values[start:start + size] for name, values in parameters.items()}, seed=seed,
-                  targets=spec.targets, world=spec.world, offset=start, fixed=spec.held)
-            for start in range(0, n, size)]
 
 
 def _run(spec: CalibrationSpec, out: Path, executor: Executor, progress) -> tuple[pyabc.History, int]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from fentflow.calibrate.batch import Chunk, chunk_predictive
+from fentflow.calibrate.batch import chunk_predictive, chunks_of
 from fentflow.calibrate.executor import Executor
 from fentflow.calibrate.posterior import parameter_columns
 from fentflow.calibrate.seeds import derive_seed
@@ -46,11 +46,8 @@ def posterior_predictive(posterior: pd.DataFrame, n: int, seed: int, targets: Ta
                          chunk: int, world: str | None = None) -> Predictive:
     """Simulate `n` posterior draws over `targets`' span (e.g. 2015-2023)."""
     draws = choose_draws(posterior, n, seed)
-    columns = parameter_columns(posterior)
-    simulate_seed = derive_seed(seed, "predictive")      # draw k is replicate k under one seed, whatever the chunks
-    chunks = [Chunk(params={c: draws[c].to_numpy(float)[start:start + chunk] for c in columns},
-                    seed=simulate_seed, targets=targets, world=world, offset=start)
-              for start in range(0, n, chunk)]
+    params = {column: draws[column].to_numpy(float) for column in parameter_columns(posterior)}
+    chunks = chunks_of(params, chunk, derive_seed(seed, "predictive"), targets, world)
     log.info("posterior predictive: %d draws in %d chunks on %s", n, len(chunks), executor.describe())
     parts = list(executor.ordered(chunk_predictive, chunks))
     tables = {name: pd.concat([part[name] for part in parts], ignore_index=True) for name in parts[0]}
