@@ -140,12 +140,12 @@ def test_fit_check_table_fits_80_columns(monkeypatch):
     console, buffer = terminal()
     monkeypatch.setattr(fitcheck_cli, "console", console)
     errors = pd.DataFrame([{"series": "cbp_sw_component_events", "unit": "events", "n": 10, "mean_ratio": 0.9,
-                            "male": 0.6, "rmse": 198.0, "nrmse": 0.4, "corr": 0.9, "coverage_90": 0.9, "bounds": 1,
+                            "male": 0.6, "male_chance": 0.3, "rmse": 198.0, "nrmse": 0.4, "corr": 0.9, "coverage_90": 0.9, "bounds": 1,
                             "bounds_met": 1}])
     fitcheck_cli._print_fit_errors(errors, 0, 20)
     text = buffer.getvalue()
     assert max(map(len, lines_of(text))) <= WIDTH and "…" not in text
-    for header in ("mean ratio", "MALE", "RMSE", "NRMSE", "corr", "in 5-95%", "bounds met", "cbp_sw_component_events"):
+    for header in ("mean ratio", "MALE", "by chance", "RMSE", "NRMSE", "corr", "in 5-95%", "bounds met", "cbp_sw_component_events"):
         assert header in text
 
 

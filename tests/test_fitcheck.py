@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fentflow.calibrate.fitcheck import (
-    TARGETS, align, compare, covered_months, error_measures, error_table, fit_check, summarize,
+    TARGETS, align, chance_male, compare, covered_months, error_measures, error_table, fit_check, summarize,
 )
 from fentflow.cli import app
 from fentflow.observed.series import load_series
@@ -93,6 +93,27 @@ def test_aligned_rows_match_each_observed_point_once_per_replicate():
     assert set(observed_points.query("series == 'dea_powder_lb'")["period"]) == {"2022", "2023"}   # 2021 unknown
     per_replicate = error_table(aligned, per_replicate=True)
     assert len(per_replicate) == 3 * len(TARGETS) and np.allclose(per_replicate["male"], 0)
+
+
+def _replicates_scaled(scales: list[float]) -> pd.DataFrame:
+    """The observed series as replicates, replicate k at scales[k] times the data."""
+    aligned = [align(data_as_observables(scale=scale)).assign(replicate=k) for k, scale in enumerate(scales)]
+    return pd.concat(aligned, ignore_index=True)
+
+
+def test_chance_male_is_each_replicate_against_the_others_median():
+    aligned = _replicates_scaled([1.0, 1.0, 2.0])
+    deaths = aligned[aligned["series"] == "cdc_synthetic_deaths"]
+    # Replicates 0 and 1 each meet the median of (1, 2) = 1.5; replicate 2 meets 1: ln 1.5, ln 1.5, ln 2.
+    assert chance_male(deaths) == pytest.approx(math.log(1.5))
+    assert chance_male(_replicates_scaled([3.0, 3.0, 3.0])) == 0
+
+
+def test_chance_male_needs_three_replicates_and_is_in_the_error_table():
+    assert math.isnan(chance_male(_replicates_scaled([1.0, 2.0])))
+    errors = error_table(_replicates_scaled([1.0, 1.0, 2.0])).set_index("series")
+    assert errors["male_chance"].to_numpy() == pytest.approx(math.log(1.5))
+    assert errors["male"].to_numpy() == pytest.approx(0)       # the median replicate is the data
 
 
 def test_covered_months_leave_out_partly_simulated_months():

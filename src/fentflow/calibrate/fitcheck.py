@@ -19,6 +19,10 @@ Error measures (`error_measures`), over the points with an exact observed value:
 - `rmse` in the series' unit, `nrmse` = rmse / mean observed.
 - `corr`: Pearson correlation of model and observed, from 3 points with variation in both.
 - `coverage_90`: share of observed points inside the model's 5-95% band (several replicates).
+- `male_chance`: the MALE the model scores against itself (`chance_male`): each replicate in turn
+  stands for the data, against the median of the others. It is what a model right in every
+  respect would score against data that vary by chance as much as its replicates do; a `male`
+  near it is chance, one well above it is misfit (3 replicates or more).
 Observed values that are bounds (DEA's 2021 pills: "less than 25.3 million") are not errors:
 they are counted in `bounds` and `bounds_met` (the model median on the right side).
 """
@@ -82,7 +86,7 @@ TARGET_BY_NAME = {target.name: target for target in TARGETS}
 
 PERIOD_KEYS = {"fy": ["fy"], "year": ["year"], "month": ["year", "month"]}
 ERROR_COLUMNS = ["n", "n_log", "mean_ratio", "male", "mean_log_ratio", "rmse", "nrmse", "corr", "coverage_90",
-                 "bounds", "bounds_met"]
+                 "male_chance", "bounds", "bounds_met"]
 
 
 @dataclass(frozen=True)
@@ -227,6 +231,10 @@ def error_table(aligned: pd.DataFrame, per_replicate: bool = False) -> pd.DataFr
         table = summarize(aligned)
     rows = [{**dict(zip(keys, key)), **_series_errors(points)}
             for key, points in table.groupby(keys, sort=False)]
+    if not per_replicate:
+        chance = aligned.groupby("series", sort=False).apply(chance_male, include_groups=False)
+        for row in rows:
+            row["male_chance"] = chance.get(row["series"], math.nan)
     out = pd.DataFrame(rows, columns=[*keys, *ERROR_COLUMNS])
     out.insert(1, "unit", out["series"].map(lambda name: TARGET_BY_NAME[name].unit if name in TARGET_BY_NAME else ""))
     return out
@@ -240,6 +248,24 @@ def _series_errors(points: pd.DataFrame) -> dict[str, float]:
     measures["bounds"] = len(bounded)
     measures["bounds_met"] = int(_bound_met(bounded).sum())
     return measures
+
+
+def chance_male(aligned: pd.DataFrame) -> float:
+    """The MALE of a series' replicates against themselves: the median over replicates k of the MALE
+    of the other replicates' median against replicate k, on the exact points (NaN under 3 replicates).
+
+    Replicates drawn from the posterior vary by chance and by parameters, as data would if the
+    model were right, so this is the MALE such a model would score against the data."""
+    exact = aligned[aligned["bound"] == "exact"]
+    values = exact.pivot_table(index=["period", "place"], columns="replicate", values="model",
+                               dropna=False).to_numpy()
+    if values.ndim != 2 or values.shape[1] < 3:
+        return math.nan
+    scores = []
+    for k in range(values.shape[1]):
+        others = np.median(np.delete(values, k, axis=1), axis=1)
+        scores.append(error_measures(others, values[:, k])["male"])
+    return float(np.nanmedian(scores)) if np.isfinite(scores).any() else math.nan
 
 
 def _coverage(points: pd.DataFrame) -> float:

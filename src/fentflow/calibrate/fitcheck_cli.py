@@ -61,16 +61,18 @@ def _print_fit_errors(errors, seed: int, replicates: int) -> None:
     from fentflow.tables import Column, print_fitting
 
     columns = [Column("series", "left"), Column("unit", "left"), Column("points"), Column("mean ratio"),
-               Column("MALE"), Column("RMSE"), Column("NRMSE"), Column("corr"), Column("in 5-95%"),
-               Column("bounds met")]
-    rows = [[row.series, row.unit, str(row.n), _num(row.mean_ratio), _num(row.male), _num(row.rmse),
-             _num(row.nrmse), _num(row.corr), "-" if row.coverage_90 != row.coverage_90 else f"{100 * row.coverage_90:.0f}%",
+               Column("MALE"), Column("by chance"), Column("RMSE"), Column("NRMSE"), Column("corr"),
+               Column("in 5-95%"), Column("bounds met")]
+    rows = [[row.series, row.unit, str(row.n), _num(row.mean_ratio), _num(row.male), _num(row.male_chance),
+             _num(row.rmse), _num(row.nrmse), _num(row.corr),
+             "-" if row.coverage_90 != row.coverage_90 else f"{100 * row.coverage_90:.0f}%",
              "-" if not row.bounds else f"{row.bounds_met}/{row.bounds}"] for row in errors.itertuples(index=False)]
     print_fitting(console, f"Model vs data (seed {seed}, {replicates} replicate{'s' if replicates > 1 else ''}; "
                            "model = median over replicates)", columns, rows)
     console.print("mean ratio = mean of model/observed; MALE = mean |ln(model/observed)| (ln 2 = 0.69 is off by "
-                  "a factor 2); NRMSE = RMSE / mean observed; bounds: observed 'less/more than' figures the model "
-                  "respects.")
+                  "a factor 2); by chance = the MALE of each replicate against the others' median, what a right "
+                  "model would score (a MALE well above it is misfit); NRMSE = RMSE / mean observed; bounds: "
+                  "observed 'less/more than' figures the model respects.")
 
 
 def _print_new_years(points) -> None:

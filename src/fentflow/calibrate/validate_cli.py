@@ -89,7 +89,7 @@ def out_of_sample_command(
             tables = out_of_sample(chosen, seed, out, executor, fit_through=fit_through, predict_through=last,
                                    progress=on_progress)
     errors = tables["errors"]
-    console.print(errors[["series", "n", "coverage_90", "male", "mean_ratio"]].to_string(index=False))
+    console.print(errors[["series", "n", "coverage_90", "male", "male_chance", "mean_ratio"]].to_string(index=False))
     summary = {"held_out_coverage_90": pooled_coverage(errors),
                "in_sample_coverage_90": pooled_coverage(tables["errors_in_sample"])}
     (out / "out_of_sample_summary.json").write_text(json.dumps(summary, indent=1))

@@ -16,7 +16,8 @@ TITLE = "Baseline against the public series"
 LEAD = ("How the run compares with the public series it can be checked against (CBP, CDC, DEA, SESNSP): "
         "error measures per series, then one chart per series.")
 ERROR_COLUMNS = {"series": "series", "unit": "unit", "n": "points", "mean_ratio": "mean model/observed (ratio)",
-                 "male": "MALE (log error)", "nrmse": "NRMSE (share of mean)", "corr": "correlation",
+                 "male": "MALE (log error)", "male_chance": "MALE by chance", "nrmse": "NRMSE (share of mean)",
+                 "corr": "correlation",
                  "coverage_90": "observed inside the model's 5-95% band", "bounds": "published bounds",
                  "bounds_met": "bounds met"}
 FORMATS = {"points": fmt_count, "bounds met": fmt_count, "published bounds": fmt_count,
@@ -37,7 +38,9 @@ def build(context) -> Section:
     errors = fit.errors[[c for c in ERROR_COLUMNS if c in fit.errors]].rename(columns=ERROR_COLUMNS)
     titles = {name: target.title for name, target in TARGET_BY_NAME.items()}
     body = [paragraph("Each simulated observable beside its public series, on the periods the run covers in full. "
-                      "MALE is the mean absolute log error (0.69 means off by a factor of 2 on average); NRMSE is "
+                      "MALE is the mean absolute log error (0.69 means off by a factor of 2 on average); MALE by "
+                      "chance is that of each replicate against the others' median, what a right model would "
+                      "score against data that vary as much by chance (a MALE well above it is misfit); NRMSE is "
                       "the root-mean-square error over the mean observed value; bounds are published 'less than' "
                       "or 'more than' figures that the model median respects."),
             paragraph(f"<b>Parameters:</b> {esc(parameter_text(s))}. {_reading(s)}"),
