@@ -38,9 +38,17 @@ class Road(NamedTuple):
 
 def new_road(n_reps: int, n_counts: int, n_crossings: int, n_fields: int, n_sites: int,
              weeks: int = INITIAL_WEEKS) -> Road:
-    return Road(np.zeros((weeks, n_counts, n_reps, n_crossings)), np.zeros((weeks, n_reps, n_crossings, n_fields)),
-                np.zeros((weeks, n_reps, n_sites)), np.zeros((weeks, n_reps)),
-                np.zeros(weeks, np.int64), np.zeros(n_reps), np.zeros(1, np.int64), np.zeros(1, np.int64))
+    return _ring(weeks, (n_counts, n_reps, n_crossings), (n_reps, n_crossings, n_fields), (n_reps, n_sites),
+                 np.zeros(n_reps), np.zeros(1, np.int64), np.zeros(1, np.int64))
+
+
+@numba.njit(cache=True)
+def _ring(weeks, counts_shape, passed_shape, site_shape, pure_in_transit, first_week, count):
+    """A road of `weeks` empty slots (each total's shape after the slot axis given), with the running totals given."""
+    n_reps = pure_in_transit.size
+    return Road(np.zeros((weeks,) + counts_shape), np.zeros((weeks,) + passed_shape),
+                np.zeros((weeks,) + site_shape), np.zeros((weeks, n_reps)),
+                np.zeros(weeks, np.int64), pure_in_transit, first_week, count)
 
 
 @numba.njit(cache=True)
@@ -51,9 +59,8 @@ def reaching(road, last_week):
     if last_week - first < size:
         return road
     wider = max(2 * size, last_week - first + 1)
-    grown = Road(np.zeros((wider,) + road.counts.shape[1:]), np.zeros((wider,) + road.passed.shape[1:]),
-                 np.zeros((wider,) + road.seized_by_site.shape[1:]), np.zeros((wider,) + road.due_pure.shape[1:]),
-                 np.zeros(wider, np.int64), road.pure_in_transit, road.first_week, road.count)
+    grown = _ring(wider, road.counts.shape[1:], road.passed.shape[1:], road.seized_by_site.shape[1:],
+                  road.pure_in_transit, road.first_week, road.count)
     for week in range(first, first + size):
         old, new = week % size, week % wider
         _add(grown.counts[new], road.counts[old])
