@@ -11,15 +11,18 @@ SOURCES = {"source_url": "https://example.org/moud", "primary_url": "https://exa
 TREATMENT = np.linspace(10_000, 12_000, RUNS)      # deaths averted by treatment, run by run
 
 
-def row_for(monkeypatch, raids, *, raids_without=None, folder=False):
+def row_for(monkeypatch, raids, *, raids_without=None, folder=False, short=None):
     """The row with treatment and the two clear arms fixed, the raids arm given, and (unless `folder`)
-    a sensitivity in which the raids arm averts `raids_without`."""
+    a sensitivity in which the raids arm averts `raids_without`; `short` marks the runs whose baseline
+    market is short of supply (none by default)."""
     main = {c12.DEMAND_ARM: TREATMENT, "port_surge": TREATMENT - 5_000, "precursor_crackdown": TREATMENT - 4_000,
             "raids_tripled": np.asarray(raids, float)}
     again = {c12.DEMAND_ARM: TREATMENT, "raids_tripled": np.asarray(raids_without if raids_without is not None
                                                                      else raids, float)}
     monkeypatch.setattr(c12, "_averted", lambda comparison, arm, years: comparison[arm])
     monkeypatch.setattr(c12, "_flows_and_violence", lambda comparison, years: "")
+    short = np.zeros(RUNS, bool) if short is None else np.asarray(short)
+    monkeypatch.setattr(c12, "_short_of_supply", lambda context, comparison, years: short)
     calls = []
 
     def sensitivity(context, arms, fixed):
@@ -78,3 +81,41 @@ def test_the_driver_is_an_unsourced_assumption_in_the_parameter_table():
         assert PAR_BY_NAME[name].source.startswith("assumption")
         low, high = PAR_BY_NAME[name].bounds
         assert low <= neutral <= high
+
+
+def test_a_straddle_split_by_the_market_gives_each_part_and_names_the_price_evidence(monkeypatch):
+    short = np.arange(RUNS) >= 14                     # 6 runs short of supply, where raids avert far more
+    raids = np.where(short, TREATMENT + np.linspace(-2_000, 30_000, RUNS), TREATMENT - 9_000)
+    row, _ = row_for(monkeypatch, raids, raids_without=raids + 1_000, short=short)
+    assert row.verdict == INCONSISTENT
+    assert row.numbers["margin_vs_raids_tripled_spare_p50"] == 9_000
+    assert row.numbers["margin_vs_raids_tripled_short_p50"] < 0 and row.numbers["runs_short_of_supply"] == 6
+    assert "14 runs with supply to spare, 6 short of supply" in row.fentflow
+    assert "two markets" in row.reason and "national retail price series" in row.reason
+    assert "San Diego" in row.reason and "fell by more than 50%" in row.reason   # from the observed series
+
+
+def test_a_straddle_the_markets_agree_on_gets_no_market_reason(monkeypatch):
+    row, _ = row_for(monkeypatch, straddling(), raids_without=straddling() + 1_000, short=np.arange(RUNS) % 2 == 0)
+    assert row.verdict == INCONSISTENT and "two markets" not in row.reason
+    assert "runs_short_of_supply" in row.numbers
+
+
+def test_a_market_is_short_of_supply_when_its_price_is_above_the_reference():
+    import pandas as pd
+
+    from fentflow.ensemble.comparison import Comparison
+    from fentflow.ensemble.parameters import DefaultParameters
+    from fentflow.sim.pars import PAR_BY_NAME
+
+    reference = PAR_BY_NAME["price_per_pill_ref"].default
+    prices = {0: 0.5 * reference, 1: 1.5 * reference, 2: 0.9 * reference}
+    rows = [{"arm": arm, "run": run, "table": "national", "place": "US", "year": year,
+             "metric": "price_usd_per_pill", "value": price}
+            for arm in ("baseline", c12.DEMAND_ARM) for run, price in prices.items() for year in YEARS]
+    comparison = Comparison("baseline", ["baseline", c12.DEMAND_ARM], (2025, 2030), pd.DataFrame(rows))
+
+    class Context:
+        parameters, seed = DefaultParameters(), 0
+
+    assert c12._short_of_supply(Context(), comparison, YEARS).tolist() == [False, True, False]

@@ -13,6 +13,11 @@ violence, over the last `LONG_TERM_YEARS` years of the window ("long-term"). Two
   sim/pars.py and the margin's median changes sign when the arm is run again with that driver
   at its neutral value (`evidence.sensitivity_comparison`); the row then names the evidence
   that would settle it.
+  A margin that stays unsettled is split by the baseline market's state over those years
+  (`_market_split`): short of supply (its retail price above the reference price) or with
+  supply to spare. Where the two disagree, the row says so, with each part's interval, and
+  names the evidence that would tell them apart (a national retail price series; the public
+  price points in the observed series `prices`).
 - "seizures alone": consistent if no enforcement arm cuts U.S. consumption of pure fentanyl by
   `STOPPED_SHARE` or more over the long term, even at the 95th percentile of paired runs.
 
@@ -29,7 +34,7 @@ from fentflow.claims.registry import register
 from fentflow.claims.row import CONSISTENT, INCONSISTENT, NOT_CHECKABLE, ClaimRow, cited
 from fentflow.claims.rules import combined_verdict, margin_verdict, verdict
 from fentflow.ensemble.evidence import paired_sums, policy_comparison, sensitivity_comparison
-from fentflow.ensemble.paired import quantiles
+from fentflow.ensemble.paired import annual_values, quantiles
 from fentflow.sim.pars import PAR_BY_NAME
 
 CLAIM = ("Reducing U.S. demand would be the most effective long-term solution; seizures alone cannot stop "
@@ -67,6 +72,9 @@ def _demand_row(context: ClaimContext, comparison, years: range, public: str, so
              for arm in ENFORCEMENT_ARMS if arm in UNSOURCED_DRIVER and margins[arm][0] <= 0 <= margins[arm][2]}
     verdicts = {arm: margin_verdict(m[0], m[2], sign_set_by_assumption=tests.get(arm, {}).get("flips", False))
                 for arm, m in margins.items()}
+    short = _short_of_supply(context, comparison, years)
+    splits = {arm: _market_split(averted[DEMAND_ARM] - averted[arm], short)
+              for arm, v in verdicts.items() if v == INCONSISTENT and margins[arm][0] <= 0 <= margins[arm][2]}
     return ClaimRow(
         id="C12", check="demand vs enforcement", claim=CLAIM, public_figure=public, **sources,
         fentflow=(f"deaths averted {_years(years)} vs baseline over {len(averted[DEMAND_ARM])} paired runs: "
@@ -74,6 +82,7 @@ def _demand_row(context: ClaimContext, comparison, years: range, public: str, so
                   + ". Treatment minus each: "
                   + "; ".join(f"{arm} {_band(margin)}" for arm, margin in margins.items())
                   + "".join(f". {_driver_text(arm, test)}" for arm, test in tests.items())
+                  + _split_text(splits, int(short.sum()), len(short))
                   + f". {_flows_and_violence(comparison, years)}"),
         verdict=combined_verdict(verdicts.values()),
         rule=(f"for each enforcement arm ({', '.join(ENFORCEMENT_ARMS)}), the 90% interval of deaths averted by "
@@ -81,15 +90,82 @@ def _demand_row(context: ClaimContext, comparison, years: range, public: str, so
               f"consistent, below zero inconsistent; straddling zero, not checkable if the margin's sign is set by "
               f"an unsourced assumption (the arm's driver, {_drivers()}, is tagged `assumption` and the margin's "
               f"median changes sign with the arm run again at the driver's neutral value), else inconsistent. "
-              f"Joined: inconsistent if any arm is, else not checkable if any is, else consistent"),
-        reason=_demand_reason(verdicts, tests),
+              f"Joined: inconsistent if any arm is, else not checkable if any is, else consistent. An "
+              f"inconsistent margin straddling zero is shown split by the baseline market over {_years(years)}: "
+              f"short of supply (mean retail price above the reference price, `price_per_pill_ref`) or not"),
+        reason=_demand_reason(verdicts, tests, splits),
         numbers={**{f"averted_{arm}_p50": float(np.median(v)) for arm, v in averted.items()},
                  **{f"margin_vs_{arm}_p05": m[0] for arm, m in margins.items()},
                  **{f"margin_vs_{arm}_p50": m[1] for arm, m in margins.items()},
                  **{f"margin_vs_{arm}_p95": m[2] for arm, m in margins.items()},
                  **{f"margin_vs_{arm}_without_driver_p50": t["margin"][1] for arm, t in tests.items() if t["margin"]},
-                 **{f"averted_{arm}_without_driver_p50": t["averted"] for arm, t in tests.items() if t["margin"]}},
+                 **{f"averted_{arm}_without_driver_p50": t["averted"] for arm, t in tests.items() if t["margin"]},
+                 **{f"margin_vs_{arm}_{part}_p50": split[part][1] for arm, split in splits.items()
+                    for part in ("spare", "short")},
+                 "runs_short_of_supply": float(short.sum())},
     )
+
+
+def _short_of_supply(context: ClaimContext, comparison, years: range) -> np.ndarray:
+    """Per paired run (as `_averted` pairs them): is the baseline market short of supply over `years`? Its
+    mean retail price is then above the reference price (the price at the reference weeks of supply on
+    hand, `market.py`), the run's own where its parameters set it."""
+    price = annual_values(comparison.runs, "price_usd_per_pill")[list(years)].mean(axis=1)
+    base, treated = price.xs(comparison.reference, level="arm"), price.xs(DEMAND_ARM, level="arm")
+    runs = base.index.intersection(treated.index).sort_values()
+    reference = context.parameters.values(list(runs), context.seed).get(
+        "price_per_pill_ref", [PAR_BY_NAME["price_per_pill_ref"].default] * len(runs))
+    return base.loc[runs].to_numpy(float) > np.asarray(reference, float)
+
+
+def _market_split(margin: np.ndarray, short: np.ndarray) -> dict[str, tuple[float, float, float]]:
+    """The margin's interval over the runs with supply to spare and over those short of it (NaN for a
+    part with no run)."""
+    return {"spare": quantiles(margin[~short]), "short": quantiles(margin[short])}
+
+
+def _split_reason(splits: dict[str, dict]) -> str:
+    """Why margins straddle zero when the two markets disagree, and what public evidence would settle it."""
+    split = [arm for arm, parts in splits.items() if parts["spare"][0] > 0 and not parts["short"][0] > 0]
+    if not split:
+        return ""
+    return (f"against {' and '.join(split)} the margin straddles zero because the posterior holds two markets: with "
+            f"supply to spare, treatment clearly averts more; short of supply, the users treatment takes out of the "
+            f"market leave their share to the others, and a cut in supply is what saves lives (the margins by "
+            f"market are in the fentflow row). The calibration's series (seizures, deaths, pill potency, "
+            f"homicides) do not tell the two markets apart; a national retail price series would. "
+            f"{_price_evidence()}")
+
+
+def _price_evidence() -> str:
+    """The public retail-price points (observed series `prices`), as a sentence."""
+    from fentflow.observed.series import load_series
+
+    prices = load_series("prices")
+    pills = prices[(prices["unit"] == "USD/pill") & (prices["what"] == "retail fentanyl pill")]
+    places = [(place, group) for place, group in pills.groupby("place", sort=False)]
+    moves = [f"{place} ${group['value'].iloc[0]:g} to ${group['value'].iloc[-1]:g}"
+             for place, group in places if len(group) > 1]
+    levels = [f"{place} ${group['value'].iloc[0]:g} ({group['period'].iloc[0]})" for place, group in places
+              if len(group) == 1]
+    national = prices[(prices["place"] == "United States") & (prices["unit"] == "% change")]
+    # A national "% change" row is a bound ("fell by more than 50%"): its value is the bound.
+    trends = [f"nationally, the purity-adjusted price {'fell' if row.value < 0 else 'rose'} by more than "
+              f"{abs(row.value):g}% ({row.period})" for row in national.itertuples()]
+    parts = ["two dates each: " + ", ".join(moves)] if moves else []
+    parts += ["one date: " + ", ".join(levels)] if levels else []
+    return ("Public retail prices, " + "; ".join(parts + trends)
+            + ". They lean to supply to spare, but they are local or end in 2021, and the calibration does not "
+              "fit prices (observed series `prices`)")
+
+
+def _split_text(splits: dict[str, dict], n_short: int, n_runs: int) -> str:
+    if not splits:
+        return ""
+    parts = "; ".join(f"{arm}: {_band(split['spare'])} with supply to spare, {_band(split['short'])} short of it"
+                      for arm, split in splits.items())
+    return (f". Treatment minus each, by the baseline market ({n_runs - n_short} runs with supply to spare, "
+            f"{n_short} short of supply): {parts}")
 
 
 def _driver_test(context: ClaimContext, arm: str, years: range, margin) -> dict:
@@ -115,7 +191,7 @@ def _driver_text(arm: str, test: dict) -> str:
             f"{fmt.count(test['averted'])}; treatment minus it {_band(test['margin'])}")
 
 
-def _demand_reason(verdicts: dict[str, str], tests: dict[str, dict]) -> str:
+def _demand_reason(verdicts: dict[str, str], tests: dict[str, dict], splits: dict[str, dict]) -> str:
     clear = [arm for arm, v in verdicts.items() if v == CONSISTENT]
     lost = [arm for arm, v in verdicts.items() if v == INCONSISTENT]
     open_ = [arm for arm, v in verdicts.items() if v == NOT_CHECKABLE]
@@ -130,7 +206,8 @@ def _demand_reason(verdicts: dict[str, str], tests: dict[str, dict]) -> str:
         parts.append(f"against {arm} the margin straddles zero and its sign is set by `{name}`, an assumption: "
                      f"{arm} averts {fmt.count(test['averted'])} deaths at {name} = {neutral:g}, and the median "
                      f"margin is then {fmt.count(test['margin'][1])}. Not checkable until there is {missing}")
-    return ("; ".join(parts)
+    split = _split_reason(splits)
+    return ("; ".join([*parts, *([split] if split else [])])
             + ". This compares the bundled scenarios at their bundled strengths (MOUD entry x 3; San Diego "
               "port detection x 2; a 2019-like precursor control; raids x 3): it ranks these levers at these "
               "sizes, not every possible policy (docs/scenarios.md).")
