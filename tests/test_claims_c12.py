@@ -119,3 +119,6 @@ def test_a_market_is_short_of_supply_when_its_price_is_above_the_reference():
         parameters, seed = DefaultParameters(), 0
 
     assert c12._short_of_supply(Context(), comparison, YEARS).tolist() == [False, True, False]
+    deaths = pd.DataFrame(rows).assign(metric="deaths")          # a comparison that recorded no prices
+    no_prices = Comparison("baseline", ["baseline", c12.DEMAND_ARM], (2025, 2030), deaths)
+    assert c12._short_of_supply(Context(), no_prices, YEARS).tolist() == [False, False, False]

@@ -110,7 +110,11 @@ def _short_of_supply(context: ClaimContext, comparison, years: range) -> np.ndar
     """Per paired run (as `_averted` pairs them): is the baseline market short of supply over `years`? Its
     mean retail price is then above the reference price (the price at the reference weeks of supply on
     hand, `market.py`), the run's own where its parameters set it."""
-    price = annual_values(comparison.runs, "price_usd_per_pill")[list(years)].mean(axis=1)
+    prices = annual_values(comparison.runs, "price_usd_per_pill")
+    if not set(years) <= set(prices.columns):      # a comparison read from a folder without prices
+        base, _ = paired_sums(comparison, "deaths", DEMAND_ARM, years)
+        return np.zeros(len(base), bool)
+    price = prices[list(years)].mean(axis=1)
     base, treated = price.xs(comparison.reference, level="arm"), price.xs(DEMAND_ARM, level="arm")
     runs = base.index.intersection(treated.index).sort_values()
     reference = context.parameters.values(list(runs), context.seed).get(
