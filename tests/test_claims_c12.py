@@ -11,10 +11,10 @@ SOURCES = {"source_url": "https://example.org/moud", "primary_url": "https://exa
 TREATMENT = np.linspace(10_000, 12_000, RUNS)      # deaths averted by treatment, run by run
 
 
-def row_for(monkeypatch, raids, *, raids_without=None, folder=False, short=None):
+def row_for(monkeypatch, raids, *, raids_without=None, folder=False, short=None, rose=None):
     """The row with treatment and the two clear arms fixed, the raids arm given, and (unless `folder`)
     a sensitivity in which the raids arm averts `raids_without`; `short` marks the runs whose baseline
-    market is short of supply (none by default)."""
+    market is short of supply (none by default), `rose` those whose price rose 2021-2023 (unknown by default)."""
     main = {c12.DEMAND_ARM: TREATMENT, "port_surge": TREATMENT - 5_000, "precursor_crackdown": TREATMENT - 4_000,
             "raids_tripled": np.asarray(raids, float)}
     again = {c12.DEMAND_ARM: TREATMENT, "raids_tripled": np.asarray(raids_without if raids_without is not None
@@ -23,6 +23,7 @@ def row_for(monkeypatch, raids, *, raids_without=None, folder=False, short=None)
     monkeypatch.setattr(c12, "_flows_and_violence", lambda comparison, years: "")
     short = np.zeros(RUNS, bool) if short is None else np.asarray(short)
     monkeypatch.setattr(c12, "_short_of_supply", lambda context, comparison, years: short)
+    monkeypatch.setattr(c12, "_price_rose", lambda comparison: None if rose is None else np.asarray(rose))
     calls = []
 
     def sensitivity(context, arms, fixed):
@@ -86,8 +87,11 @@ def test_the_driver_is_an_unsourced_assumption_in_the_parameter_table():
 def test_a_straddle_split_by_the_market_gives_each_part_and_names_the_price_evidence(monkeypatch):
     short = np.arange(RUNS) >= 14                     # 6 runs short of supply, where raids avert far more
     raids = np.where(short, TREATMENT + np.linspace(-2_000, 30_000, RUNS), TREATMENT - 9_000)
-    row, _ = row_for(monkeypatch, raids, raids_without=raids + 1_000, short=short)
+    rose = np.arange(RUNS) % 3 == 0                   # runs 0, 3, ... 18: two of them (15, 18) short of supply
+    row, _ = row_for(monkeypatch, raids, raids_without=raids + 1_000, short=short, rose=rose)
     assert row.verdict == INCONSISTENT
+    assert "of the 6 short of supply, 2 saw the retail price rise from 2021 to 2023" in row.fentflow
+    assert row.numbers["runs_short_price_rose"] == 2
     assert row.numbers["margin_vs_raids_tripled_spare_p50"] == 9_000
     assert row.numbers["margin_vs_raids_tripled_short_p50"] < 0 and row.numbers["runs_short_of_supply"] == 6
     assert "14 runs with supply to spare, 6 short of supply" in row.fentflow
@@ -110,15 +114,19 @@ def test_a_market_is_short_of_supply_when_its_price_is_above_the_reference():
 
     reference = PAR_BY_NAME["price_per_pill_ref"].default
     prices = {0: 0.5 * reference, 1: 1.5 * reference, 2: 0.9 * reference}
-    rows = [{"arm": arm, "run": run, "table": "national", "place": "US", "year": year,
-             "metric": "price_usd_per_pill", "value": price}
-            for arm in ("baseline", c12.DEMAND_ARM) for run, price in prices.items() for year in YEARS]
+    rises = {0: 0.1, 1: -0.1, 2: 0.0}                  # each run's price change a year, 2021 to 2023
+    years = range(2021, 2031)
+    rows = [{"arm": arm, "run": run, "table": "national", "place": "US", "year": year, "metric": "price_usd_per_pill",
+             "value": price if year in YEARS else price * (1 + rises[run]) ** (year - 2023)}
+            for arm in ("baseline", c12.DEMAND_ARM) for run, price in prices.items() for year in years]
     comparison = Comparison("baseline", ["baseline", c12.DEMAND_ARM], (2025, 2030), pd.DataFrame(rows))
 
     class Context:
         parameters, seed = DefaultParameters(), 0
 
     assert c12._short_of_supply(Context(), comparison, YEARS).tolist() == [False, True, False]
+    assert c12._price_rose(comparison).tolist() == [True, False, False]
     deaths = pd.DataFrame(rows).assign(metric="deaths")          # a comparison that recorded no prices
     no_prices = Comparison("baseline", ["baseline", c12.DEMAND_ARM], (2025, 2030), deaths)
     assert c12._short_of_supply(Context(), no_prices, YEARS).tolist() == [False, False, False]
+    assert c12._price_rose(no_prices) is None

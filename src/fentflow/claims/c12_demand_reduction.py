@@ -27,6 +27,7 @@ at these sizes, not about every possible policy, and the rows say so.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from fentflow.claims import fmt
 from fentflow.claims.context import ClaimContext
@@ -43,6 +44,9 @@ DEMAND_ARM = "treatment"
 ENFORCEMENT_ARMS = ("port_surge", "precursor_crackdown", "raids_tripled")
 LONG_TERM_YEARS = 3          # the last years of the window
 STOPPED_SHARE = 0.5          # "stopping the flow": U.S. consumption cut by half or more
+# The years of the public retail prices with two dates (observed series `prices`: San Diego 2021 to
+# mid-2023, the Twin Cities "a couple of years" before c. 2023); both fell.
+PUBLIC_PRICE_SPAN = (2021, 2023)
 # The assumption carrying most of an arm's effect, with the value that switches it off, and the public
 # figure that would replace it. Only raids have one: SEDENA's record gives raid counts (raids_per_year)
 # and kg seized per lab (raid_stock_destroyed), nothing on the production capacity a raid takes away.
@@ -72,7 +76,7 @@ def _demand_row(context: ClaimContext, comparison, years: range, public: str, so
              for arm in ENFORCEMENT_ARMS if arm in UNSOURCED_DRIVER and margins[arm][0] <= 0 <= margins[arm][2]}
     verdicts = {arm: margin_verdict(m[0], m[2], sign_set_by_assumption=tests.get(arm, {}).get("flips", False))
                 for arm, m in margins.items()}
-    short = _short_of_supply(context, comparison, years)
+    short, rose = _short_of_supply(context, comparison, years), _price_rose(comparison)
     splits = {arm: _market_split(averted[DEMAND_ARM] - averted[arm], short)
               for arm, v in verdicts.items() if v == INCONSISTENT and margins[arm][0] <= 0 <= margins[arm][2]}
     return ClaimRow(
@@ -82,7 +86,7 @@ def _demand_row(context: ClaimContext, comparison, years: range, public: str, so
                   + ". Treatment minus each: "
                   + "; ".join(f"{arm} {_band(margin)}" for arm, margin in margins.items())
                   + "".join(f". {_driver_text(arm, test)}" for arm, test in tests.items())
-                  + _split_text(splits, int(short.sum()), len(short))
+                  + _split_text(splits, short, rose)
                   + f". {_flows_and_violence(comparison, years)}"),
         verdict=combined_verdict(verdicts.values()),
         rule=(f"for each enforcement arm ({', '.join(ENFORCEMENT_ARMS)}), the 90% interval of deaths averted by "
@@ -102,24 +106,43 @@ def _demand_row(context: ClaimContext, comparison, years: range, public: str, so
                  **{f"averted_{arm}_without_driver_p50": t["averted"] for arm, t in tests.items() if t["margin"]},
                  **{f"margin_vs_{arm}_{part}_p50": split[part][1] for arm, split in splits.items()
                     for part in ("spare", "short")},
-                 "runs_short_of_supply": float(short.sum())},
+                 "runs_short_of_supply": float(short.sum()),
+                 **({"runs_short_price_rose": float((rose & short).sum())} if rose is not None else {})},
     )
 
 
-def _short_of_supply(context: ClaimContext, comparison, years: range) -> np.ndarray:
-    """Per paired run (as `_averted` pairs them): is the baseline market short of supply over `years`? Its
-    mean retail price is then above the reference price (the price at the reference weeks of supply on
-    hand, `market.py`), the run's own where its parameters set it."""
+def _baseline_prices(comparison) -> pd.DataFrame | None:
+    """The baseline's retail price per pill, one row per paired run (as `_averted` pairs them) and a column
+    per year; None for a comparison that recorded no prices (read from an older folder)."""
     prices = annual_values(comparison.runs, "price_usd_per_pill")
-    if not set(years) <= set(prices.columns):      # a comparison read from a folder without prices
+    if prices.empty:
+        return None
+    base, treated = prices.xs(comparison.reference, level="arm"), prices.xs(DEMAND_ARM, level="arm")
+    return base.loc[base.index.intersection(treated.index).sort_values()]
+
+
+def _short_of_supply(context: ClaimContext, comparison, years: range) -> np.ndarray:
+    """Per paired run: is the baseline market short of supply over `years`? Its mean retail price is then
+    above the reference price (the price at the reference weeks of supply on hand, `market.py`), the
+    run's own where its parameters set it."""
+    prices = _baseline_prices(comparison)
+    if prices is None or not set(years) <= set(prices.columns):
         base, _ = paired_sums(comparison, "deaths", DEMAND_ARM, years)
         return np.zeros(len(base), bool)
-    price = prices[list(years)].mean(axis=1)
-    base, treated = price.xs(comparison.reference, level="arm"), price.xs(DEMAND_ARM, level="arm")
-    runs = base.index.intersection(treated.index).sort_values()
-    reference = context.parameters.values(list(runs), context.seed).get(
+    runs = list(prices.index)
+    reference = context.parameters.values(runs, context.seed).get(
         "price_per_pill_ref", [PAR_BY_NAME["price_per_pill_ref"].default] * len(runs))
-    return base.loc[runs].to_numpy(float) > np.asarray(reference, float)
+    return prices[list(years)].mean(axis=1).to_numpy(float) > np.asarray(reference, float)
+
+
+def _price_rose(comparison) -> np.ndarray | None:
+    """Per paired run: did the baseline's retail price rise over `PUBLIC_PRICE_SPAN`, when every public
+    retail price with two dates fell? None when the comparison does not cover those years."""
+    prices = _baseline_prices(comparison)
+    first, last = PUBLIC_PRICE_SPAN
+    if prices is None or not {first, last} <= set(prices.columns):
+        return None
+    return (prices[last] > prices[first]).to_numpy()
 
 
 def _market_split(margin: np.ndarray, short: np.ndarray) -> dict[str, tuple[float, float, float]]:
@@ -163,13 +186,18 @@ def _price_evidence() -> str:
               "fit prices (observed series `prices`)")
 
 
-def _split_text(splits: dict[str, dict], n_short: int, n_runs: int) -> str:
+def _split_text(splits: dict[str, dict], short: np.ndarray, rose: np.ndarray | None) -> str:
     if not splits:
         return ""
     parts = "; ".join(f"{arm}: {_band(split['spare'])} with supply to spare, {_band(split['short'])} short of it"
                       for arm, split in splits.items())
-    return (f". Treatment minus each, by the baseline market ({n_runs - n_short} runs with supply to spare, "
-            f"{n_short} short of supply): {parts}")
+    first, last = PUBLIC_PRICE_SPAN
+    rising = ("" if rose is None or not short.any() else
+              f"; of the {short.sum()} short of supply, {(rose & short).sum()} saw the retail price rise from {first} "
+              f"to {last}, when every public retail price with two dates fell (of the {(~short).sum()} with supply "
+              f"to spare, {(rose & ~short).sum()})")
+    return (f". Treatment minus each, by the baseline market ({(~short).sum()} runs with supply to spare, "
+            f"{short.sum()} short of supply): {parts}{rising}")
 
 
 def _driver_test(context: ClaimContext, arm: str, years: range, margin) -> dict:
