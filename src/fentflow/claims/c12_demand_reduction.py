@@ -76,7 +76,8 @@ def _demand_row(context: ClaimContext, comparison, years: range, public: str, so
              for arm in ENFORCEMENT_ARMS if arm in UNSOURCED_DRIVER and margins[arm][0] <= 0 <= margins[arm][2]}
     verdicts = {arm: margin_verdict(m[0], m[2], sign_set_by_assumption=tests.get(arm, {}).get("flips", False))
                 for arm, m in margins.items()}
-    short, rose = _short_of_supply(context, comparison, years), _price_rose(comparison)
+    short = _short_of_supply(context, comparison, years, len(averted[DEMAND_ARM]))
+    rose = _price_rose(comparison)
     splits = {arm: _market_split(averted[DEMAND_ARM] - averted[arm], short)
               for arm, v in verdicts.items() if v == INCONSISTENT and margins[arm][0] <= 0 <= margins[arm][2]}
     return ClaimRow(
@@ -121,14 +122,13 @@ def _baseline_prices(comparison) -> pd.DataFrame | None:
     return base.loc[base.index.intersection(treated.index).sort_values()]
 
 
-def _short_of_supply(context: ClaimContext, comparison, years: range) -> np.ndarray:
+def _short_of_supply(context: ClaimContext, comparison, years: range, n_runs: int) -> np.ndarray:
     """Per paired run: is the baseline market short of supply over `years`? Its mean retail price is then
     above the reference price (the price at the reference weeks of supply on hand, `market.py`), the
-    run's own where its parameters set it."""
+    run's own where its parameters set it. No run is, when the comparison recorded no prices."""
     prices = _baseline_prices(comparison)
     if prices is None or not set(years) <= set(prices.columns):
-        base, _ = paired_sums(comparison, "deaths", DEMAND_ARM, years)
-        return np.zeros(len(base), bool)
+        return np.zeros(n_runs, bool)
     runs = list(prices.index)
     reference = context.parameters.values(runs, context.seed).get(
         "price_per_pill_ref", [PAR_BY_NAME["price_per_pill_ref"].default] * len(runs))
