@@ -140,3 +140,41 @@ def test_an_unreachable_scheduler_exits_2(tmp_path, monkeypatch):
     result = invoke("baseline", "port_surge", *SHORT, "--runs", 1, "--scheduler", "tcp://127.0.0.1:9",
                     "--out", tmp_path)
     assert result.exit_code == 2 and "cannot reach the Dask scheduler" in result.output
+
+
+def test_a_local_cluster_keeps_only_critical_worker_logs(monkeypatch):
+    """Worker logs (shutdown warnings, a heartbeat error with its traceback) never reach the user; task
+    failures come back as exceptions instead."""
+    import logging
+
+    import distributed
+
+    from fentflow.ensemble import execute
+
+    made = {}
+
+    class Cluster:
+        def __init__(self, **kwargs):
+            made.update(kwargs)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    class Client:
+        def __init__(self, cluster):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(distributed, "LocalCluster", Cluster)
+    monkeypatch.setattr(distributed, "Client", Client)
+    with execute.dask_client(2, None):
+        pass
+    assert made["silence_logs"] >= logging.CRITICAL and made["n_workers"] == 2

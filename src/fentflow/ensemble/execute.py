@@ -30,8 +30,11 @@ log = logging.getLogger(__name__)
 OnResult = Callable[[BlockTask, pd.DataFrame], None]
 CONNECT_TIMEOUT = "20s"
 LOCAL_HOST = "127.0.0.1"
-# Dask's shutdown warnings ("Worker process still alive ... killing") are noise to a user: errors only.
-QUIET_DASK = logging.ERROR
+# The workers' own logs are noise to a user: shutdown warnings ("Worker process still alive ...
+# killing"), and a heartbeat that meets the scheduler closing under load logs an ERROR with a
+# traceback. A task's failure reaches fentflow as the task's exception (a crashed worker as
+# KilledWorker), so nothing is lost by keeping only critical messages.
+QUIET_DASK = logging.CRITICAL
 
 
 def execute(tasks: Sequence[BlockTask], on_result: OnResult, *, workers: int = 2,
