@@ -96,6 +96,7 @@ def test_a_straddle_split_by_the_market_gives_each_part_and_names_the_price_evid
     assert row.numbers["margin_vs_raids_tripled_short_p50"] < 0 and row.numbers["runs_short_of_supply"] == 6
     assert "14 runs with supply to spare, 6 short of supply" in row.fentflow
     assert "two markets" in row.reason and "national retail price series" in row.reason
+    assert "supply_growth_after_2023" in row.reason                     # the assumption the window rests on
     assert "San Diego" in row.reason and "fell by more than 50%" in row.reason   # from the observed series
 
 

@@ -16,8 +16,8 @@ violence, over the last `LONG_TERM_YEARS` years of the window ("long-term"). Two
   A margin that stays unsettled is split by the baseline market's state over those years
   (`_market_split`): short of supply (its retail price above the reference price) or with
   supply to spare. Where the two disagree, the row says so, with each part's interval, and
-  names the evidence that would tell them apart (a national retail price series; the public
-  price points in the observed series `prices`).
+  names the evidence that would tell them apart (a national retail price series running past
+  the data; the public price points in the observed series `prices`).
 - "seizures alone": consistent if no enforcement arm cuts U.S. consumption of pure fentanyl by
   `STOPPED_SHARE` or more over the long term, even at the 95th percentile of paired runs.
 
@@ -160,8 +160,14 @@ def _split_reason(splits: dict[str, dict]) -> str:
             f"supply to spare, treatment clearly averts more; short of supply, the users treatment takes out of the "
             f"market leave their share to the others, and a cut in supply is what saves lives (the margins by "
             f"market are in the fentflow row). The calibration's series (seizures, deaths, pill potency, "
-            f"homicides) do not tell the two markets apart; a national retail price series would. "
-            f"{_price_evidence()}")
+            f"homicides) do not tell the two markets apart, and those years also rest on an assumption, the "
+            f"growth of supply after the data (`supply_growth_after_2023`, {_after_the_data()} by default). A "
+            f"national retail price series running past 2023 would tell them apart. {_price_evidence()}")
+
+
+def _after_the_data() -> str:
+    growth = PAR_BY_NAME["supply_growth_after_2023"].default
+    return "0: held at its 2023 level" if growth == 0 else f"{growth:g} a year"
 
 
 def _price_evidence() -> str:
@@ -182,8 +188,8 @@ def _price_evidence() -> str:
     parts = ["two dates each: " + ", ".join(moves)] if moves else []
     parts += ["one date: " + ", ".join(levels)] if levels else []
     return ("Public retail prices, " + "; ".join(parts + trends)
-            + ". They lean to supply to spare, but they are local or end in 2021, and the calibration does not "
-              "fit prices (observed series `prices`)")
+            + ". They are local or end in 2021, they speak of the years before 2024, not of the window's, and "
+              "the calibration does not fit them (observed series `prices`)")
 
 
 def _split_text(splits: dict[str, dict], short: np.ndarray, rose: np.ndarray | None) -> str:
