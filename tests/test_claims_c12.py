@@ -22,8 +22,9 @@ def row_for(monkeypatch, raids, *, raids_without=None, folder=False, short=None,
     monkeypatch.setattr(c12, "_averted", lambda comparison, arm, years: comparison[arm])
     monkeypatch.setattr(c12, "_flows_and_violence", lambda comparison, years: "")
     short = np.zeros(RUNS, bool) if short is None else np.asarray(short)
-    monkeypatch.setattr(c12, "_short_of_supply", lambda context, comparison, years, n_runs: short)
-    monkeypatch.setattr(c12, "_price_rose", lambda comparison: None if rose is None else np.asarray(rose))
+    monkeypatch.setattr(c12, "_baseline_prices", lambda comparison: None)
+    monkeypatch.setattr(c12, "_short_of_supply", lambda context, prices, years, n_runs: short)
+    monkeypatch.setattr(c12, "_price_rose", lambda prices: None if rose is None else np.asarray(rose))
     calls = []
 
     def sensitivity(context, arms, fixed):
@@ -125,9 +126,9 @@ def test_a_market_is_short_of_supply_when_its_price_is_above_the_reference():
     class Context:
         parameters, seed = DefaultParameters(), 0
 
-    assert c12._short_of_supply(Context(), comparison, YEARS, 3).tolist() == [False, True, False]
-    assert c12._price_rose(comparison).tolist() == [True, False, False]
+    assert c12._short_of_supply(Context(), c12._baseline_prices(comparison), YEARS, 3).tolist() == [False, True, False]
+    assert c12._price_rose(c12._baseline_prices(comparison)).tolist() == [True, False, False]
     deaths = pd.DataFrame(rows).assign(metric="deaths")          # a comparison that recorded no prices
     no_prices = Comparison("baseline", ["baseline", c12.DEMAND_ARM], (2025, 2030), deaths)
-    assert c12._short_of_supply(Context(), no_prices, YEARS, 3).tolist() == [False, False, False]
-    assert c12._price_rose(no_prices) is None
+    assert c12._short_of_supply(Context(), c12._baseline_prices(no_prices), YEARS, 3).tolist() == [False, False, False]
+    assert c12._price_rose(c12._baseline_prices(no_prices)) is None

@@ -44,9 +44,6 @@ DEMAND_ARM = "treatment"
 ENFORCEMENT_ARMS = ("port_surge", "precursor_crackdown", "raids_tripled")
 LONG_TERM_YEARS = 3          # the last years of the window
 STOPPED_SHARE = 0.5          # "stopping the flow": U.S. consumption cut by half or more
-# The years of the public retail prices with two dates (observed series `prices`: San Diego 2021 to
-# mid-2023, the Twin Cities "a couple of years" before c. 2023); both fell.
-PUBLIC_PRICE_SPAN = (2021, 2023)
 # The assumption carrying most of an arm's effect, with the value that switches it off, and the public
 # figure that would replace it. Only raids have one: SEDENA's record gives raid counts (raids_per_year)
 # and kg seized per lab (raid_stock_destroyed), nothing on the production capacity a raid takes away.
@@ -76,8 +73,9 @@ def _demand_row(context: ClaimContext, comparison, years: range, public: str, so
              for arm in ENFORCEMENT_ARMS if arm in UNSOURCED_DRIVER and margins[arm][0] <= 0 <= margins[arm][2]}
     verdicts = {arm: margin_verdict(m[0], m[2], sign_set_by_assumption=tests.get(arm, {}).get("flips", False))
                 for arm, m in margins.items()}
-    short = _short_of_supply(context, comparison, years, len(averted[DEMAND_ARM]))
-    rose = _price_rose(comparison)
+    prices = _baseline_prices(comparison)
+    short = _short_of_supply(context, prices, years, len(averted[DEMAND_ARM]))
+    rose = _price_rose(prices)
     splits = {arm: _market_split(averted[DEMAND_ARM] - averted[arm], short)
               for arm, v in verdicts.items() if v == INCONSISTENT and margins[arm][0] <= 0 <= margins[arm][2]}
     return ClaimRow(
@@ -122,11 +120,10 @@ def _baseline_prices(comparison) -> pd.DataFrame | None:
     return base.loc[base.index.intersection(treated.index).sort_values()]
 
 
-def _short_of_supply(context: ClaimContext, comparison, years: range, n_runs: int) -> np.ndarray:
-    """Per paired run: is the baseline market short of supply over `years`? Its mean retail price is then
-    above the reference price (the price at the reference weeks of supply on hand, `market.py`), the
-    run's own where its parameters set it. No run is, when the comparison recorded no prices."""
-    prices = _baseline_prices(comparison)
+def _short_of_supply(context: ClaimContext, prices: pd.DataFrame | None, years: range, n_runs: int) -> np.ndarray:
+    """Per paired run: is the baseline market short of supply over `years`? Its mean retail price
+    (`_baseline_prices`) is then above the reference price (the price at the reference weeks of supply
+    on hand, `market.py`), the run's own where its parameters set it. No run is, without prices."""
     if prices is None or not set(years) <= set(prices.columns):
         return np.zeros(n_runs, bool)
     runs = list(prices.index)
@@ -135,11 +132,10 @@ def _short_of_supply(context: ClaimContext, comparison, years: range, n_runs: in
     return prices[list(years)].mean(axis=1).to_numpy(float) > np.asarray(reference, float)
 
 
-def _price_rose(comparison) -> np.ndarray | None:
-    """Per paired run: did the baseline's retail price rise over `PUBLIC_PRICE_SPAN`, when every public
-    retail price with two dates fell? None when the comparison does not cover those years."""
-    prices = _baseline_prices(comparison)
-    first, last = PUBLIC_PRICE_SPAN
+def _price_rose(prices: pd.DataFrame | None) -> np.ndarray | None:
+    """Per paired run: did the baseline's retail price (`_baseline_prices`) rise over the span of the
+    public retail prices with two dates, which all fell? None when the runs do not cover that span."""
+    first, last = _public_price_span()
     if prices is None or not {first, last} <= set(prices.columns):
         return None
     return (prices[last] > prices[first]).to_numpy()
@@ -170,13 +166,32 @@ def _after_the_data() -> str:
     return "0: held at its 2023 level" if growth == 0 else f"{growth:g} a year"
 
 
-def _price_evidence() -> str:
-    """The public retail-price points (observed series `prices`), as a sentence."""
+def _retail_pill_prices() -> list[tuple[str, pd.DataFrame]]:
+    """The public retail pill prices (observed series `prices`), by place, in their order."""
     from fentflow.observed.series import load_series
 
     prices = load_series("prices")
     pills = prices[(prices["unit"] == "USD/pill") & (prices["what"] == "retail fentanyl pill")]
-    places = [(place, group) for place, group in pills.groupby("place", sort=False)]
+    return list(pills.groupby("place", sort=False))
+
+
+def _public_price_span() -> tuple[int, int]:
+    """The years spanned by the public retail prices whose two points both name a year (San Diego:
+    2021 to mid-2023; the Twin Cities' "a couple of years before c. 2023" names one)."""
+    spans = []
+    for _, group in _retail_pill_prices():
+        years = group["period"].str.extract(r"(\d{4})", expand=False).dropna().astype(int).tolist()
+        if len(years) == 2 and years[0] < years[1]:
+            spans.append(years)
+    return min(first for first, _ in spans), max(last for _, last in spans)
+
+
+def _price_evidence() -> str:
+    """The public retail-price points (observed series `prices`), as a sentence."""
+    from fentflow.observed.series import load_series
+
+    places = _retail_pill_prices()
+    prices = load_series("prices")
     moves = [f"{place} ${group['value'].iloc[0]:g} to ${group['value'].iloc[-1]:g}"
              for place, group in places if len(group) > 1]
     levels = [f"{place} ${group['value'].iloc[0]:g} ({group['period'].iloc[0]})" for place, group in places
@@ -197,7 +212,7 @@ def _split_text(splits: dict[str, dict], short: np.ndarray, rose: np.ndarray | N
         return ""
     parts = "; ".join(f"{arm}: {_band(split['spare'])} with supply to spare, {_band(split['short'])} short of it"
                       for arm, split in splits.items())
-    first, last = PUBLIC_PRICE_SPAN
+    first, last = _public_price_span()
     rising = ("" if rose is None or not short.any() else
               f"; of the {short.sum()} short of supply, {(rose & short).sum()} saw the retail price rise from {first} "
               f"to {last}, when every public retail price with two dates fell (of the {(~short).sum()} with supply "
