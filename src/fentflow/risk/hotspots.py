@@ -105,22 +105,28 @@ class LocalMoranClusters:
         self.label = quadrant.where(self.p_sim < alpha, NOT_SIGNIFICANT).rename("moran_cluster")
 
 
+# esda's kernel that takes the statistic as a compiled function argument. Its type holds that
+# function object, so no later process finds a cached copy: each one compiled it afresh and
+# appended some 0.6 MB to numba's index, and once the index held an entry whose function
+# could not be found again, writing it failed with a ReferenceError in every map and report.
+NEVER_CACHED = frozenset({"compute_chunk"})
+
+
 @functools.cache
 def _keep_esda_kernels_compiled() -> None:
     """Have numba keep esda's permutation kernels on disk, as it keeps fentflow's own.
 
     esda compiles them with numba in every process without asking numba to cache them, which
-    cost 15-35 s before each map or report. Cached, all but one load from disk; esda's
-    `compute_chunk` still compiles each time (a few seconds), because it takes the statistic
-    as a function argument, whose type numba cannot key a cache on. Only numba's public
-    `enable_caching` is used, and esda without numba (plain functions) is left as it is."""
+    cost 15-35 s before each map or report. Cached, all but `NEVER_CACHED` load from disk (it
+    compiles in a few seconds). Only numba's public `enable_caching` is used, and esda without
+    numba (plain functions) is left as it is."""
     import esda.crand
     import esda.getisord
     import esda.moran
 
     for module in (esda.crand, esda.getisord, esda.moran):
-        for kernel in vars(module).values():
-            if callable(getattr(kernel, "enable_caching", None)):
+        for name, kernel in vars(module).items():
+            if name not in NEVER_CACHED and callable(getattr(kernel, "enable_caching", None)):
                 kernel.enable_caching()
 
 
