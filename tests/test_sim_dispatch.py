@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+import pandas as pd
 
 import fentflow as ff
 from fentflow.sim.dispatch import Resolved
@@ -22,6 +23,24 @@ def test_the_weeks_argument_types_never_change_during_a_run():
     for week in range(sim.calendar.n_weeks):
         sim.step(week)
         assert _argument_types(sim, week + 1) == first, f"the week's argument types changed after week {week}"
+
+
+def test_parameters_from_a_dataframe_give_the_week_the_same_argument_types():
+    """The week compiles once per argument types (about 27 s each). The calibration hands the week
+    its particles as a DataFrame's columns, which pandas gives out read-only: they must not make a
+    second signature beside the defaults' (they made two more, in every calibration's processes)."""
+    draws = pd.DataFrame({"supply_kg_week_2023": [150.0, 250.0], "overdose_hazard": [2e-4, 3e-4]})
+    sims = [ff.Sim(pars=ff.Pars(values, n_reps=2), start="2019-01-01", end="2019-01-31", seed=1)
+            for values in ({}, {name: draws[name] for name in draws})]
+    assert _argument_types(sims[0], 0) == _argument_types(sims[1], 0)
+
+
+def test_parameters_given_read_only_are_held_writeable():
+    column = np.array([150.0, 250.0])
+    column.flags.writeable = False
+    held = ff.Pars({"supply_kg_week_2023": column})["supply_kg_week_2023"]
+    assert held.flags.writeable and held.flags.c_contiguous
+    np.testing.assert_array_equal(held, column)
 
 
 def test_stepping_calls_the_compiled_week_directly_after_its_first_week():

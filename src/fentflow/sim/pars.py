@@ -265,7 +265,9 @@ class Pars(Mapping[str, np.ndarray]):
         if bad.any():
             raise InputError(f"value {arr[bad][0]:g} is outside its bounds [{lo:g}, {hi:g}] ({par.unit})",
                              field=par.name)
-        return np.ascontiguousarray(arr)   # one memory layout, one compiled signature of the kernels
+        # A fresh, writeable C array whatever was given: the kernels compile one signature per array
+        # type, and a read-only column (pandas hands views of a DataFrame read-only) would be another.
+        return np.array(arr, order="C")
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self._values[name]
