@@ -226,17 +226,16 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory):
+def pages(tmp_path_factory, built_report):
     """The map (with a scenario, so both its maps are drawn) and the report, built from short runs."""
-    from fentflow.report import build_report
+    from fentflow.report import REPORT_FILE
     from fentflow.risk import assess, write_map_files
 
     out = tmp_path_factory.mktemp("browser")
     assessment = assess(year=2025, scenario="raids_tripled", replicates=4)
     map_files = write_map_files(assessment, out / "map")
-    report_path = build_report(out / "run", start="2015-01-01", end="2023-12-31")
-    return {"map": map_files["html"], "report": report_path, "map_scores": map_files["csv"],
-            "report_scores": out / "run" / "map" / "risk_scores.csv"}
+    return {"map": map_files["html"], "report": built_report / REPORT_FILE, "map_scores": map_files["csv"],
+            "report_scores": built_report / "map" / "risk_scores.csv"}
 
 
 @pytest.mark.parametrize("page, plots", [("map", 2), ("report", 1)])   # the map: levels + change under a scenario

@@ -33,11 +33,8 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def run_dir(tmp_path_factory):
-    """A report built from scratch: the baseline 2015-2023 is run into the folder first."""
-    out = tmp_path_factory.mktemp("report") / "run"
-    build_report(out, start="2015-01-01", end="2023-12-31", seed=0)
-    return out
+def run_dir(built_report):
+    return built_report
 
 
 @pytest.fixture(scope="module")
