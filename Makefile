@@ -9,12 +9,12 @@ STAMP  := $(VENV)/.installed
 # Every dependency at the version pinned in constraints.txt, so the numbers do not move with a new release.
 # uv installs them in half pip's time. Its --compile-bytecode does what pip does by default: without
 # it every process compiled the libraries' sources again on import (1.4 -> 3.8 s for fentflow's CLI),
-# and the test suite's subprocesses ran twice as long. uv reads PyPI directly; where only pip's
-# configured index is reachable, pip installs them instead.
+# and the test suite's subprocesses ran twice as long. uv reads PyPI directly; where uv cannot be
+# installed or cannot reach PyPI (only pip's configured index), pip installs them instead.
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -c constraints.txt uv
-	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -c constraints.txt -e '.[test]' \
+	$(BIN)/pip install --quiet -c constraints.txt uv \
+	  && $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -c constraints.txt -e '.[test]' \
 	  || $(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
