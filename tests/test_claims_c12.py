@@ -1,6 +1,7 @@
 """C12 "demand vs enforcement" with constructed margins: each branch of its rule (clear win, clear loss, a
 straddle whose sign an unsourced assumption sets, a straddle it does not) gives its verdict and says why."""
 import numpy as np
+import pandas as pd
 
 from fentflow.claims import c12_demand_reduction as c12
 from fentflow.claims.row import CONSISTENT, INCONSISTENT, NOT_CHECKABLE
@@ -92,6 +93,7 @@ def test_a_straddle_split_by_the_market_gives_each_part_and_names_the_price_evid
     row, _ = row_for(monkeypatch, raids, raids_without=raids + 1_000, short=short, rose=rose)
     assert row.verdict == INCONSISTENT
     assert "of the 6 short of supply, 2 saw the retail price rise from 2021 to 2023" in row.fentflow
+    assert "when every public retail price with two dates fell" in row.fentflow      # San Diego, the Twin Cities
     assert row.numbers["runs_short_price_rose"] == 2
     assert row.numbers["margin_vs_raids_tripled_spare_p50"] == 9_000
     assert row.numbers["margin_vs_raids_tripled_short_p50"] < 0 and row.numbers["runs_short_of_supply"] == 6
@@ -108,7 +110,6 @@ def test_a_straddle_the_markets_agree_on_gets_no_market_reason(monkeypatch):
 
 
 def test_a_market_is_short_of_supply_when_its_price_is_above_the_reference():
-    import pandas as pd
 
     from fentflow.ensemble.comparison import Comparison
     from fentflow.ensemble.parameters import DefaultParameters
@@ -132,3 +133,12 @@ def test_a_market_is_short_of_supply_when_its_price_is_above_the_reference():
     no_prices = Comparison("baseline", ["baseline", c12.DEMAND_ARM], (2025, 2030), deaths)
     assert c12._short_of_supply(Context(), c12._baseline_prices(no_prices), YEARS, 3).tolist() == [False, False, False]
     assert c12._price_rose(c12._baseline_prices(no_prices)) is None
+
+
+def test_the_public_prices_are_said_to_fall_only_when_they_all_did(monkeypatch):
+    places = [("A", pd.DataFrame({"period": ["2021", "2023"], "value": [1.7, 0.45]})),
+              ("B", pd.DataFrame({"period": ["2020", "2022"], "value": [5.0, 6.0]}))]
+    monkeypatch.setattr(c12, "_retail_pill_prices", lambda: places)
+    assert c12._public_price_span() == (2020, 2023, False)
+    monkeypatch.setattr(c12, "_retail_pill_prices", lambda: places[:1])
+    assert c12._public_price_span() == (2021, 2023, True)

@@ -134,8 +134,8 @@ def _short_of_supply(context: ClaimContext, prices: pd.DataFrame | None, years: 
 
 def _price_rose(prices: pd.DataFrame | None) -> np.ndarray | None:
     """Per paired run: did the baseline's retail price (`_baseline_prices`) rise over the span of the
-    public retail prices with two dates, which all fell? None when the runs do not cover that span."""
-    first, last = _public_price_span()
+    public retail prices with two dates? None when the runs do not cover that span."""
+    first, last, _ = _public_price_span()
     if prices is None or not {first, last} <= set(prices.columns):
         return None
     return (prices[last] > prices[first]).to_numpy()
@@ -175,15 +175,16 @@ def _retail_pill_prices() -> list[tuple[str, pd.DataFrame]]:
     return list(pills.groupby("place", sort=False))
 
 
-def _public_price_span() -> tuple[int, int]:
+def _public_price_span() -> tuple[int, int, bool]:
     """The years spanned by the public retail prices whose two points both name a year (San Diego:
-    2021 to mid-2023; the Twin Cities' "a couple of years before c. 2023" names one)."""
+    2021 to mid-2023; the Twin Cities' "a couple of years before c. 2023" names one), and whether
+    every one of those prices fell."""
     spans = []
     for _, group in _retail_pill_prices():
         years = group["period"].str.extract(r"(\d{4})", expand=False).dropna().astype(int).tolist()
         if len(years) == 2 and years[0] < years[1]:
-            spans.append(years)
-    return min(first for first, _ in spans), max(last for _, last in spans)
+            spans.append((*years, group["value"].iloc[-1] < group["value"].iloc[0]))
+    return min(span[0] for span in spans), max(span[1] for span in spans), all(span[2] for span in spans)
 
 
 def _price_evidence() -> str:
@@ -212,11 +213,12 @@ def _split_text(splits: dict[str, dict], short: np.ndarray, rose: np.ndarray | N
         return ""
     parts = "; ".join(f"{arm}: {_band(split['spare'])} with supply to spare, {_band(split['short'])} short of it"
                       for arm, split in splits.items())
-    first, last = _public_price_span()
+    first, last, all_fell = _public_price_span()
+    public = ("every public retail price with two dates fell" if all_fell else
+              "the public retail prices with two dates did not all fall")
     rising = ("" if rose is None or not short.any() else
               f"; of the {short.sum()} short of supply, {(rose & short).sum()} saw the retail price rise from {first} "
-              f"to {last}, when every public retail price with two dates fell (of the {(~short).sum()} with supply "
-              f"to spare, {(rose & ~short).sum()})")
+              f"to {last}, when {public} (of the {(~short).sum()} with supply to spare, {(rose & ~short).sum()})")
     return (f". Treatment minus each, by the baseline market ({(~short).sum()} runs with supply to spare, "
             f"{short.sum()} short of supply): {parts}{rising}")
 
