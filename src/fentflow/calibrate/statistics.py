@@ -195,7 +195,27 @@ GROUPS: tuple[StatGroup, ...] = (
     StatGroup("sesnsp_states", LN2, 1.0, _sesnsp_states, "ln SESNSP homicide victims by state and year"),
     StatGroup("sesnsp_spread", SHARE_SCALE, 0.5, _sesnsp_spread, "sd over states of ln(homicide victims / 2015's) by year"),
 )
+# Price trends (experiment): public points are bounds, so each statistic is censored at its bound,
+# for data and model alike: |model - data| = how far the model's change is on the wrong side of it.
+PRICE_TRENDS = {   # name: (measure, first year, last year, bound on ln(last / first))
+    "pure_2016_2021": ("price_per_pure_mg", 2016, 2021, math.log(0.5)),   # Kilmer et al. 2022: fell > 50%
+    "pill_2021_2023": ("price_per_pill", 2021, 2023, 0.0),                # DOJ San Diego, KSTP: fell
+}
+GROUPS = GROUPS + (StatGroup("price_trend", LN2, 1.0, lambda wide: pd.DataFrame(index=wide.index),
+                             "ln change of the U.S. retail price, censored at the public bound"),)
 GROUP_BY_NAME = {group.name: group for group in GROUPS}
+
+
+def price_trend_statistics(prices: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per replicate; with no prices, the bounds themselves (the data's statistics)."""
+    if prices is None:
+        return pd.DataFrame([{f"price_trend:{name}": bound for name, (_, _, _, bound) in PRICE_TRENDS.items()}])
+    wide = prices.pivot_table(index="replicate", columns="year", values=["price_per_pill", "price_per_pure_mg"])
+    out = {}
+    for name, (measure, first, last, bound) in PRICE_TRENDS.items():
+        change = np.log(wide[(measure, last)] / wide[(measure, first)])
+        out[f"price_trend:{name}"] = np.maximum(change.fillna(bound), bound)
+    return pd.DataFrame(out)
 
 
 def _year(period: str) -> int:
@@ -242,11 +262,16 @@ class TargetSet:
     def observed(self) -> dict[str, float]:
         """The observed summary statistics."""
         row = self.statistics_of_points(self.observed_points, "observed").iloc[0]
-        return {name: float(value) for name, value in row.items()}
+        prices = price_trend_statistics(None).iloc[0]
+        return {name: float(value) for name, value in [*row.items(), *prices.items()]}
 
     def simulated(self, observables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         """Summary statistics of simulated observables, one row per replicate (same columns as `observed`)."""
-        return self.statistics_of_aligned(align(observables, self.calendar, FIT_TARGETS))
+        stats = self.statistics_of_aligned(align(observables, self.calendar, FIT_TARGETS))
+        if "us_retail_price" in observables:
+            prices = price_trend_statistics(observables["us_retail_price"])
+            stats[prices.columns] = prices.reindex(stats.index).to_numpy()
+        return stats
 
     def statistics_of_aligned(self, aligned: pd.DataFrame) -> pd.DataFrame:
         """Summary statistics of fit-check rows (`align()` output), one row per replicate."""

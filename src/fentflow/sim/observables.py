@@ -121,6 +121,24 @@ def seizure_share(results: Results, net) -> pd.DataFrame:
     return out[["replicate", "year", "component", "share_pure", "share_gross"]]
 
 
+def us_retail_price(results: Results) -> pd.DataFrame:
+    """Consumption-weighted U.S. retail price per calendar year: per pill and per pure mg (price / potency)."""
+    year, _ = results.period_year_month()
+    weight = results["consumed_pure_kg"]                                  # (period, rep, market)
+    price, potency = results["price_usd_per_pill"], results["potency_mg_per_unit"]
+    per_mg = np.divide(price, potency, out=np.full_like(price, np.nan), where=potency > 0)
+    rows = []
+    for y in np.unique(year):
+        at = np.asarray(year) == y
+        w = weight[at]
+        total = w.sum(axis=(0, 2))
+        for r in range(results.n_reps):
+            share = w[:, r] / total[r] if total[r] > 0 else np.full_like(w[:, r], np.nan)
+            rows.append({"replicate": r, "year": int(y), "price_per_pill": float(np.nansum(price[at][:, r] * share)),
+                         "price_per_pure_mg": float(np.nansum(per_mg[at][:, r] * share))})
+    return pd.DataFrame(rows)
+
+
 NATIONAL = {
     "precursor_inflow_kg": "precursor_inflow_kg", "produced_kg": "produced_kg", "attempts": "attempted_crossings",
     "attempted_pure_kg": "attempted_pure_kg", "seized_pure_kg": "border_seized_pure_kg",
