@@ -206,13 +206,15 @@ GROUPS = GROUPS + (StatGroup("price_trend", LN2, 1.0, lambda wide: pd.DataFrame(
 GROUP_BY_NAME = {group.name: group for group in GROUPS}
 
 
-def price_trend_statistics(prices: pd.DataFrame | None) -> pd.DataFrame:
-    """One row per replicate; with no prices, the bounds themselves (the data's statistics)."""
+def price_trend_statistics(prices: pd.DataFrame | None, data_end: int = LAST_DATA_YEAR) -> pd.DataFrame:
+    """One row per replicate; with no prices, the bounds themselves (the data's statistics). Trends
+    ending after `data_end` are left out."""
+    trends = {name: trend for name, trend in PRICE_TRENDS.items() if trend[2] <= data_end}
     if prices is None:
-        return pd.DataFrame([{f"price_trend:{name}": bound for name, (_, _, _, bound) in PRICE_TRENDS.items()}])
+        return pd.DataFrame([{f"price_trend:{name}": bound for name, (_, _, _, bound) in trends.items()}])
     wide = prices.pivot_table(index="replicate", columns="year", values=["price_per_pill", "price_per_pure_mg"])
     out = {}
-    for name, (measure, first, last, bound) in PRICE_TRENDS.items():
+    for name, (measure, first, last, bound) in trends.items():
         change = np.log(wide[(measure, last)] / wide[(measure, first)])
         out[f"price_trend:{name}"] = np.maximum(change.fillna(bound), bound)
     return pd.DataFrame(out)
@@ -262,14 +264,14 @@ class TargetSet:
     def observed(self) -> dict[str, float]:
         """The observed summary statistics."""
         row = self.statistics_of_points(self.observed_points, "observed").iloc[0]
-        prices = price_trend_statistics(None).iloc[0]
+        prices = price_trend_statistics(None, self.data_end).iloc[0]
         return {name: float(value) for name, value in [*row.items(), *prices.items()]}
 
     def simulated(self, observables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         """Summary statistics of simulated observables, one row per replicate (same columns as `observed`)."""
         stats = self.statistics_of_aligned(align(observables, self.calendar, FIT_TARGETS))
         if "us_retail_price" in observables:
-            prices = price_trend_statistics(observables["us_retail_price"])
+            prices = price_trend_statistics(observables["us_retail_price"], self.data_end)
             stats[prices.columns] = prices.reindex(stats.index).to_numpy()
         return stats
 
