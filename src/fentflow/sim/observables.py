@@ -122,21 +122,25 @@ def seizure_share(results: Results, net) -> pd.DataFrame:
 
 
 def us_retail_price(results: Results) -> pd.DataFrame:
-    """Consumption-weighted U.S. retail price per calendar year: per pill and per pure mg (price / potency)."""
+    """U.S. retail price per calendar year, weighted by pure kg consumed over the weeks and markets:
+    per pill, and per pure mg (price / potency)."""
     year, _ = results.period_year_month()
-    weight = results["consumed_pure_kg"]                                  # (period, rep, market)
+    years, index = np.unique(np.asarray(year), return_inverse=True)
+    weight = results["consumed_pure_kg"]                                      # (period, rep, market)
     price, potency = results["price_usd_per_pill"], results["potency_mg_per_unit"]
-    per_mg = np.divide(price, potency, out=np.full_like(price, np.nan), where=potency > 0)
-    rows = []
-    for y in np.unique(year):
-        at = np.asarray(year) == y
-        w = weight[at]
-        total = w.sum(axis=(0, 2))
-        for r in range(results.n_reps):
-            share = w[:, r] / total[r] if total[r] > 0 else np.full_like(w[:, r], np.nan)
-            rows.append({"replicate": r, "year": int(y), "price_per_pill": float(np.nansum(price[at][:, r] * share)),
-                         "price_per_pure_mg": float(np.nansum(per_mg[at][:, r] * share))})
-    return pd.DataFrame(rows)
+    per_mg = np.divide(price, potency, out=np.zeros_like(price), where=potency > 0)
+
+    def weighted(values: np.ndarray) -> np.ndarray:
+        """(year, rep) weighted means; NaN where nothing was consumed."""
+        total, mass = np.zeros((len(years), results.n_reps)), np.zeros((len(years), results.n_reps))
+        np.add.at(total, index, (values * weight).sum(axis=2))
+        np.add.at(mass, index, weight.sum(axis=2))
+        return np.divide(total, mass, out=np.full_like(total, np.nan), where=mass > 0)
+
+    return pd.DataFrame({"replicate": np.tile(np.arange(results.n_reps), len(years)),
+                         "year": np.repeat(years, results.n_reps),
+                         "price_per_pill": weighted(price).reshape(-1),
+                         "price_per_pure_mg": weighted(per_mg).reshape(-1)})
 
 
 NATIONAL = {
@@ -175,6 +179,8 @@ COLUMN_UNITS = {
     "lb": "gross lb (pills and powder as weighed)", "events": "seizure events", "synthetic": "deaths",
     "pills": "pills", "powder_lb": "gross lb of powder", "share": "share of pills (0-1)", "victims": "homicide victims",
     "share_pure": "share of pure kg (0-1)", "share_gross": "share of gross kg (0-1)",
+    "price_per_pill": "USD per retail pill (weighted by pure kg consumed)",
+    "price_per_pure_mg": "USD per pure mg at retail (price / potency, weighted by pure kg consumed)",
 }
 
 
@@ -199,6 +205,7 @@ def all_observables(results: Results, net) -> dict[str, pd.DataFrame]:
         "cbp_sw_monthly": cbp_sw_monthly(results, net), "cdc_deaths": cdc_deaths(results),
         "dea_seizures": dea_seizures(results), "dea_share_2mg": dea_share_2mg(results),
         "sesnsp_homicides": sesnsp_homicides(results), "seizure_share": seizure_share(results, net),
+        "us_retail_price": us_retail_price(results),
         "national_annual": national_annual(results),
     }
 
