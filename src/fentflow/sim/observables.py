@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from fentflow.errors import InputError, unknown_name
+from fentflow.sim import yearly
 from fentflow.sim.periods import Span
 from fentflow.sim.results import Results
 from fentflow.units import KG_PER_LB
@@ -122,25 +123,17 @@ def seizure_share(results: Results, net) -> pd.DataFrame:
 
 
 def us_retail_price(results: Results) -> pd.DataFrame:
-    """U.S. retail price per calendar year, weighted by pure kg consumed over the weeks and markets:
+    """U.S. retail price per calendar year, weighted by pure kg consumed over the periods and markets:
     per pill, and per pure mg (price / potency)."""
     year, _ = results.period_year_month()
-    years, index = np.unique(np.asarray(year), return_inverse=True)
-    weight = results["consumed_pure_kg"]                                      # (period, rep, market)
-    price, potency = results["price_usd_per_pill"], results["potency_mg_per_unit"]
+    year = np.asarray(year)
+    consumed, price, potency = results["consumed_pure_kg"], results["price_usd_per_pill"], results["potency_mg_per_unit"]
     per_mg = np.divide(price, potency, out=np.zeros_like(price), where=potency > 0)
-
-    def weighted(values: np.ndarray) -> np.ndarray:
-        """(year, rep) weighted means; NaN where nothing was consumed."""
-        total, mass = np.zeros((len(years), results.n_reps)), np.zeros((len(years), results.n_reps))
-        np.add.at(total, index, (values * weight).sum(axis=2))
-        np.add.at(mass, index, weight.sum(axis=2))
-        return np.divide(total, mass, out=np.full_like(total, np.nan), where=mass > 0)
-
+    years = np.unique(year)
     return pd.DataFrame({"replicate": np.tile(np.arange(results.n_reps), len(years)),
                          "year": np.repeat(years, results.n_reps),
-                         "price_per_pill": weighted(price).reshape(-1),
-                         "price_per_pure_mg": weighted(per_mg).reshape(-1)})
+                         "price_per_pill": yearly.weighted_means(price, consumed, year).reshape(-1),
+                         "price_per_pure_mg": yearly.weighted_means(per_mg, consumed, year).reshape(-1)})
 
 
 NATIONAL = {
