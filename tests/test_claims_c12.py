@@ -133,12 +133,3 @@ def test_a_market_is_short_of_supply_when_its_price_is_above_the_reference():
     no_prices = Comparison("baseline", ["baseline", c12.DEMAND_ARM], (2025, 2030), deaths)
     assert c12._short_of_supply(Context(), c12._baseline_prices(no_prices), YEARS, 3).tolist() == [False, False, False]
     assert c12._price_rose(c12._baseline_prices(no_prices)) is None
-
-
-def test_the_public_prices_are_said_to_fall_only_when_they_all_did(monkeypatch):
-    places = [("A", pd.DataFrame({"period": ["2021", "2023"], "value": [1.7, 0.45]})),
-              ("B", pd.DataFrame({"period": ["2020", "2022"], "value": [5.0, 6.0]}))]
-    monkeypatch.setattr(c12, "_retail_pill_prices", lambda: places)
-    assert c12._public_price_span() == (2020, 2023, False)
-    monkeypatch.setattr(c12, "_retail_pill_prices", lambda: places[:1])
-    assert c12._public_price_span() == (2021, 2023, True)

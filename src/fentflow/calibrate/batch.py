@@ -66,7 +66,8 @@ def chunk_statistics(chunk: Chunk) -> list[dict[str, float]]:
     results, net = sim.results, sim.net
     tables = {"cbp_sw_component": ob.cbp_sw_component(results, net), "cbp_sw_unit": ob.cbp_sw_unit(results, net),
               "cdc_deaths": ob.cdc_deaths(results), "dea_seizures": ob.dea_seizures(results),
-              "dea_share_2mg": ob.dea_share_2mg(results), "sesnsp_homicides": ob.sesnsp_homicides(results)}
+              "dea_share_2mg": ob.dea_share_2mg(results), "sesnsp_homicides": ob.sesnsp_homicides(results),
+              "us_retail_price": ob.us_retail_price(results)}
     stats = chunk.targets.simulated(tables).reindex(range(chunk.size))
     return [{name: float(value) for name, value in row.items()} for _, row in stats.iterrows()]
 

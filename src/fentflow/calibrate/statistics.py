@@ -17,6 +17,7 @@ vector of statistics, the same function for data and for every simulated replica
 | `sesnsp_chain_share` | share of homicides in the nine supply-chain states, per year from 2016 | 0.1 | 0.5 |
 | `sesnsp_states`    | ln homicide victims per state and year from 2016 (mean = mean abs ln(model/obs)) | ln 2 | 1 |
 | `sesnsp_spread`    | sd over states of ln(victims / SESNSP 2015 victims), per year from 2016 | 0.1 | 0.5 |
+| `price_trend`      | ln change of the U.S. retail price over a public span, censored at its bound (`price_trends.py`) | ln 2 | 1 |
 
 SESNSP's 2015 counts are the model's violence baseline (world `states.homicides_2015`), so
 the sesnsp groups fit only the later years.
@@ -39,6 +40,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from fentflow.calibrate import price_trends
 from fentflow.calibrate.fitcheck import TARGET_BY_NAME, align
 from fentflow.observed.series import LAST_DATA_YEAR, load_series
 from fentflow.sim.calendar import Calendar
@@ -195,6 +197,10 @@ GROUPS: tuple[StatGroup, ...] = (
     StatGroup("sesnsp_states", LN2, 1.0, _sesnsp_states, "ln SESNSP homicide victims by state and year"),
     StatGroup("sesnsp_spread", SHARE_SCALE, 0.5, _sesnsp_spread, "sd over states of ln(homicide victims / 2015's) by year"),
 )
+# The price trends are bounds computed from the U.S. retail price, not from aligned points
+# (`price_trends.py`): the group only declares their scale and weight.
+GROUPS = GROUPS + (StatGroup(price_trends.GROUP, LN2, 1.0, lambda wide: pd.DataFrame(index=wide.index),
+                             "ln change of the U.S. retail price, censored at its public bound"),)
 GROUP_BY_NAME = {group.name: group for group in GROUPS}
 
 
@@ -242,11 +248,16 @@ class TargetSet:
     def observed(self) -> dict[str, float]:
         """The observed summary statistics."""
         row = self.statistics_of_points(self.observed_points, "observed").iloc[0]
-        return {name: float(value) for name, value in row.items()}
+        return {**{name: float(value) for name, value in row.items()},
+                **price_trends.observed_statistics(self.data_end)}
 
     def simulated(self, observables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         """Summary statistics of simulated observables, one row per replicate (same columns as `observed`)."""
-        return self.statistics_of_aligned(align(observables, self.calendar, FIT_TARGETS))
+        stats = self.statistics_of_aligned(align(observables, self.calendar, FIT_TARGETS))
+        if "us_retail_price" in observables:
+            prices = price_trends.simulated_statistics(observables["us_retail_price"], self.data_end)
+            stats[prices.columns] = prices.reindex(stats.index).to_numpy()
+        return stats
 
     def statistics_of_aligned(self, aligned: pd.DataFrame) -> pd.DataFrame:
         """Summary statistics of fit-check rows (`align()` output), one row per replicate."""

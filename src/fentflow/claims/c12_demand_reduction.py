@@ -36,6 +36,7 @@ from fentflow.claims.row import CONSISTENT, INCONSISTENT, NOT_CHECKABLE, ClaimRo
 from fentflow.claims.rules import combined_verdict, margin_verdict, verdict
 from fentflow.ensemble.evidence import paired_sums, policy_comparison, sensitivity_comparison
 from fentflow.ensemble.paired import annual_values, quantiles
+from fentflow.observed.prices import dated_moves, national_changes, retail_pill_prices
 from fentflow.sim.pars import PAR_BY_NAME
 
 CLAIM = ("Reducing U.S. demand would be the most effective long-term solution; seizures alone cannot stop "
@@ -156,7 +157,8 @@ def _split_reason(splits: dict[str, dict]) -> str:
             f"supply to spare, treatment clearly averts more; short of supply, the users treatment takes out of the "
             f"market leave their share to the others, and a cut in supply is what saves lives (the margins by "
             f"market are in the fentflow row). The calibration's series (seizures, deaths, pill potency, "
-            f"homicides) do not tell the two markets apart, and those years also rest on an assumption, the "
+            f"homicides, the direction of the retail price through 2023) do not tell the two markets apart in "
+            f"the window's years, and those years also rest on an assumption, the "
             f"growth of supply after the data (`supply_growth_after_2023`, {_after_the_data()} by default). A "
             f"national retail price series running past 2023 would tell them apart. {_price_evidence()}")
 
@@ -166,46 +168,28 @@ def _after_the_data() -> str:
     return "0: held at its 2023 level" if growth == 0 else f"{growth:g} a year"
 
 
-def _retail_pill_prices() -> list[tuple[str, pd.DataFrame]]:
-    """The public retail pill prices (observed series `prices`), by place, in their order."""
-    from fentflow.observed.series import load_series
-
-    prices = load_series("prices")
-    pills = prices[(prices["unit"] == "USD/pill") & (prices["what"] == "retail fentanyl pill")]
-    return list(pills.groupby("place", sort=False))
-
-
 def _public_price_span() -> tuple[int, int, bool]:
-    """The years spanned by the public retail prices whose two points both name a year (San Diego:
-    2021 to mid-2023; the Twin Cities' "a couple of years before c. 2023" names one), and whether
-    every one of those prices fell."""
-    spans = []
-    for _, group in _retail_pill_prices():
-        years = group["period"].str.extract(r"(\d{4})", expand=False).dropna().astype(int).tolist()
-        if len(years) == 2 and years[0] < years[1]:
-            spans.append((*years, group["value"].iloc[-1] < group["value"].iloc[0]))
-    return min(span[0] for span in spans), max(span[1] for span in spans), all(span[2] for span in spans)
+    """The years spanned by the public retail prices with two dates, and whether every one of them fell."""
+    moves = dated_moves()
+    return (min(move.first_year for move in moves), max(move.last_year for move in moves),
+            all(move.fell for move in moves))
 
 
 def _price_evidence() -> str:
     """The public retail-price points (observed series `prices`), as a sentence."""
-    from fentflow.observed.series import load_series
-
-    places = _retail_pill_prices()
-    prices = load_series("prices")
+    places = retail_pill_prices()
     moves = [f"{place} ${group['value'].iloc[0]:g} to ${group['value'].iloc[-1]:g}"
              for place, group in places if len(group) > 1]
     levels = [f"{place} ${group['value'].iloc[0]:g} ({group['period'].iloc[0]})" for place, group in places
               if len(group) == 1]
-    national = prices[(prices["place"] == "United States") & (prices["unit"] == "% change")]
-    # A national "% change" row is a bound ("fell by more than 50%"): its value is the bound.
     trends = [f"nationally, the purity-adjusted price {'fell' if row.value < 0 else 'rose'} by more than "
-              f"{abs(row.value):g}% ({row.period})" for row in national.itertuples()]
+              f"{abs(row.value):g}% ({row.period})" for row in national_changes().itertuples()]
     parts = ["two dates each: " + ", ".join(moves)] if moves else []
     parts += ["one date: " + ", ".join(levels)] if levels else []
     return ("Public retail prices, " + "; ".join(parts + trends)
-            + ". They are local or end in 2021, they speak of the years before 2024, not of the window's, and "
-              "the calibration does not fit them (observed series `prices`)")
+            + ". They are local or end in 2021 and speak of the years before 2024, not of the window's; the "
+              "calibration fits them as bounds on the direction of the U.S. retail price (observed series `prices`, "
+              "`calibrate/price_trends.py`)")
 
 
 def _split_text(splits: dict[str, dict], short: np.ndarray, rose: np.ndarray | None) -> str:

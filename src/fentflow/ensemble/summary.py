@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from fentflow.sim import yearly
 from fentflow.sim.results import Results
 
 COLUMNS = ("table", "place", "year", "metric", "value")
@@ -60,26 +61,6 @@ def _years(results: Results) -> np.ndarray:
     return np.asarray(year)
 
 
-def _annual_sum(values: np.ndarray, years: np.ndarray) -> np.ndarray:
-    """(period, rep, place) -> (year, rep, place), summing the periods of each year."""
-    unique, index = np.unique(years, return_inverse=True)
-    out = np.zeros((len(unique),) + values.shape[1:])
-    np.add.at(out, index, values)
-    return out
-
-
-def _annual_last(values: np.ndarray, years: np.ndarray) -> np.ndarray:
-    last_period = np.flatnonzero(np.r_[years[1:] != years[:-1], True])
-    return values[last_period]
-
-
-def _annual_weighted(values: np.ndarray, weights: np.ndarray, years: np.ndarray) -> np.ndarray:
-    """Mean over the periods and places of each year, weighted by `weights`; (year, rep, 1)."""
-    total = _annual_sum((values * weights).sum(axis=2, keepdims=True), years)
-    weight = _annual_sum(weights.sum(axis=2, keepdims=True), years)
-    return np.divide(total, weight, out=np.full_like(total, np.nan), where=weight > 0)
-
-
 def _rows(table: str, annual: np.ndarray, years: np.ndarray, places, metric: str) -> pd.DataFrame:
     """(year, rep, place) -> long rows."""
     unique = np.unique(years)
@@ -101,11 +82,11 @@ def _national(results: Results, years: np.ndarray) -> pd.DataFrame:
     for metric, (name, how) in METRICS.items():
         values = results[name]
         if how == "sum":
-            annual = _annual_sum(values.sum(axis=2, keepdims=True), years)
+            annual = yearly.sums(values.sum(axis=2, keepdims=True), years)
         elif how == "last":
-            annual = _annual_last(values.sum(axis=2, keepdims=True), years)
+            annual = yearly.last(values.sum(axis=2, keepdims=True), years)
         else:
-            annual = _annual_weighted(values, consumed, years)
+            annual = yearly.weighted_means(values, consumed, years)
         frames.append(_rows("national", annual, years, [NATIONAL_PLACE], metric))
     return pd.concat(frames, ignore_index=True)
 
@@ -117,14 +98,14 @@ def _crossings(results: Results, net, years: np.ndarray) -> pd.DataFrame:
     component_index = np.where(net.crossing_is_port, 0, 1)
     frames = []
     for metric, name in CROSSING_METRICS.items():
-        annual = _annual_sum(results[name], years)                       # (year, rep, crossing)
+        annual = yearly.sums(results[name], years)                       # (year, rep, crossing)
         frames.append(_rows("cbp_unit", _group(annual, unit_index, len(units)), years, units, metric))
         frames.append(_rows("component", _group(annual, component_index, 2), years, components, metric))
     return pd.concat(frames, ignore_index=True)
 
 
 def _states(results: Results, net, years: np.ndarray) -> pd.DataFrame:
-    frames = [_rows("mx_state", _annual_sum(results[name], years), years, net.states, metric)
+    frames = [_rows("mx_state", yearly.sums(results[name], years), years, net.states, metric)
               for metric, name in STATE_METRICS.items()]
     return pd.concat(frames, ignore_index=True)
 

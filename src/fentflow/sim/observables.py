@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from fentflow.errors import InputError, unknown_name
+from fentflow.sim import yearly
 from fentflow.sim.periods import Span
 from fentflow.sim.results import Results
 from fentflow.units import KG_PER_LB
@@ -121,6 +122,20 @@ def seizure_share(results: Results, net) -> pd.DataFrame:
     return out[["replicate", "year", "component", "share_pure", "share_gross"]]
 
 
+def us_retail_price(results: Results) -> pd.DataFrame:
+    """U.S. retail price per calendar year, weighted by pure kg consumed over the periods and markets:
+    per pill, and per pure mg (price / potency)."""
+    year, _ = results.period_year_month()
+    year = np.asarray(year)
+    consumed, price, potency = results["consumed_pure_kg"], results["price_usd_per_pill"], results["potency_mg_per_unit"]
+    per_mg = np.divide(price, potency, out=np.zeros_like(price), where=potency > 0)
+    years = np.unique(year)
+    return pd.DataFrame({"replicate": np.tile(np.arange(results.n_reps), len(years)),
+                         "year": np.repeat(years, results.n_reps),
+                         "price_per_pill": yearly.weighted_means(price, consumed, year).reshape(-1),
+                         "price_per_pure_mg": yearly.weighted_means(per_mg, consumed, year).reshape(-1)})
+
+
 NATIONAL = {
     "precursor_inflow_kg": "precursor_inflow_kg", "produced_kg": "produced_kg", "attempts": "attempted_crossings",
     "attempted_pure_kg": "attempted_pure_kg", "seized_pure_kg": "border_seized_pure_kg",
@@ -157,6 +172,8 @@ COLUMN_UNITS = {
     "lb": "gross lb (pills and powder as weighed)", "events": "seizure events", "synthetic": "deaths",
     "pills": "pills", "powder_lb": "gross lb of powder", "share": "share of pills (0-1)", "victims": "homicide victims",
     "share_pure": "share of pure kg (0-1)", "share_gross": "share of gross kg (0-1)",
+    "price_per_pill": "USD per retail pill (weighted by pure kg consumed)",
+    "price_per_pure_mg": "USD per pure mg at retail (price / potency, weighted by pure kg consumed)",
 }
 
 
@@ -181,6 +198,7 @@ def all_observables(results: Results, net) -> dict[str, pd.DataFrame]:
         "cbp_sw_monthly": cbp_sw_monthly(results, net), "cdc_deaths": cdc_deaths(results),
         "dea_seizures": dea_seizures(results), "dea_share_2mg": dea_share_2mg(results),
         "sesnsp_homicides": sesnsp_homicides(results), "seizure_share": seizure_share(results, net),
+        "us_retail_price": us_retail_price(results),
         "national_annual": national_annual(results),
     }
 
