@@ -69,3 +69,8 @@ def test_the_retail_price_is_weighted_by_what_was_consumed():
     expected = (price * weight).sum(axis=(0, 2)) / weight.sum(axis=(0, 2))
     assert np.allclose(table.sort_values("replicate")["price_per_pill"], expected)
     assert (table["price_per_pure_mg"] > 0).all()
+
+
+def test_statistics_without_the_simulated_price_are_refused_rather_than_filled_in():
+    with pytest.raises(ValueError, match="us_retail_price"):
+        TargetSet().simulated({})

@@ -23,6 +23,21 @@ def test_a_synthetic_truth_is_reproducible_and_has_the_observed_statistics():
     assert simulate_truth(1, 5, SHORT).params != first.params
 
 
+def test_a_synthetic_truth_has_the_statistics_a_particle_with_its_parameters_would_have():
+    """Every statistic, the price trends included, is computed as the calibration computes a particle's
+    (`chunk_statistics`): the truth once had its price trends filled in with 0."""
+    from fentflow.calibrate.batch import Chunk, chunk_statistics
+    from fentflow.calibrate.seeds import derive_seed
+
+    targets = TargetSet(start="2015-01-01", end="2023-12-31")
+    truth = simulate_truth(1, 5, targets)             # its pill price rose 2021-2023: off the bound
+    params = {name: np.array([value]) for name, value in truth.params.items()}
+    particle = chunk_statistics(Chunk(params=params, seed=derive_seed(5, "truth simulation", 1), targets=targets))[0]
+    assert truth.statistics == pytest.approx(particle)
+    trends = [name for name in truth.statistics if name.startswith("price_trend:")]
+    assert len(trends) == 2 and any(truth.statistics[name] != targets.observed[name] for name in trends)
+
+
 def test_a_recovery_trial_sets_intervals_beside_the_true_seizure_share(tmp_path):
     table = recovery_trial(0, get_budget("tiny"), 5, tmp_path, Executor(None), SHORT)
     assert set(table["year"]) == {2019, 2020, 2021}

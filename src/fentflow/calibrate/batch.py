@@ -73,13 +73,15 @@ def chunk_statistics(chunk: Chunk) -> list[dict[str, float]]:
 
 
 def chunk_predictive(chunk: Chunk) -> dict[str, pd.DataFrame]:
-    """Posterior-predictive tables of the chunk: aligned points (all fit-check series), hidden quantities."""
+    """Posterior-predictive tables of the chunk: aligned points (all fit-check series), each replicate's
+    summary statistics (as the calibration computes them), hidden quantities."""
     from fentflow.sim.observables import all_observables
 
     sim = run_chunk(chunk)
     tables = all_observables(sim.results, sim.net)
     years = complete_years(sim.calendar)
     out = {"aligned": align(tables, sim.calendar),
+           "statistics": chunk.targets.simulated(tables).rename_axis("replicate").reset_index(),
            "seizure_share": tables["seizure_share"][tables["seizure_share"]["year"].isin(years)],
            "national_annual": tables["national_annual"][tables["national_annual"]["year"].isin(years)]}
     for name, table in out.items():

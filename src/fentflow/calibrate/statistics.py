@@ -252,17 +252,17 @@ class TargetSet:
                 **price_trends.observed_statistics(self.data_end)}
 
     def simulated(self, observables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-        """Summary statistics of simulated observables, one row per replicate (same columns as `observed`)."""
-        stats = self.statistics_of_aligned(align(observables, self.calendar, FIT_TARGETS))
-        if "us_retail_price" in observables:
-            prices = price_trends.simulated_statistics(observables["us_retail_price"], self.data_end)
-            stats[prices.columns] = prices.reindex(stats.index).to_numpy()
-        return stats
+        """Summary statistics of simulated observables (`observables.all_observables`, or at least the
+        fitted series and `us_retail_price`), one row per replicate, the same columns as `observed`.
 
-    def statistics_of_aligned(self, aligned: pd.DataFrame) -> pd.DataFrame:
-        """Summary statistics of fit-check rows (`align()` output), one row per replicate."""
-        stats = self.statistics_of_points(self._fitted(aligned), "model")
-        return stats.reindex(columns=list(self.observed), fill_value=0.0)
+        Every statistic is computed: none is filled in for a missing table (a synthetic truth once
+        got 0 for its price trends that way)."""
+        if "us_retail_price" not in observables:
+            raise ValueError("the price-trend statistics need the simulated `us_retail_price` table")
+        stats = self.statistics_of_points(self._fitted(align(observables, self.calendar, FIT_TARGETS)), "model")
+        prices = price_trends.simulated_statistics(observables["us_retail_price"], self.data_end)
+        stats[prices.columns] = prices.reindex(stats.index).to_numpy()
+        return stats[list(self.observed)]
 
     @cached_property
     def weights(self) -> dict[str, float]:

@@ -188,8 +188,8 @@ def _price_evidence() -> str:
     parts += ["one date: " + ", ".join(levels)] if levels else []
     return ("Public retail prices, " + "; ".join(parts + trends)
             + ". They are local or end in 2021 and speak of the years before 2024, not of the window's; the "
-              "calibration fits them as bounds on the direction of the U.S. retail price (observed series `prices`, "
-              "`calibrate/price_trends.py`)")
+              "calibration fits the national fall and the prices with two dates as bounds on the direction of the "
+              "U.S. retail price (observed series `prices`, `calibrate/price_trends.py`)")
 
 
 def _split_text(splits: dict[str, dict], short: np.ndarray, rose: np.ndarray | None) -> str:
