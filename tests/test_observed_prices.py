@@ -21,6 +21,10 @@ def test_a_period_names_its_last_year(period, year):
     assert prices.year_of(period) == year
 
 
+def test_a_span_names_both_its_years():
+    assert prices.years_named("2016 -> 2021") == [2016, 2021]
+
+
 def test_a_price_that_rose_is_no_bound_for_the_calibration_and_c12_no_longer_says_all_fell(monkeypatch):
     record = pd.DataFrame({
         "place": ["A", "A", "B", "B"], "period": ["2020", "2023", "2021", "c. 2022"], "value": [2.0, 1.0, 1.0, 3.0],

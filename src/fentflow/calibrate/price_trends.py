@@ -22,13 +22,12 @@ supply has a rising price.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from fentflow.observed.prices import dated_moves, national_changes, publisher_url
+from fentflow.observed.prices import dated_moves, national_changes, publisher_url, years_named
 from fentflow.observed.series import LAST_DATA_YEAR
 
 GROUP = "price_trend"
@@ -56,15 +55,10 @@ def public_trends() -> tuple[Trend, ...]:
     the direction of the retail pill prices with two dates."""
     trends = [Trend(f"pure_{first}_{last}", "price_per_pure_mg", first, last, math.log(1 + row.value / 100),
                     publisher_url(row))
-              for row in national_changes().itertuples() for first, last in [_span(row.period)]]
+              for row in national_changes().itertuples() for first, last in [years_named(row.period)]]
     trends += [Trend(f"pill_{move.first_year}_{move.last_year}", "price_per_pill", move.first_year, move.last_year,
                      0.0, move.url) for move in dated_moves() if move.fell]
     return tuple(trends)
-
-
-def _span(period: str) -> tuple[int, int]:
-    first, last = re.findall(r"\d{4}", period)
-    return int(first), int(last)
 
 
 TRENDS = public_trends()

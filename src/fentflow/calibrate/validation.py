@@ -57,7 +57,7 @@ def simulate_truth(trial: int, seed: int, targets: TargetSet, world: str | None 
     fitted = fitted_parameters(FITTED)
     draw = sample_prior(fitted, 1, np.random.default_rng(derive_seed(seed, "truth", trial)))
     chunk = Chunk(params=draw, seed=derive_seed(seed, "truth simulation", trial), targets=targets, world=world)
-    tables = chunk_predictive(chunk)
+    tables = chunk_predictive(chunk, statistics=True)
     stats = tables["statistics"].drop(columns="replicate").iloc[0]
     return Truth({name: float(values[0]) for name, values in draw.items()},
                  {name: float(value) for name, value in stats.items()},

@@ -50,17 +50,12 @@ STATE_METRICS = {"homicides": "homicides", "fentanyl_flow_kg": "fentanyl_flow_kg
 
 def summarize(results: Results, net) -> pd.DataFrame:
     """The long table of every replicate of a finished simulation, with a `replicate` column."""
-    years = _years(results)
+    years = yearly.period_years(results)
     parts = [_national(results, years), _crossings(results, net, years), _states(results, net, years)]
     return pd.concat(parts, ignore_index=True)
 
 
 # Building blocks: (year, rep, place) annual arrays --------------------------------------------
-def _years(results: Results) -> np.ndarray:
-    year, _ = results.period_year_month()
-    return np.asarray(year)
-
-
 def _rows(table: str, annual: np.ndarray, years: np.ndarray, places, metric: str) -> pd.DataFrame:
     """(year, rep, place) -> long rows."""
     unique = np.unique(years)

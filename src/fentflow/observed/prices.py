@@ -62,10 +62,15 @@ def dated_moves() -> tuple[PriceMove, ...]:
     return tuple(moves)
 
 
+def years_named(period: str) -> list[int]:
+    """The years a period names, in order ("2016 -> 2021" -> [2016, 2021], "c. mid-2023" -> [2023])."""
+    return [int(year) for year in re.findall(r"\d{4}", period)]
+
+
 def year_of(period: str) -> int | None:
-    """The year a period names ("c. mid-2023" -> 2023; the last where it names two), or None."""
-    found = re.findall(r"\d{4}", period)
-    return int(found[-1]) if found else None
+    """The year a period names (the last where it names two), or None."""
+    years = years_named(period)
+    return years[-1] if years else None
 
 
 def publisher_url(row) -> str:

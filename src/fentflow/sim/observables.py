@@ -125,8 +125,7 @@ def seizure_share(results: Results, net) -> pd.DataFrame:
 def us_retail_price(results: Results) -> pd.DataFrame:
     """U.S. retail price per calendar year, weighted by pure kg consumed over the periods and markets:
     per pill, and per pure mg (price / potency)."""
-    year, _ = results.period_year_month()
-    year = np.asarray(year)
+    year = yearly.period_years(results)
     consumed, price, potency = results["consumed_pure_kg"], results["price_usd_per_pill"], results["potency_mg_per_unit"]
     per_mg = np.divide(price, potency, out=np.zeros_like(price), where=potency > 0)
     years = np.unique(year)

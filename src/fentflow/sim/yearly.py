@@ -9,6 +9,12 @@ from __future__ import annotations
 import numpy as np
 
 
+def period_years(results) -> np.ndarray:
+    """Each period's calendar year, for a finished run's `Results`."""
+    year, _ = results.period_year_month()
+    return np.asarray(year)
+
+
 def sums(values: np.ndarray, years: np.ndarray) -> np.ndarray:
     """The periods of each year summed."""
     unique, index = np.unique(years, return_inverse=True)
