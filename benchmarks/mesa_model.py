@@ -2,17 +2,20 @@
 
 This is the yardstick for fentflow's speed (Mesa keeps one Python object per agent and steps
 each of them every week) and an independent check of its upstream processes (written again
-here from `docs/model.md`, scalar by scalar, sharing no process code with the engine).
+here from `docs/model.md`, scalar by scalar, sharing no process code with the engine). It is
+also the check of fentflow's aggregation: fentflow moves the expected cargo of the loads and
+draws only the loads seized at the border, where this reference draws every shipment, routes,
+intercepts, stages and inspects it one by one; the two agree in distribution.
 
 Covered, per week and in fentflow's order:
 
 1. Precursor inflow: the segmented geometric trajectory scaled to `supply_kg_week_2023`, split over entry
    points, seized at ports from 2022, routed to production sites by capacity and travel time.
 2. Production (`ProductionSite` agents): capacity = headroom x trajectory x capacity share x
-   (1 - capacity lost); raids destroy stock and capacity, which recovers; a Poisson number of
-   shipments leaves each site, each a `Shipment` agent: pill or powder, gross size lognormal,
-   mg per pill lognormal / purity beta around their trajectories, the batch scaled so that it
-   carries exactly what was shipped.
+   (1 - capacity lost); raids destroy stock and capacity, which recovers; a share of the stock
+   leaves each week as a Poisson number of shipments, each a `Shipment` agent: pill or powder,
+   gross size lognormal, mg per pill lognormal / purity beta around their trajectories, so that
+   on average they carry what left.
 3. Transport (`Shipment.dispatch`): route choice with fentflow's static route appeal,
    interception in Mexico, a geometric staging wait plus travel time.
 4. Crossing (`Shipment.step`): on arrival, detection at ports (2019 -> 2023 path) or between
@@ -141,16 +144,12 @@ class ProductionSite(mesa.Agent):
         self.capacity_lost = 1.0 - (1.0 - self.capacity_lost) * (1.0 - p["raid_capacity_loss"])
 
     def ship(self, week: WeekConditions) -> None:
+        """A share of the stock leaves as a Poisson number of shipments whose mean content is what left."""
         shipped = self.model.p["ship_fraction"] * self.product_stock
-        count = int(self.model.rng.poisson(shipped / self.model.mean_pure_per_load(week))) if shipped > 0 else 0
-        if count == 0:
-            return
         self.product_stock -= shipped
-        batch = [Shipment(self.model, self.index, week) for _ in range(count)]
-        scale = shipped / sum(s.pure_kg for s in batch)   # the batch carries exactly what was shipped
-        for shipment in batch:
-            shipment.rescale(scale)
-            shipment.dispatch()
+        count = int(self.model.rng.poisson(shipped / self.model.mean_pure_per_load(week))) if shipped > 0 else 0
+        for _ in range(count):
+            Shipment(self.model, self.index, week).dispatch()
 
 
 class Shipment(mesa.Agent):
@@ -178,9 +177,6 @@ class Shipment(mesa.Agent):
     @property
     def pills(self) -> float:
         return self.gross_kg * 1e6 / self.model.p["pill_mass_mg"] if self.is_pill else 0.0
-
-    def rescale(self, scale: float) -> None:
-        self.gross_kg *= scale
 
     def dispatch(self) -> None:
         """Pick a route, risk interception in Mexico, then wait and travel."""

@@ -8,7 +8,8 @@ import pytest
 
 from fentflow.errors import LedgerError
 from fentflow.policy.interventions import Intervention
-from fentflow.sim import compile_cache, dice, fused, load_kernels
+from fentflow.sim import compile_cache, dice, fused
+from fentflow.sim.cargo import PILL_PURE, POWDER_PURE
 from fentflow.sim.engine import STEP_ORDER, Sim
 from fentflow.sim.kernels import add_flow
 from fentflow.sim.modules.base import Module
@@ -71,15 +72,15 @@ def test_a_python_module_in_the_order_runs_stepwise_with_the_same_results():
 # Adding a compiled module: its own file (here: the class, state, results and kernel below) and the
 # one place that wires the week (here: `week_with_tally`, passed as `Sim(week=...)`). Nothing else.
 class TallyState(NamedTuple):
-    departures: np.ndarray          # (rep,) loads that set off for the border so far
+    shipped: np.ndarray          # (rep,) pure kg the sites have shipped so far
 
 
 class TallyResults(NamedTuple):
-    border_departures: np.ndarray
+    sites_shipped_kg: np.ndarray
 
 
 class Tally(Module):
-    """A trivial compiled module: counts the loads setting off for the border (not caught in Mexico)."""
+    """A trivial compiled module: adds up the pure kg of the sites' cargo (production's state)."""
     name = "tally"
     outputs = TallyResults
 
@@ -88,31 +89,29 @@ class Tally(Module):
         self.state = TallyState(np.zeros(self.n_reps))
 
     def declare_results(self):
-        self.sim.results.declare("border_departures", "loads", "flow", "national")
+        self.sim.results.declare("sites_shipped_kg", "pure kg", "flow", "national")
 
 
 @numba.njit(cache=True)
-def tally_step(week, st, loads, caught, out, periods):
-    counts = np.zeros((st.departures.size, 1))
-    for i in range(loads.rep.size):
-        if not caught[i]:
-            counts[loads.rep[i], 0] += 1.0
-    for r in range(st.departures.size):
-        st.departures[r] += counts[r, 0]
-    add_flow(out.border_departures, week, counts, periods)
+def tally_step(week, st, cargo, out, periods):
+    kg = np.zeros((st.shipped.size, 1))
+    for r in range(st.shipped.size):
+        for s in range(cargo.shape[1]):
+            kg[r, 0] += cargo[r, s, PILL_PURE] + cargo[r, s, POWDER_PURE]
+        st.shipped[r] += kg[r, 0]
+    add_flow(out.sites_shipped_kg, week, kg, periods)
 
 
 @numba.njit(cache=True)
-def week_with_tally(first, stop, lo, hi, periods, ledger, hand, states, outs, ticks):
+def week_with_tally(first, stop, lo, hi, periods, ledger, states, outs, ticks):
     """The standard week (nine steps, eight of them with results), then the tally as step 10."""
     for week in range(first, stop):
-        hand, broken, rep = fused.run_weeks(week, week + 1, lo, min(hi, 9), periods, ledger, hand, states[:9], outs[:8],
-                                            ticks)
+        broken, rep = fused.run_weeks(week, week + 1, lo, min(hi, 9), periods, ledger, states[:9], outs[:8], ticks)
         if broken >= 0:
-            return hand, broken, rep
+            return broken, rep
         if lo <= 9 < hi:
-            tally_step(week, states[9], hand.new_loads, hand.caught, outs[8], periods)
-    return hand, -1, -1
+            tally_step(week, states[9], states[1].cargo, outs[8], periods)
+    return -1, -1
 
 
 def test_a_compiled_module_is_added_by_its_file_and_the_week_that_wires_it():
@@ -120,20 +119,21 @@ def test_a_compiled_module_is_added_by_its_file_and_the_week_that_wires_it():
     tallied, standard = _sim(week=week), _sim()
     assert tallied.compiled
     tallied.run(), standard.run()
-    departures = tallied.results["border_departures"]
-    arrived_or_on_the_road = standard.results["attempts"].sum() + standard.loads_on_road
-    assert departures.sum() == arrived_or_on_the_road == tallied.modules["tally"].departures.sum() > 0
+    shipped = tallied.results["sites_shipped_kg"]
+    assert shipped.sum() == pytest.approx(standard.results["dispatched_kg"].sum(), rel=1e-12)
+    assert shipped.sum() == pytest.approx(tallied.modules["tally"].shipped.sum(), rel=1e-12) and shipped.sum() > 0
     for name in standard.results.data:
         np.testing.assert_array_equal(tallied.results[name], standard.results[name], err_msg=name)
     stepped = _stepped(_sim(week=week))
-    np.testing.assert_array_equal(stepped.results["border_departures"], departures)
+    np.testing.assert_array_equal(stepped.results["sites_shipped_kg"], shipped)
 
 
 def test_every_array_the_kernels_take_is_c_contiguous():
     """One memory layout for every run keeps to one compiled signature (no recompiling for a batch)."""
     sim = _sim(pars={"raids_per_year": np.linspace(1, 9, 8)[::2]}, resolution="month")
     states = [m.state for m in sim.modules.values()]
-    tuples = [sim.results.periods, sim.ledger.arrays, sim.handoff.road, *states, *(st.pars for st in states),
+    tuples = [sim.results.periods, sim.ledger.arrays, sim.modules["crossing"].state.road, *states,
+              *(st.pars for st in states),
               *(m.results(m.outputs) for m in sim.modules.values() if m.outputs is not None)]
     odd = [(type(arrays).__name__, name) for arrays in tuples for name, array in zip(arrays._fields, arrays)
            if not isinstance(array, tuple) and not (array.flags.c_contiguous and array.flags.writeable)]
@@ -210,7 +210,7 @@ def test_a_keyed_die_draws_what_numpy_draws_from_the_same_state():
     keys = decision_keys(9, "load size", [0, 41])
     die = dice.new_die()
     for key in keys:
-        for counter in (0, 1, load_kernels.load_unit(300, 7, 12), 2**62):
+        for counter in (0, 1, dice.event_unit(300, 7, 12), 2**62):
             dice.roll(die, key, counter)
             words = die_words(key, counter)
             assert die.tolist() == words                       # the compiled hash is the documented one
@@ -250,7 +250,7 @@ def _golden_draws(key):
     die = dice.new_die()
     dice.roll(die, key, dice.place_unit(700, 3))
     u = dice.uniform(die)
-    dice.roll(die, key, load_kernels.load_unit(5, 2, 9))
+    dice.roll(die, key, dice.event_unit(5, 2, 9))
     z = dice.standard_normal(die)
     k = dice.poisson(die, 37.5)
     b = dice.beta(die, 4.0, 16.0)

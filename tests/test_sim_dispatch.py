@@ -11,13 +11,13 @@ from fentflow.sim.dispatch import Resolved
 
 def _argument_types(sim: ff.Sim, week: int) -> tuple:
     _, states, outs = sim._compiled_parts
-    args = (week, week + 1, 0, sim.week_wiring.n_steps, sim.results.periods, sim.ledger.arrays, sim.handoff,
-            states, outs, sim._ticks)
+    args = (week, week + 1, 0, sim.week_wiring.n_steps, sim.results.periods, sim.ledger.arrays, states, outs,
+            sim._ticks)
     return tuple(numba.typeof(arg) for arg in args)
 
 
 def test_the_weeks_argument_types_never_change_during_a_run():
-    """What `Resolved` rests on: the road and loads the week hands back keep the types it was given."""
+    """What `Resolved` rests on: the states, results and ledger the week is handed keep their types all run long."""
     sim = ff.Sim(parameters="defaults", replicates=2, start="2019-01-01", end="2019-12-31", seed=2)
     first = _argument_types(sim, 0)
     for week in range(sim.calendar.n_weeks):
@@ -45,9 +45,9 @@ def test_parameters_given_read_only_are_held_writeable():
 
 def test_stepping_calls_the_compiled_week_directly_after_its_first_week():
     sim = ff.Sim(parameters="defaults", replicates=1, start="2019-01-01", end="2019-03-31")
-    assert sim._week_by_week.compiled is None
+    assert sim._week.compiled is None
     sim.step(0)
-    assert sim._week_by_week.compiled is sim.week_wiring.run.get_overload(_argument_types(sim, 1))
+    assert sim._week.compiled is sim.week_wiring.run.get_overload(_argument_types(sim, 1))
 
 
 def test_a_resolved_dispatcher_gives_what_the_dispatcher_gives():

@@ -4,6 +4,7 @@ import pytest
 
 from fentflow.errors import InputError, LedgerError
 from fentflow.policy.interventions import Intervention
+from fentflow.sim.cargo import PILL_GROSS, PILL_LOADS, PILL_PURE, PILLS, PILLS_GE2MG, POWDER_PURE
 from fentflow.sim.engine import STEP_ORDER, Sim
 from fentflow.sim.modules.base import Module
 from fentflow.sim.observables import all_observables
@@ -109,34 +110,37 @@ def test_between_ports_detection_moves_from_its_2019_to_its_2023_anchor():
 
 # Processes one by one -----------------------------------------------------------------
 class ShipmentCheck(Module):
-    """After production: this week's new loads carry exactly what each site shipped."""
+    """After production: this week's cargo carries exactly what each site shipped, in consistent fields."""
     name = "shipment_check"
     weeks = 0
 
     def step(self, week):
-        loads = self.sim.handoff.new_loads
-        per_site = np.bincount(loads.site, loads.pure_kg, minlength=self.sim.net.n_sites)
-        np.testing.assert_allclose(per_site, self.sim.modules["production"].shipped[0], rtol=1e-9, atol=1e-9)
-        assert np.all(loads.pure_kg <= loads.gross_kg)
-        self.weeks += int(loads.rep.size > 0)
+        production = self.sim.modules["production"]
+        cargo = production.cargo[0]
+        np.testing.assert_allclose(cargo[:, PILL_PURE] + cargo[:, POWDER_PURE], production.shipped[0],
+                                   rtol=1e-12, atol=1e-12)
+        assert np.all(cargo[:, PILL_PURE] <= cargo[:, PILL_GROSS]) and np.all(cargo[:, PILLS_GE2MG] <= cargo[:, PILLS])
+        np.testing.assert_allclose(cargo[:, PILLS], cargo[:, PILL_GROSS] * 1e6 / self.pars["pill_mass_mg"][0])
+        self.weeks += int(production.shipped[0].sum() > 0)
 
 
-def test_loads_carry_exactly_what_sites_ship():
+def test_cargo_carries_exactly_what_sites_ship():
     sim = short_sim(steps=(*STEP_ORDER[:2], ShipmentCheck, *STEP_ORDER[2:]))
     for week in range(30):
         sim.step(week)
     assert sim.modules["shipment_check"].weeks > 20
 
 
-def test_routes_chosen_belong_to_the_loads_site(finished):
+def test_each_sites_cargo_goes_to_its_own_routes_and_mexico_takes_their_risk(finished):
     sim = short_sim()
     for week in range(10):
         sim.step(week)
-    loads = sim.handoff.new_loads
-    assert sim.loads_on_road > 0 and loads.rep.size > 0
-    assert np.array_equal(sim.net.route_site[loads.route], loads.site)
-    assert np.array_equal(sim.net.route_crossing[loads.route], loads.crossing)
-    assert np.all(loads.t_arrive > 9)
+    transport, net = sim.modules["transport"], sim.net
+    shares = np.bincount(net.route_site, transport.route_share[0], minlength=net.n_sites)
+    np.testing.assert_allclose(shares, 1.0)
+    risk = np.bincount(net.route_site, transport.route_share[0] * transport.route_risk[0], minlength=net.n_sites)
+    np.testing.assert_allclose(transport.seized_by_site[0], risk * transport.dispatched[0], rtol=1e-12)
+    assert sim.loads_on_road > 0 and transport.leaving[0, :, PILL_LOADS].sum() > 0
 
 
 def test_distribution_shares_sum_to_one(finished):

@@ -4,10 +4,11 @@ import pytest
 
 from fentflow.errors import InputError, LedgerError
 from fentflow.sim.calendar import Calendar
+from fentflow.sim.cargo import N_CARGO, PILL_LOADS, PILL_PURE
 from fentflow.sim.curves import log_path, logit_path, segmented_growth
 from fentflow.sim.ledger import Ledger, first_broken
 from fentflow.sim.modules.precursors import rates_after_the_data
-from fentflow.sim.road import new_road, reaching, take_off
+from fentflow.sim.road import new_road, set_off, take_off
 from fentflow.sim.pars import PARAMETERS, Pars
 from fentflow.sim.results import Results
 from fentflow.sim.rng import Streams
@@ -95,38 +96,30 @@ def test_streams_are_keyed_by_seed_decision_and_global_replicate():
 
 
 # The road to the border ------------------------------------------------------------
-def _road_with(weeks_pure, n_reps=2):
-    """A road holding, for each (arrival week, rep, pure kg), one load attempting crossing 0."""
-    road = new_road(n_reps, n_counts=8, n_crossings=1, n_fields=5, n_sites=1, weeks=4)
-    road = reaching(road, max(week for week, _, _ in weeks_pure))
-    size = road.due_loads.size
-    for week, rep, pure in weeks_pure:
-        road.counts[week % size, 0, rep, 0] += 1.0
-        road.due_pure[week % size, rep] += pure
-        road.due_loads[week % size] += 1
-        road.pure_in_transit[rep] += pure
-        road.count[0] += 1
-    return road
+def test_the_road_delivers_each_routes_cargo_after_its_travel_time():
+    """Two routes to crossing 0 (travel 0 and 2 weeks) and one to crossing 1: what sets off in week w
+    arrives in w + 1 + travel, by crossing and by route; pure kg in transit is kept per replicate."""
+    road = new_road(2, 2, travel_weeks=np.array([0, 2, 1]), route_crossing=np.array([0, 0, 1]))
+    assert road.cargo.shape[0] == 4                      # this week and up to 3 ahead: it never grows
+    leaving = np.zeros((2, 3, N_CARGO))
+    leaving[:, :, PILL_PURE] = [[1.0, 2.0, 4.0], [0.0, 8.0, 0.0]]
+    leaving[:, :, PILL_LOADS] = 1.0
+    set_off(road, 5, leaving)
+    assert road.pure_in_transit.tolist() == [7.0, 8.0]
+    arrivals = {week: _take_off(road, week) for week in (5, 6, 7, 8)}
+    assert arrivals[5][0][:, :, PILL_PURE].tolist() == [[0.0, 0.0], [0.0, 0.0]]
+    assert arrivals[6][0][:, :, PILL_PURE].tolist() == [[1.0, 0.0], [0.0, 0.0]]
+    assert arrivals[7][0][:, :, PILL_PURE].tolist() == [[0.0, 4.0], [0.0, 0.0]]
+    assert arrivals[8][0][:, :, PILL_PURE].tolist() == [[2.0, 0.0], [8.0, 0.0]]
+    assert arrivals[8][0][:, 0, PILL_LOADS].tolist() == [1.0, 1.0]
+    assert arrivals[8][1].tolist() == [[0.0, 2.0, 0.0], [0.0, 8.0, 0.0]]     # by route: whose it is
+    assert road.pure_in_transit.tolist() == [0.0, 0.0] and not road.cargo.any()
 
 
 def _take_off(road, week):
-    counts, passed = np.zeros(road.counts.shape[1:]), np.zeros(road.passed.shape[1:])
-    take_off(road, week, counts, passed, np.zeros(road.seized_by_site.shape[1:]))
-    return counts[0, :, 0]   # attempts by rep
-
-
-def test_the_road_delivers_each_week_and_widens_for_loads_due_far_ahead():
-    road = _road_with([(1, 0, 0.0), (2, 1, 1.0), (3, 0, 2.0), (1, 1, 3.0), (9, 0, 4.0)])
-    assert road.due_loads.size == 10 and road.count[0] == 5          # the ring widened to reach week 9
-    assert road.pure_in_transit.tolist() == [6.0, 4.0]
-    assert _take_off(road, 1).tolist() == [1.0, 1.0]
-    assert _take_off(road, 1).tolist() == [0.0, 0.0]                  # already delivered
-    assert road.pure_in_transit.tolist() == [6.0, 1.0]
-    assert _take_off(road, 4).tolist() == [1.0, 1.0]                  # weeks skipped are not lost
-    assert road.count[0] == 1 and road.pure_in_transit.tolist() == [4.0, 0.0]
-    wider = reaching(road, 40)
-    assert wider.due_loads.size == 36 and wider.count[0] == 1         # week 5 onward, up to week 40
-    assert _take_off(wider, 9).tolist() == [1.0, 0.0] and wider.pure_in_transit.tolist() == [0.0, 0.0]
+    arriving, by_route = np.zeros((2, 2, N_CARGO)), np.zeros((2, 3))
+    take_off(road, week, arriving, by_route)
+    return arriving, by_route
 
 
 # Ledger ----------------------------------------------------------------------------

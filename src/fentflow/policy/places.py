@@ -20,6 +20,7 @@ error, as is a name the world does not know. No places: every target of the leve
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +33,7 @@ TARGET_NAMES = {"crossing": "border crossings", "entry": "precursor entry points
                 "market": "U.S. markets"}
 COMPONENT = {"port_inspection": (True, "ports of entry"),
              "between_enforcement": (False, "Border Patrol sectors (between ports)")}
+_PLACES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,14 @@ class Places:
 
     @classmethod
     def of(cls, net) -> "Places":
+        """The places of a network, made once per network (a Sim per run would otherwise make them again)."""
+        places = _PLACES.get(net)
+        if places is None:
+            places = _PLACES[net] = cls._made_of(net)
+        return places
+
+    @classmethod
+    def _made_of(cls, net) -> "Places":
         places = cls({}, {}, {"crossing": len(net.crossings), "entry": len(net.entries), "site": len(net.sites),
                               "market": len(net.markets)}, np.asarray(net.crossing_is_port, bool))
         for i, crossing in enumerate(net.crossings):

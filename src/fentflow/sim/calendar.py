@@ -5,7 +5,7 @@ falls in exactly one month, one calendar year and one CBP fiscal year (October-S
 """
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -18,13 +18,20 @@ SPAN = (2015, 2030)   # the years the bundled world's figures and the projection
 
 
 class Calendar:
-    """Weekly calendar; every per-week array is computed once (modules read them every step)."""
+    """Weekly calendar; every per-week array is computed once (modules read them every step).
+
+    `Calendar.between` gives the same calendar for the same dates (a run builds one per `Sim`):
+    its arrays are shared, read-only."""
 
     def __init__(self, week_start: pd.DatetimeIndex):
         self.week_start = week_start  # Monday of each simulated week
 
     @classmethod
     def between(cls, start: str = DEFAULT_START, end: str = DEFAULT_END) -> "Calendar":
+        return _between(str(start), str(end)) if cls is Calendar else cls._made(start, end)
+
+    @classmethod
+    def _made(cls, start: str, end: str) -> "Calendar":
         first, last = _parse(start, "start"), _parse(end, "end", period_end=True)
         if last < first:
             raise InputError(f"end {end} is before start {start}", field="end")
@@ -46,22 +53,22 @@ class Calendar:
 
     @cached_property
     def year(self) -> np.ndarray:
-        return self.thursday.year.to_numpy()
+        return _read_only(self.thursday.year.to_numpy())
 
     @cached_property
     def month(self) -> np.ndarray:
-        return self.thursday.month.to_numpy()
+        return _read_only(self.thursday.month.to_numpy())
 
     @cached_property
     def fiscal_year(self) -> np.ndarray:
         """CBP fiscal year: October-December count toward the next year."""
-        return self.year + (self.month >= 10)
+        return _read_only(self.year + (self.month >= 10))
 
     @cached_property
     def decimal_year(self) -> np.ndarray:
         """Mid-week date as a decimal year, for smooth trajectories."""
         t = self.thursday
-        return (t.year + (t.day_of_year - 0.5) / np.where(t.is_leap_year, 366, 365)).to_numpy()
+        return _read_only((t.year + (t.day_of_year - 0.5) / np.where(t.is_leap_year, 366, 365)).to_numpy())
 
     @cached_property
     def month_shares(self) -> pd.DataFrame:
@@ -80,6 +87,17 @@ class Calendar:
         """Index of the week containing `date` (clipped to the simulated span)."""
         when = _parse(date, "date")
         return int(np.clip(np.searchsorted(self.week_start, when, side="right") - 1, 0, self.n_weeks - 1))
+
+
+@lru_cache(maxsize=64)
+def _between(start: str, end: str) -> Calendar:
+    return Calendar._made(start, end)
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array = np.array(array)
+    array.flags.writeable = False
+    return array
 
 
 def check_span(start: str, end: str) -> None:

@@ -1,19 +1,20 @@
 """Compiled draws, number for number what NumPy's `Generator` gives, from keyed dice.
 
 Every random number of a run belongs to one *unit* of one decision of one replicate: a
-(week, place) for decisions about places (raids, load counts, overdoses, homicides), a load
-for decisions about loads (form, size, potency, route, interdiction, staging, inspection).
+(week, place) for decisions about places (raids, seizure counts, overdoses, homicides), an
+event at a (week, place) for decisions about it (a seized load's form, size and potency).
 The unit's *die* is a PCG64 state made from the decision's key (`rng.decision_keys`: seed,
 decision name, the replicate's global index) and the unit's counter by `roll`, a keyed
 hash (SplitMix64's mixer). So no draw depends on another replicate, on the batch or block
 a replicate runs in, or on how many draws other units took: two scenario arms stay paired
-wherever their histories agree, even when a lever changes how many loads there are.
+wherever their histories agree, even when a lever changes how many loads are seized.
 
 A die is four words, `[state_high, state_low, increment_high, increment_low]`; the kernels
 step PCG64 themselves and shape the numbers with NumPy's own algorithms
 (`numpy/random/src/distributions/distributions.c`), so a die draws exactly what NumPy's
 `Generator(PCG64)` with that state would (`rng.generator_of`). Tests compare every
-distribution with NumPy's, draw for draw, and golden values catch any change of a draw.
+distribution with NumPy's, draw for draw, and golden values catch any change of a draw. The
+truncated normals (`normal_above`, `normal_below`) are fentflow's own; tests check their law.
 """
 from __future__ import annotations
 
@@ -81,6 +82,13 @@ def new_die():
 def place_unit(week, place):
     """The counter of a (week, place) unit."""
     return (np.int64(week) << 32) | np.int64(place)
+
+
+@numba.njit(cache=True)
+def event_unit(week, place, number):
+    """The counter of the `number`-th event at a (week, place), e.g. a seized load: its draws are keyed by
+    it (weeks < 2**19, places < 2**20, events < 2**24)."""
+    return (np.int64(week) << 44) | (np.int64(place) << 24) | np.int64(number)
 
 
 @intrinsic
@@ -154,6 +162,29 @@ def standard_exponential(die):
             return ZIGGURAT_EXP_R - np.log1p(-uniform(die))
         if (fe[idx - 1] - fe[idx]) * uniform(die) + fe[idx] < np.exp(-x):
             return x
+
+
+@numba.njit(cache=True)
+def normal_above(die, low):
+    """A standard normal draw conditioned on being at least `low` (which may be -inf): rejection from the
+    normal where that accepts at least a third of the time, else Robert's (1995) exponential proposal.
+    fentflow's own, not one of NumPy's methods."""
+    if low < 0.45:
+        while True:
+            z = standard_normal(die)
+            if z >= low:
+                return z
+    rate = 0.5 * (low + np.sqrt(low * low + 4.0))
+    while True:
+        z = low + standard_exponential(die) / rate
+        if uniform(die) <= np.exp(-0.5 * (z - rate) ** 2):
+            return z
+
+
+@numba.njit(cache=True)
+def normal_below(die, high):
+    """A standard normal draw conditioned on being below `high` (which may be +inf)."""
+    return -normal_above(die, -high)
 
 
 @numba.njit(cache=True)

@@ -7,8 +7,7 @@ week (`Sim.step`). `Resolved` works them out once, at its first call, and from t
 the version compiled for those types (`Dispatcher.get_overload`).
 
 Only for arguments whose types cannot change between calls: the week's states, results,
-ledger and periods are the same objects all run long, and the road and loads it hands back
-are made by the compiled week itself, with the same dtypes, dimensions and layouts
+ledger and periods are the same objects all run long, updated in place
 (`tests/test_sim_dispatch.py`). A function that is not a numba dispatcher is called as it is.
 """
 from __future__ import annotations

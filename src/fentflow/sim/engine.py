@@ -97,14 +97,13 @@ class Sim:
         self.ledger = Ledger(self.n_reps)
         self.results = Results(self.calendar, self.n_reps, resolution)
         self.week_wiring = week
-        self._week_by_week = Resolved(week.run)   # stepping calls the week once a week: resolve its types once
+        self._week = Resolved(week.run)   # the week is called once a chunk, or once a week: resolve its types once
         steps = tuple(week.modules if steps is None else steps)
         _check_order(steps, week)
         self.modules: dict[str, Module] = {}
         for cls in steps:
             module = cls(self)
             self.modules[module.name] = module
-        self.handoff = fused.new_handoff(self.modules["crossing"].new_road())
         self._plan = _plan(list(self.modules.values()), week)
         for module in self.modules.values():
             module.declare_results()
@@ -119,9 +118,10 @@ class Sim:
         return [f"{i}. {cls.name}: {_summary_line(cls)}" for i, cls in enumerate(steps, 1)]
 
     @property
-    def loads_on_road(self) -> int:
-        """Loads that have set off for the border and not reached it yet, every replicate (`road.py`)."""
-        return int(self.handoff.road.count[0])
+    def loads_on_road(self) -> float:
+        """Loads on their way to the border, waiting to set off or on the road, every replicate: an
+        expected number (`cargo.py`)."""
+        return fused.loads_on_road(self.modules["transport"].state, self.modules["crossing"].state)
 
     @property
     def compiled(self) -> bool:
@@ -148,7 +148,7 @@ class Sim:
         with deferred_interrupts() as interrupts:    # Ctrl-C between chunks is held to the end of the next
             for first in range(0, n_weeks, CHUNK_WEEKS):
                 stop = min(first + CHUNK_WEEKS, n_weeks)
-                self._run_segment(self.week_wiring.run, first, stop, 0, self.week_wiring.n_steps)
+                self._run_segment(self._week, first, stop, 0, self.week_wiring.n_steps)
                 interrupts.check()
                 if progress:
                     progress(stop - 1)
@@ -164,7 +164,7 @@ class Sim:
                     item.step(week)
                     self._python_seconds[item.name] += time.perf_counter() - began
                 else:
-                    self._run_segment(self._week_by_week, week, week + 1, *item)
+                    self._run_segment(self._week, week, week + 1, *item)
 
     @property
     def timings(self) -> dict[str, float]:
@@ -189,12 +189,12 @@ class Sim:
         raises LedgerError."""
         _, states, outs = self._compiled_parts
         began, began_cycles = time.perf_counter(), fused.now()
-        self.handoff, week, rep = run_weeks(first, stop, lo, hi, self.results.periods, self.ledger.arrays,
-                                            self.handoff, states, outs, self._ticks)
+        week, rep = run_weeks(first, stop, lo, hi, self.results.periods, self.ledger.arrays, states, outs,
+                              self._ticks)
         self._compiled_clock += (time.perf_counter() - began, fused.now() - began_cycles)
         self.week = stop - 1 if week < 0 else week
         if week >= 0:
-            held = dict(zip(fused.STOCKS, self.week_wiring.stocks(states, self.handoff.road)))
+            held = dict(zip(fused.STOCKS, self.week_wiring.stocks(states)))
             self.ledger.fail(week, str(self.calendar.week_start[week].date()), rep, self.replicate_ids[rep], held)
 
 

@@ -6,7 +6,7 @@ flow. Everything else derives from it and from `MODULES`, the modules in step or
 - a whole run is one call (the fast path);
 - stepping by hand (`sim.step(week)`) and a step order with plain-Python modules inserted
   (`Sim(steps=...)`) run the same function on segments of the week: steps `lo..hi-1` of
-  weeks `first..stop-1`, with what passes between steps kept in a `Handoff`;
+  weeks `first..stop-1` (what passes between steps lives in the modules' states);
 - the mass balance is checked once, after the last step, against the stocks summed by
   `held` (named in `STOCKS`).
 
@@ -26,20 +26,19 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
+from fentflow.sim.cargo import PILL_LOADS, PILL_PURE, POWDER_LOADS, POWDER_PURE
 from fentflow.sim.kernels import cycles
 from fentflow.sim.ledger import first_broken
-from fentflow.sim.loads import LoadBatch, empty_batch
 from fentflow.sim.modules.adaptation import Adaptation, adaptation_step
 from fentflow.sim.modules.base import Module
 from fentflow.sim.modules.crossing import ATTEMPTED_GROSS, SEIZED_GROSS, Crossing, crossing_step
 from fentflow.sim.modules.demand import Demand, demand_step
-from fentflow.sim.modules.distribution import POWDER_PURE, PILL_PURE, Distribution, distribution_step
+from fentflow.sim.modules.distribution import Distribution, distribution_step
 from fentflow.sim.modules.market import Market, market_step
 from fentflow.sim.modules.precursors import Precursors, precursors_step
 from fentflow.sim.modules.production import Production, production_step
 from fentflow.sim.modules.transport import Transport, transport_step
 from fentflow.sim.modules.violence import Violence, violence_step
-from fentflow.sim.road import Road
 
 MODULES: tuple[type[Module], ...] = (
     Precursors, Production, Transport, Crossing, Distribution, Market, Demand, Adaptation, Violence,
@@ -48,20 +47,12 @@ N_STEPS = len(MODULES)
 STOCKS = ("site stock", "in transit", "retail stock")   # what `held` returns, in its order
 
 
-class Handoff(NamedTuple):
-    """What passes between steps: the road to the border (kept from week to week) and this week's loads."""
-    road: Road
-    new_loads: LoadBatch   # made by production, routed by transport ...
-    caught: np.ndarray     # ... which were intercepted in Mexico; crossing puts the rest on the road
-
-
 @numba.njit(cache=True)
-def run_weeks(first, stop, lo, hi, periods, ledger, hand, states, outs, ticks):
+def run_weeks(first, stop, lo, hi, periods, ledger, states, outs, ticks):
     """Steps lo..hi-1 of weeks first..stop-1, then (when the last step ran) the mass balance.
-    Returns the handoff and the first (week, replicate) whose balance broke, or (-1, -1)."""
+    Returns the first (week, replicate) whose balance broke, or (-1, -1)."""
     pre, prod, tra, cro, dis, mar, dem, ada, vio = states
     pre_out, prod_out, tra_out, cro_out, dis_out, mar_out, dem_out, vio_out = outs
-    road, loads, caught = hand
     marks = np.zeros(N_STEPS + 2, np.int64)
     for week in range(first, stop):
         marks[0] = cycles()
@@ -69,13 +60,13 @@ def run_weeks(first, stop, lo, hi, periods, ledger, hand, states, outs, ticks):
             precursors_step(week, pre, mar.price_index, ada.site_appeal, ledger, pre_out, periods)
         marks[1] = cycles()
         if lo <= 1 < hi:
-            loads = production_step(week, prod, pre.delivered, ledger, prod_out, periods)
+            production_step(week, prod, pre.delivered, ledger, prod_out, periods)
         marks[2] = cycles()
         if lo <= 2 < hi:
-            caught = transport_step(week, tra, loads, ada.crossing_loss, ledger, tra_out, periods)
+            transport_step(week, tra, prod.cargo, ada.crossing_loss, ledger, tra_out, periods)
         marks[3] = cycles()
         if lo <= 3 < hi:
-            road = crossing_step(week, cro, road, loads, caught, ledger, cro_out, periods)
+            crossing_step(week, cro, tra.leaving, ledger, cro_out, periods)
         marks[4] = cycles()
         if lo <= 4 < hi:
             distribution_step(week, dis, cro.passed, mar.relative_price, ledger, dis_out, periods)
@@ -95,31 +86,42 @@ def run_weeks(first, stop, lo, hi, periods, ledger, hand, states, outs, ticks):
         marks[9] = cycles()
         broken = -1
         if hi == N_STEPS:
-            site_stock, in_transit, retail_stock = held(prod, mar, road)
+            site_stock, in_transit, retail_stock = held(prod, tra, cro, mar)
             broken = first_broken(ledger, site_stock, in_transit, retail_stock)
         marks[10] = cycles()
         count_ticks(ticks, marks)
         if broken >= 0:
-            return Handoff(road, loads, caught), week, broken
-    return Handoff(road, loads, caught), -1, -1
+            return week, broken
+    return -1, -1
 
 
-def stocks(states, road):
+def loads_on_road(tra, cro) -> float:
+    """Expected loads waiting to set off (transport's state) or on the road, less those seizures overdrew
+    (crossing's), every replicate."""
+    loads = [PILL_LOADS, POWDER_LOADS]
+    return float(tra.waiting[..., loads].sum() + cro.road.cargo[..., loads].sum() - cro.overdrawn[..., loads].sum())
+
+
+def stocks(states):
     """Pure kg held per replicate, in `STOCKS` order, from the states in step order (`held`)."""
-    return held(states[MODULES.index(Production)], states[MODULES.index(Market)], road)
+    return held(*(states[MODULES.index(m)] for m in (Production, Transport, Crossing, Market)))
 
 
 @numba.njit(cache=True)
-def held(prod, mar, road):
-    """Pure kg held per replicate, in `STOCKS` order: at sites (production's state), on the road,
-    in retail stock (market's). It takes just these two states: every array it is handed costs compile time."""
-    n_reps = road.pure_in_transit.size
-    site_stock = np.zeros(n_reps)
-    retail_stock = np.zeros(n_reps)
+def held(prod, tra, cro, mar):
+    """Pure kg held per replicate, in `STOCKS` order: at sites (production's state); in transit, waiting to
+    set off (transport's), on the road less what seizures overdrew (crossing's); in retail stock (market's)."""
+    n_reps = prod.precursor_stock.shape[0]
+    site_stock, in_transit, retail_stock = np.zeros(n_reps), np.zeros(n_reps), np.zeros(n_reps)
     for r in range(n_reps):
         site_stock[r] = (prod.precursor_stock[r] + prod.product_stock[r]).sum()
+        in_transit[r] = cro.road.pure_in_transit[r]
+        for j in range(tra.waiting.shape[1]):
+            in_transit[r] += tra.waiting[r, j, PILL_PURE] + tra.waiting[r, j, POWDER_PURE]
+        for c in range(cro.overdrawn.shape[1]):
+            in_transit[r] -= cro.overdrawn[r, c, PILL_PURE] + cro.overdrawn[r, c, POWDER_PURE]
         retail_stock[r] = mar.stock[r, :, PILL_PURE].sum() + mar.stock[r, :, POWDER_PURE].sum()
-    return site_stock, road.pure_in_transit.copy(), retail_stock
+    return site_stock, in_transit, retail_stock
 
 
 @numba.njit(cache=True)
@@ -138,7 +140,7 @@ def count_ticks(ticks, marks):
 @dataclass(frozen=True)
 class Week:
     """A wired week: its compiled modules in step order, and the compiled function that runs them
-    (with `run_weeks`'s arguments); `stocks(states, road)` gives what the ledger's `STOCKS` hold."""
+    (with `run_weeks`'s arguments); `stocks(states)` gives what the ledger's `STOCKS` hold."""
     modules: tuple[type[Module], ...]
     run: Callable
     stocks: Callable
@@ -150,7 +152,3 @@ class Week:
 
 STANDARD = Week(MODULES, run_weeks, stocks)
 
-
-def new_handoff(road: Road) -> Handoff:
-    """A handoff before the first week: an empty road, and no loads yet."""
-    return Handoff(road, empty_batch(), np.zeros(0, np.bool_))

@@ -15,7 +15,7 @@ from fentflow.sim.pars import Pars
 EARTH_RADIUS_KM = 6371.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)   # compared and hashed by identity: one per World (`network_of`)
 class Network:
     states: list[str]
     state_population: np.ndarray

@@ -1,14 +1,14 @@
 """Common random numbers: every draw keyed by (seed, decision, replicate, unit).
 
-A decision (route, inspection, overdose, ...) gets one key per replicate, made from the base
+A decision (raid, seizures, overdose, ...) gets one key per replicate, made from the base
 seed, the decision's name and the replicate's *global* index (its run number in an ensemble),
-never from its position in a batch. The compiled kernels turn a key and a unit (a load, or a
-(week, place)) into a die (`dice.roll`). So:
+never from its position in a batch. The compiled kernels turn a key and a unit (a (week,
+place), or an event there such as a seized load) into a die (`dice.roll`). So:
 
 - replicate k gives the same numbers alone, in a batch of any size, in any block, on any worker;
 - adding a draw to one decision leaves every other decision's numbers unchanged;
-- two scenario arms with the same seed see the same dice wherever their histories agree, load
-  by load, even when a lever changes how many loads there are.
+- two scenario arms with the same seed see the same dice wherever their histories agree, week
+  by week and place by place, even when a lever changes what crosses.
 
 Python code draws from `Streams.generator(name, r)`, a NumPy generator of its own per
 replicate. Never use the global `np.random`.

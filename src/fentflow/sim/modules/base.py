@@ -6,8 +6,8 @@ parameters its kernel reads travel in the state too, as its own small NamedTuple
 made by `kernel_pars`), never the whole parameter set. Its
 kernel is called from the one wired week (`fused.run_weeks`), never from the module. A
 module written in plain Python (inserted with `Sim(steps=...)`) has a `step(week)`, can keep
-its state however it likes, reads the others' states and this week's loads
-(`sim.handoff`) and `record`s its results.
+its state however it likes, reads the others' states (this week's shipments, what sets off,
+what arrives at the border) and `record`s its results.
 """
 from __future__ import annotations
 

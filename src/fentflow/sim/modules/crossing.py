@@ -1,33 +1,43 @@
-"""Step 4. Crossing: loads reach their crossing; inspection at ports of entry, detection between them.
+"""Step 4. Crossing: what reaches each crossing faces inspection at ports of entry, detection between them.
 
-Detection rises with load size and with inspection levers. A load is inspected for the week
-it will arrive as soon as it sets off (detection and levers are schedules, known before the
-run), so the road ahead holds totals per arrival week, not loads (`road.py`). Every seizure
-is recorded by week and crossing with gross weight, pure weight and pills; the crossing's
-CBP unit (field office or sector) and component (port of entry vs between ports) come from
-the world.
+What arrives is a cargo of expected loads and kilograms (`cargo.py`); seizures are drawn as
+events, each a load of its own. A load of gross weight s is detected with probability
+min(detection x (s / 5 kg)^elasticity, 0.95), so a crossing's seizures are a Poisson number
+with mean (loads arriving) x E[detection], and each seized load's weight is drawn from the
+sizes as detection weights them (bigger loads are seized more often), its form and potency
+from what arrived. What passes is what arrived less what was seized; a seizure bigger than
+the week's arrivals takes the rest from the next ones at that crossing (`overdrawn`).
+
+Every seizure is recorded by week and crossing with gross weight, pure weight and pills; the
+crossing's CBP unit (field office or sector) and component (port of entry vs between ports)
+come from the world.
 """
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numba
 import numpy as np
 
 from fentflow.sim import road as road_kernels
+from fentflow.sim.cargo import (N_CARGO, PILL_GROSS, PILL_LOADS, PILL_PURE, PILLS, PILLS_GE2MG, POWDER_GROSS,
+                                POWDER_LOADS, POWDER_PURE)
 from fentflow.sim.curves import log_path
-from fentflow.sim.dice import new_die, roll, uniform
+from fentflow.sim.dice import beta, event_unit, new_die, normal_above, normal_below, place_unit, poisson, roll, \
+    standard_normal, uniform
 from fentflow.sim.kernels import add_flow, inlined
-from fentflow.sim.loads import PILL
 from fentflow.sim.modules.base import Module
-from fentflow.sim.modules.distribution import FIELDS, PILL_PURE, PILLS, PILLS_GE2MG, POWDER_GROSS, POWDER_PURE
+from fentflow.sim.modules.production import MAX_PURITY, MIN_PURITY, PURITY_CONCENTRATION
+from fentflow.sim.modules.transport import travel_weeks
 from fentflow.units import LETHAL_DOSE_MG   # DEA's threshold: pills with >= 2 mg count as potentially lethal
 
 REFERENCE_LOAD_KG = 5.0
 MAX_DETECTION = 0.95
+LOG_REFERENCE_LOAD_KG, LOG_MAX_DETECTION = math.log(REFERENCE_LOAD_KG), math.log(MAX_DETECTION)
 
 COUNTS = {
-    "attempts": ("loads", "loads reaching the crossing (attempted crossings)"),
+    "attempts": ("loads", "loads reaching the crossing (attempted crossings; an expected number)"),
     "attempted_gross_kg": ("gross kg", "gross weight of attempted crossings"),
     "attempted_pure_kg": ("pure kg", "fentanyl content of attempted crossings"),
     "seizure_events": ("events", "loads seized"),
@@ -46,14 +56,24 @@ SEIZED_PILLS, PASSED_PURE = ROW["seized_pills"], ROW["passed_pure_kg"]
 class CrossingPars(NamedTuple):
     """The parameters crossing's kernel reads, (rep,) each."""
     detection_size_elasticity: np.ndarray
+    load_gross_sigma: np.ndarray
+    pill_mg_sigma: np.ndarray
+    pill_mass_mg: np.ndarray
 
 
 class CrossingState(NamedTuple):
-    totals: np.ndarray               # (count, rep, crossing) arriving this week, in `COUNTS` order
-    passed: np.ndarray               # (rep, crossing, field) what passed, in `distribution.FIELDS`
+    totals: np.ndarray               # (count, rep, crossing) this week, in `COUNTS` order
+    arriving: np.ndarray             # (rep, crossing, cargo) reaching the crossing this week ...
+    arriving_by_route: np.ndarray    # (rep, route) ... its pure kg by route
+    seized: np.ndarray               # (rep, crossing, cargo) the loads seized ...
+    passed: np.ndarray               # (rep, crossing, cargo) ... and what passed (its `distribution.FIELDS` go on)
+    overdrawn: np.ndarray            # (rep, crossing, cargo) seized beyond the arrivals, taken from the next
     seized_pure_by_site: np.ndarray  # (rep, site) this week
     detection: np.ndarray            # (week, rep, crossing) for a reference-size load
-    inspection_keys: np.ndarray      # (rep, 2) the inspection decision's keys, drawn per load (`dice.roll`)
+    road: road_kernels.Road          # what is on the way, by arrival week
+    route_site: np.ndarray           # (route,)
+    event_keys: np.ndarray           # (rep, 2) the keys of its decisions (`dice.roll`): seizures per (week, crossing),
+    load_keys: np.ndarray            # and each seized load's form, size and potency
     pars: CrossingPars        # the parameters its kernel reads
 
 
@@ -66,25 +86,17 @@ class Crossing(Module):
 
     def __init__(self, sim):
         super().__init__(sim)
-        n_crossings = len(self.net.crossings)
+        net = self.net
+        n_crossings, n_routes = len(net.crossings), len(net.route_site)
+        cargo = (self.n_reps, n_crossings, N_CARGO)
         self.state = CrossingState(
-            totals=np.zeros((len(COUNTS), self.n_reps, n_crossings)),
-            passed=np.zeros((self.n_reps, n_crossings, len(FIELDS))),
-            seized_pure_by_site=np.zeros((self.n_reps, self.net.n_sites)),
-            detection=self.detection(np.arange(sim.calendar.n_weeks)), inspection_keys=self.keys("inspection"),
-            pars=self.kernel_pars(CrossingPars))
-
-    def new_road(self) -> road_kernels.Road:
-        """An empty road to this world's crossings; the week carries it from step to step (`fused.Handoff`)."""
-        return road_kernels.new_road(self.n_reps, len(COUNTS), len(self.net.crossings), len(FIELDS), self.net.n_sites)
-
-    @property
-    def attempted_gross(self) -> np.ndarray:
-        return self.state.totals[ATTEMPTED_GROSS]
-
-    @property
-    def seized_gross(self) -> np.ndarray:
-        return self.state.totals[SEIZED_GROSS]
+            totals=np.zeros((len(COUNTS), self.n_reps, n_crossings)), arriving=np.zeros(cargo),
+            arriving_by_route=np.zeros((self.n_reps, n_routes)), seized=np.zeros(cargo), passed=np.zeros(cargo),
+            overdrawn=np.zeros(cargo), seized_pure_by_site=np.zeros((self.n_reps, net.n_sites)),
+            detection=self.detection(np.arange(sim.calendar.n_weeks)),
+            road=road_kernels.new_road(self.n_reps, n_crossings, travel_weeks(net), net.route_crossing),
+            route_site=np.array(net.route_site, np.int64), event_keys=self.keys("seizures"),
+            load_keys=self.keys("seized load"), pars=self.kernel_pars(CrossingPars))
 
     def declare_results(self) -> None:
         for name, (unit, doc) in COUNTS.items():
@@ -103,87 +115,142 @@ class Crossing(Module):
                          levers["between_enforcement"][week])
         return base * (1.0 + boost)[..., None, :]
 
+
 @numba.njit(cache=True)
-def crossing_step(week, st, road, loads, caught, ledger, out, periods):
-    """Inspect the loads setting off this week, each for the week it will arrive, and put them on the
-    road; then take off what arrives this week and record it. Returns the road (it may have widened)."""
-    road = road_kernels.reaching(road, _last_arrival(loads, caught))
-    _set_off(st, road, loads, caught)
-    road_kernels.take_off(road, week, st.totals, st.passed, st.seized_pure_by_site)
-    for r in range(st.seized_pure_by_site.shape[0]):
-        ledger.seized[r] += st.seized_pure_by_site[r].sum()
+def crossing_step(week, st, leaving, ledger, out, periods):
+    """Put what leaves this week, (rep, route, cargo), on the road; take off what arrives, draw its
+    seizures, pass the rest on (`st.passed`) and record it."""
+    road_kernels.set_off(st.road, week, leaving)
+    road_kernels.take_off(st.road, week, st.arriving, st.arriving_by_route)
+    _inspect(st, week)
+    _pass(st)
+    _by_site(st)
+    for r in range(st.seized.shape[0]):
+        for c in range(st.seized.shape[1]):
+            ledger.seized[r] += st.seized[r, c, PILL_PURE] + st.seized[r, c, POWDER_PURE]
     for k, target in enumerate(out):
         add_flow(target, week, st.totals[k], periods)
-    return road
 
 
 @inlined
-def _last_arrival(loads, caught):
-    last = np.int64(-1)
-    for i in range(loads.rep.size):
-        if not caught[i]:
-            last = max(last, loads.t_arrive[i])
-    return last
-
-
-@inlined
-def _set_off(st, road, loads, caught):
-    """Book each load not caught in Mexico into its arrival week: inspected there (detection rises with
-    load size; a load due after the last week is never inspected), then counted by crossing.
-
-    The arrays are taken out of their tuples once, before the loop over loads: read inside
-    it, each read costs numba a reference count."""
-    elasticity, detection, keys = st.pars.detection_size_elasticity, st.detection, st.inspection_keys
-    rep, crossing, t_arrive, ident, gross_kg = loads.rep, loads.crossing, loads.t_arrive, loads.ident, loads.gross_kg
-    site, form, pure_kg, pills, mg_per_pill = loads.site, loads.form, loads.pure_kg, loads.pills, loads.mg_per_pill
-    counts, passed, by_site = road.counts, road.passed, road.seized_by_site
-    due_pure, due_loads, first = road.due_pure, road.due_loads, road.first_week[0]
-    n_weeks, size = detection.shape[0], due_loads.size
-    added = np.zeros(road.pure_in_transit.size)
+def _inspect(st, week):
+    """Draw each crossing's seizures this week, a Poisson number of loads, each drawn in full (`_seize`)."""
+    p = st.pars
+    arriving, seized, detection, event_keys, load_keys = st.arriving, st.seized, st.detection, st.event_keys, st.load_keys
+    elasticity, sigma = p.detection_size_elasticity, p.load_gross_sigma
     die = new_die()
-    n = np.int64(0)
-    for i in range(rep.size):
-        if caught[i]:
-            continue
-        r, c, week = rep[i], crossing[i], max(t_arrive[i], first)
-        seized = False
-        if week < n_weeks:
-            bigger = (gross_kg[i] / REFERENCE_LOAD_KG) ** elasticity[r]
-            chance = min(detection[week, r, c] * bigger, MAX_DETECTION)
-            roll(die, keys[r], ident[i])
-            seized = uniform(die) < chance
-        slot, pure = week % size, pure_kg[i]
-        _count(counts, passed, slot, r, c, gross_kg[i], pure, pills[i], form[i] == PILL, mg_per_pill[i], seized)
-        if seized:
-            by_site[slot, r, site[i]] += pure
-        due_pure[slot, r] += pure
-        due_loads[slot] += 1
-        added[r] += pure
-        n += 1
-    for r in range(added.size):
-        road.pure_in_transit[r] += added[r]
-    road.count[0] += n
+    for r in range(arriving.shape[0]):
+        for c in range(arriving.shape[1]):
+            for f in range(N_CARGO):
+                seized[r, c, f] = 0.0
+            loads = arriving[r, c, PILL_LOADS] + arriving[r, c, POWDER_LOADS]
+            if loads <= 0.0:
+                continue
+            log_median = np.log((arriving[r, c, PILL_GROSS] + arriving[r, c, POWDER_GROSS]) / loads) \
+                - 0.5 * sigma[r] ** 2
+            chance, tilted, cut = detection_law(detection[week, r, c], elasticity[r], log_median, sigma[r])
+            roll(die, event_keys[r], place_unit(week, c))
+            for n in range(poisson(die, loads * chance)):
+                roll(die, load_keys[r], event_unit(week, c, n))
+                _seize(die, p, r, arriving[r, c], seized[r, c], log_median, chance, tilted, cut)
 
 
 @inlined
-def _count(counts, passed, slot, r, c, gross, pure, pills, is_pill, mg_per_pill, seized):
-    """Add a load to its arrival week's crossing counts and, if it passes, to what passes in the
-    market's fields (the road's `counts` and `passed`)."""
-    counts[slot, ATTEMPTS, r, c] += 1.0
-    counts[slot, ATTEMPTED_GROSS, r, c] += gross
-    counts[slot, ATTEMPTED_PURE, r, c] += pure
-    if seized:
-        counts[slot, EVENTS, r, c] += 1.0
-        counts[slot, SEIZED_GROSS, r, c] += gross
-        counts[slot, SEIZED_PURE, r, c] += pure
-        counts[slot, SEIZED_PILLS, r, c] += pills
-        return
-    counts[slot, PASSED_PURE, r, c] += pure
-    passed[slot, r, c, PILLS] += pills
-    if is_pill:
-        passed[slot, r, c, PILL_PURE] += pure
-        if mg_per_pill >= LETHAL_DOSE_MG:
-            passed[slot, r, c, PILLS_GE2MG] += pills
+def detection_law(detection, elasticity, log_median, sigma):
+    """E[detection] over load sizes S ~ lognormal(log_median, sigma), detection min(a S^e, 0.95) with
+    a = detection / 5^e; and how the sizes of seized loads split at the cap's size s*: returns
+    (E[detection], the part of it from loads below s*, (ln s* - log_median) / sigma).
+
+    Below s* a seized load's size is lognormal tilted by S^e (log-median + e sigma^2), above it
+    the untilted lognormal: closed forms, so seizures need no draws of the loads that pass."""
+    if detection <= 0.0:
+        return 0.0, 0.0, np.inf
+    log_a = np.log(detection) - elasticity * LOG_REFERENCE_LOAD_KG
+    if elasticity > 0.0:
+        log_cut = (LOG_MAX_DETECTION - log_a) / elasticity
     else:
-        passed[slot, r, c, POWDER_PURE] += pure
-        passed[slot, r, c, POWDER_GROSS] += gross
+        log_cut = np.inf if detection < MAX_DETECTION else -np.inf
+    cut = (log_cut - log_median) / sigma
+    below = np.exp(log_a + elasticity * log_median + 0.5 * (elasticity * sigma) ** 2) * _normal_cdf(
+        cut - elasticity * sigma)
+    above = MAX_DETECTION * (1.0 - _normal_cdf(cut))
+    return below + above, below, cut
+
+
+@inlined
+def draw_seized_gross(die, log_median, sigma, elasticity, chance, tilted, cut):
+    """The gross kg of a seized load: sizes weighted by their detection (`detection_law`'s three numbers)."""
+    if uniform(die) * chance < tilted:
+        return np.exp(log_median + elasticity * sigma * sigma + sigma * normal_below(die, cut - elasticity * sigma))
+    return np.exp(log_median + sigma * normal_above(die, cut))
+
+
+@inlined
+def _normal_cdf(x):
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
+
+
+@inlined
+def _seize(die, p, r, arriving, seized, log_median, chance, tilted, cut):
+    """One seized load from a crossing's arrivals, added to `seized` (its cargo): pills or powder in
+    proportion to the loads arriving, its gross weight as detection weights sizes (`detection_law`),
+    its potency or purity around the arrivals' mean."""
+    is_pill = uniform(die) * (arriving[PILL_LOADS] + arriving[POWDER_LOADS]) < arriving[PILL_LOADS]
+    gross = draw_seized_gross(die, log_median, p.load_gross_sigma[r], p.detection_size_elasticity[r], chance, tilted, cut)
+    if is_pill:
+        mg_mean = arriving[PILL_PURE] * 1e6 / arriving[PILLS]
+        mg = mg_mean * np.exp(p.pill_mg_sigma[r] * standard_normal(die) - 0.5 * p.pill_mg_sigma[r] ** 2)
+        pills = gross * 1e6 / p.pill_mass_mg[r]
+        seized[PILL_LOADS] += 1.0
+        seized[PILL_GROSS] += gross
+        seized[PILL_PURE] += gross * mg / p.pill_mass_mg[r]
+        seized[PILLS] += pills
+        if mg >= LETHAL_DOSE_MG:
+            seized[PILLS_GE2MG] += pills
+    else:
+        mean = min(max(arriving[POWDER_PURE] / arriving[POWDER_GROSS], MIN_PURITY), MAX_PURITY)
+        seized[POWDER_LOADS] += 1.0
+        seized[POWDER_GROSS] += gross
+        seized[POWDER_PURE] += gross * beta(die, mean * PURITY_CONCENTRATION, (1.0 - mean) * PURITY_CONCENTRATION)
+
+
+@inlined
+def _pass(st):
+    """What passes is what arrived less what was seized, field by field; a shortfall is overdrawn and taken
+    from the next arrivals. Fills the week's totals: attempts are what was seized and what passed."""
+    arriving, seized, passed, overdrawn, totals = st.arriving, st.seized, st.passed, st.overdrawn, st.totals
+    for r in range(arriving.shape[0]):
+        for c in range(arriving.shape[1]):
+            for f in range(N_CARGO):
+                left = arriving[r, c, f] - seized[r, c, f] - overdrawn[r, c, f]
+                passed[r, c, f] = max(left, 0.0)
+                overdrawn[r, c, f] = max(-left, 0.0)
+            seized_pure = seized[r, c, PILL_PURE] + seized[r, c, POWDER_PURE]
+            passed_pure = passed[r, c, PILL_PURE] + passed[r, c, POWDER_PURE]
+            seized_loads = seized[r, c, PILL_LOADS] + seized[r, c, POWDER_LOADS]
+            seized_gross = seized[r, c, PILL_GROSS] + seized[r, c, POWDER_GROSS]
+            totals[ATTEMPTS, r, c] = seized_loads + passed[r, c, PILL_LOADS] + passed[r, c, POWDER_LOADS]
+            totals[ATTEMPTED_GROSS, r, c] = seized_gross + passed[r, c, PILL_GROSS] + passed[r, c, POWDER_GROSS]
+            totals[ATTEMPTED_PURE, r, c] = seized_pure + passed_pure
+            totals[EVENTS, r, c] = seized_loads
+            totals[SEIZED_GROSS, r, c] = seized_gross
+            totals[SEIZED_PURE, r, c] = seized_pure
+            totals[SEIZED_PILLS, r, c] = seized[r, c, PILLS]
+            totals[PASSED_PURE, r, c] = passed_pure
+
+
+@inlined
+def _by_site(st):
+    """Pure kg seized at the border by site of origin: each crossing's seized share of what arrived, applied
+    to what each route brought (what the sites learn from, step 8)."""
+    by_site, by_route, arriving, seized = st.seized_pure_by_site, st.arriving_by_route, st.arriving, st.seized
+    crossing, site = st.road.route_crossing, st.route_site
+    by_site[:] = 0.0
+    for r in range(by_site.shape[0]):
+        for j in range(by_route.shape[1]):
+            if by_route[r, j] <= 0.0:
+                continue
+            c = crossing[j]
+            share = (seized[r, c, PILL_PURE] + seized[r, c, POWDER_PURE]) / (arriving[r, c, PILL_PURE]
+                                                                            + arriving[r, c, POWDER_PURE])
+            by_site[r, site[j]] += by_route[r, j] * min(share, 1.0)

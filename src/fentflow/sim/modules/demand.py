@@ -87,32 +87,38 @@ class Demand(Module):
 
 @numba.njit(cache=True)
 def demand_step(week, st, consumed, lethal_share, out, periods):
-    """Treatment flows, then overdose deaths (Poisson) from exposure and the share of lethal pills."""
+    """Treatment flows, then overdose deaths (Poisson) from exposure and the share of lethal pills.
+
+    The arrays are taken out of their tuples before the loops: read inside them, each read
+    costs numba a reference count."""
     p = st.pars
-    n_reps, n_markets = st.active.shape
+    active, treated, users, deaths, keys = st.active, st.treated, st.users, st.deaths, st.overdose_keys
+    enter, leave, treatment, naloxone, reversal = st.enter, st.leave, st.treatment, st.naloxone, st.reversal
+    moud, hazard_rate, lethal, need = p.moud_hazard_ratio, p.overdose_hazard, p.lethal_pill_hazard, p.need_mg_per_user_week
+    n_reps, n_markets = active.shape
     die = new_die()
     for r in range(n_reps):
-        base = st.reversal[week, r]
+        base = reversal[week, r]
         for m in range(n_markets):
-            enter = st.enter[r] * (1.0 + st.treatment[week, m])
-            reversed_share = base + st.naloxone[week, m] * (1 - base)
-            starting, stopping = st.active[r, m] * enter, st.treated[r, m] * st.leave[r]
-            st.active[r, m] += stopping - starting
-            st.treated[r, m] += starting - stopping
-            st.users[r, m] = st.active[r, m] + st.treated[r, m] * p.moud_hazard_ratio[r]
-            hazard = p.overdose_hazard[r] * _exposure(p, st, r, m, consumed[r, m])
-            hazard *= 1.0 + p.lethal_pill_hazard[r] * lethal_share[r]
-            expected = st.users[r, m] * hazard * (1.0 - reversed_share)
-            roll(die, st.overdose_keys[r], place_unit(week, m))
-            st.deaths[r, m] = poisson(die, expected)
-    add_flow(out.deaths, week, st.deaths, periods)
-    set_stock(out.people_active_use, week, st.active, periods)
-    set_stock(out.people_in_treatment, week, st.treated, periods)
+            entering = enter[r] * (1.0 + treatment[week, m])
+            reversed_share = base + naloxone[week, m] * (1 - base)
+            starting, stopping = active[r, m] * entering, treated[r, m] * leave[r]
+            active[r, m] += stopping - starting
+            treated[r, m] += starting - stopping
+            users[r, m] = active[r, m] + treated[r, m] * moud[r]
+            hazard = hazard_rate[r] * _exposure(users[r, m], need[r], consumed[r, m])
+            hazard *= 1.0 + lethal[r] * lethal_share[r]
+            expected = users[r, m] * hazard * (1.0 - reversed_share)
+            roll(die, keys[r], place_unit(week, m))
+            deaths[r, m] = poisson(die, expected)
+    add_flow(out.deaths, week, deaths, periods)
+    set_stock(out.people_active_use, week, active, periods)
+    set_stock(out.people_in_treatment, week, treated, periods)
 
 
 @inlined
-def _exposure(p, st, r, m, consumed):
+def _exposure(users, need_mg, consumed):
     """The share of users' full need that fentanyl met this week (at most MAX_EXPOSURE)."""
-    full_need = st.users[r, m] * p.need_mg_per_user_week[r] / 1e6
+    full_need = users * need_mg / 1e6
     share = consumed / full_need if full_need > 0 else 0.0
     return min(share, MAX_EXPOSURE)

@@ -72,44 +72,60 @@ class Distribution(Module):
 @numba.njit(cache=True)
 def distribution_step(week, st, at_crossing, relative_price, ledger, out, periods):
     """Spread what crossed, (rep, crossing, field), over the markets, pulled by their prices;
-    domestic enforcement seizes a share."""
-    p = st.pars
+    domestic enforcement seizes a share.
+
+    The kernels take arrays out of their tuples before their loops: read inside them, each read
+    costs numba a reference count."""
     _arrivals(st, at_crossing, relative_price)
-    n_reps, n_markets, n_fields = st.arrived.shape
+    arrived, seized, delivered, enforcement = st.arrived, st.seized, st.delivered, st.enforcement
+    seizure_rate = st.pars.domestic_seizure_rate
+    n_reps, n_markets, n_fields = arrived.shape
     seized_pure = np.zeros((n_reps, n_markets))
     arrived_pure = np.zeros((n_reps, n_markets))
     for r in range(n_reps):
         for m in range(n_markets):
-            rate = min(p.domestic_seizure_rate[r] * (1.0 + st.enforcement[week, m]), MAX_SEIZURE_RATE)
+            rate = min(seizure_rate[r] * (1.0 + enforcement[week, m]), MAX_SEIZURE_RATE)
             for f in range(n_fields):
-                st.seized[r, m, f] = st.arrived[r, m, f] * rate
-                st.delivered[r, m, f] = st.arrived[r, m, f] - st.seized[r, m, f]
-            seized_pure[r, m] = st.seized[r, m, PILL_PURE] + st.seized[r, m, POWDER_PURE]
-            arrived_pure[r, m] = st.arrived[r, m, PILL_PURE] + st.arrived[r, m, POWDER_PURE]
+                seized[r, m, f] = arrived[r, m, f] * rate
+                delivered[r, m, f] = arrived[r, m, f] - seized[r, m, f]
+            seized_pure[r, m] = seized[r, m, PILL_PURE] + seized[r, m, POWDER_PURE]
+            arrived_pure[r, m] = arrived[r, m, PILL_PURE] + arrived[r, m, POWDER_PURE]
         ledger.seized[r] += seized_pure[r].sum()
     add_flow(out.arrived_pure_kg, week, arrived_pure, periods)
     add_flow(out.domestic_seized_pure_kg, week, seized_pure, periods)
-    add_flow(out.domestic_seized_pills, week, st.seized[:, :, PILLS], periods)
-    add_flow(out.domestic_seized_pills_ge2mg, week, st.seized[:, :, PILLS_GE2MG], periods)
-    add_flow(out.domestic_seized_powder_gross_kg, week, st.seized[:, :, POWDER_GROSS], periods)
+    add_flow(out.domestic_seized_pills, week, seized[:, :, PILLS], periods)
+    add_flow(out.domestic_seized_pills_ge2mg, week, seized[:, :, PILLS_GE2MG], periods)
+    add_flow(out.domestic_seized_powder_gross_kg, week, seized[:, :, POWDER_GROSS], periods)
 
 
 @inlined
 def _arrivals(st, at_crossing, relative_price):
-    """(rep, market, field) arriving this week from every crossing, by the gravity shares x price pull."""
-    n_reps, n_crossings, n_markets = st.shares.shape
+    """(rep, market, field) arriving this week from every crossing, by the gravity shares x price pull.
+
+    Market m gets pull[m] x sum over crossings c of (what crossed at c / c's total pulled weight) x
+    share[c, m]: a product of small matrices, its inner loop over markets."""
+    shares, arrived, exponent = st.shares, st.arrived, st.pars.distribution_price_pull
+    n_reps, n_crossings, n_markets = shares.shape
+    n_fields = len(FIELDS)
     pull = np.empty(n_markets)
-    st.arrived[:] = 0.0
+    by_field = np.empty((n_fields, n_markets))
     for r in range(n_reps):
         for m in range(n_markets):
-            pull[m] = relative_price[r, m] ** st.pars.distribution_price_pull[r]
+            pull[m] = relative_price[r, m] ** exponent[r]
+        by_field[:] = 0.0
         for c in range(n_crossings):
-            if at_crossing[r, c, PILLS] == 0.0 and at_crossing[r, c, POWDER_PURE] == 0.0:
+            nothing = True
+            for f in range(n_fields):
+                nothing = nothing and at_crossing[r, c, f] == 0.0
+            if nothing:
                 continue       # nothing crossed here this week
             total = 0.0
             for m in range(n_markets):
-                total += st.shares[r, c, m] * pull[m]
-            for m in range(n_markets):
-                share = st.shares[r, c, m] * pull[m] / total
-                for f in range(len(FIELDS)):
-                    st.arrived[r, m, f] += at_crossing[r, c, f] * share
+                total += shares[r, c, m] * pull[m]
+            for f in range(n_fields):
+                scale = at_crossing[r, c, f] / total
+                for m in range(n_markets):
+                    by_field[f, m] += scale * shares[r, c, m]
+        for m in range(n_markets):
+            for f in range(n_fields):
+                arrived[r, m, f] = by_field[f, m] * pull[m]

@@ -1,10 +1,11 @@
-"""Step 2. Production at sites: precursor stock -> finished product -> loads of pills or powder.
+"""Step 2. Production at sites: precursor stock -> finished product -> a shipment north.
 
 Capacity follows the supply trajectory with headroom and is cut by raids, recovering over
-time. Each week a share of finished stock is shipped north as loads, whose median size grows
-from 2019 to 2023 as CBP's pounds per seizure event did: pills (mg per pill
-lognormal around a median that rises over time; DEA's share >= 2 mg follows) or powder
-(purity beta-distributed around a mean that rises over time). Raids destroy stock.
+time. Each week a share of finished stock is shipped north, as the expected cargo of the
+loads that carry it (`cargo.py`): pills (mg per pill lognormal around a median that rises
+over time; DEA's share >= 2 mg follows) or powder (purity beta-distributed around a mean
+that rises over time), in loads whose median size grows from 2019 to 2023 as CBP's pounds
+per seizure event did. Raids destroy stock.
 """
 from __future__ import annotations
 
@@ -12,17 +13,19 @@ from typing import NamedTuple
 
 import numba
 import numpy as np
+from scipy.special import ndtr
 
-from fentflow.sim import load_kernels
+from fentflow.sim.cargo import (N_CARGO, PILL_GROSS, PILL_LOADS, PILL_PURE, PILLS, PILLS_GE2MG, POWDER_GROSS,
+                                POWDER_LOADS, POWDER_PURE)
 from fentflow.sim.curves import log_path, logit_path
-from fentflow.sim.dice import new_die, place_unit, poisson, prepare_beta, prepared_beta, roll, standard_normal, uniform
+from fentflow.sim.dice import new_die, place_unit, roll, uniform
 from fentflow.sim.kernels import add_flow, inlined, set_stock
-from fentflow.sim.loads import PILL, POWDER, new_batch
 from fentflow.sim.modules.base import Module
-from fentflow.units import WEEKS_PER_YEAR
+from fentflow.units import LETHAL_DOSE_MG, WEEKS_PER_YEAR
 
 PURITY_CONCENTRATION = 20.0  # beta(a, b) with a + b = 20: sd ~ 0.09 at mean 0.2 (T2c range 0-81%)
 MAX_PURITY = 0.95
+MIN_PURITY = 1e-4
 
 
 class ProductionPars(NamedTuple):
@@ -30,9 +33,6 @@ class ProductionPars(NamedTuple):
     raid_stock_destroyed: np.ndarray
     raid_capacity_loss: np.ndarray
     ship_fraction: np.ndarray
-    load_gross_sigma: np.ndarray
-    pill_mg_sigma: np.ndarray
-    pill_mass_mg: np.ndarray
 
 
 class ProductionState(NamedTuple):
@@ -42,21 +42,13 @@ class ProductionState(NamedTuple):
     produced: np.ndarray          # this week's output ...
     destroyed: np.ndarray         # ... and stock destroyed in raids
     raided: np.ndarray            # 1.0 where a site was raided this week
-    shipped: np.ndarray           # what each site sends north this week
+    shipped: np.ndarray           # pure kg each site sends north this week ...
+    cargo: np.ndarray             # ... as a cargo, (rep, site, `cargo.CARGO`)
     capacity: np.ndarray          # (week, rep, site): per-week inputs, made once
     recovery: np.ndarray          # (rep,) weekly survival of lost capacity
     raid_chance: np.ndarray       # (week, rep, site)
-    pill_share: np.ndarray        # (week, rep) share of loads pressed into pills
-    mg_median: np.ndarray         # (week, rep) median mg per pill
-    purity: np.ndarray            # (week, rep) mean powder purity
-    gross_median: np.ndarray      # (week, rep) median gross kg per load
-    mean_pure: np.ndarray         # (week, rep) mean pure kg per load
-    raid_keys: np.ndarray         # (rep, 2) the keys of its decisions (`dice.roll`): per (week, site) ...
-    count_keys: np.ndarray
-    form_keys: np.ndarray         # ... and per load
-    size_keys: np.ndarray
-    mg_keys: np.ndarray
-    purity_keys: np.ndarray
+    per_load: np.ndarray          # (week, rep, cargo) the expected cargo of one load shipped that week
+    raid_keys: np.ndarray         # (rep, 2) the keys of its one decision (`dice.roll`), per (week, site)
     pars: ProductionPars        # the parameters its kernel reads
 
 
@@ -74,12 +66,9 @@ class Production(Module):
     def __init__(self, sim):
         super().__init__(sim)
         shape = (self.n_reps, self.net.n_sites)
-        inputs = self._per_week_inputs()
         self.state = ProductionState(
-            *(np.zeros(shape) for _ in range(7)), **inputs,
-            raid_keys=self.keys("raid"), count_keys=self.keys("load count"), form_keys=self.keys("pill or powder"),
-            size_keys=self.keys("load size"), mg_keys=self.keys("mg per pill"), purity_keys=self.keys("powder purity"),
-            pars=self.kernel_pars(ProductionPars))
+            *(np.zeros(shape) for _ in range(7)), cargo=np.zeros((*shape, N_CARGO)), **self._per_week_inputs(),
+            raid_keys=self.keys("raid"), pars=self.kernel_pars(ProductionPars))
 
     def declare_results(self) -> None:
         sites = self.net.sites
@@ -95,13 +84,10 @@ class Production(Module):
         supply = self.sim.modules["precursors"].supply_by_week                          # (week, rep)
         share = self.net.site_capacity_share
         rate = self.par("raids_per_year")[None] / WEEKS_PER_YEAR * (1.0 + self.sim.levers["raids"][:, None, :])
-        potency = self.potency(weeks[:, None])
-        gross_median = self.load_gross_median(weeks[:, None])
         return {"capacity": self.par("capacity_headroom")[None] * supply[:, :, None] * share,
                 "recovery": np.exp(-1.0 / self.pars["capacity_recovery_weeks"]),
                 "raid_chance": np.clip(rate * share[None, None, :], 0.0, 1.0),
-                "pill_share": potency["pill_share"], "mg_median": potency["mg_median"], "purity": potency["purity"],
-                "gross_median": gross_median, "mean_pure": self._mean_pure_per_load(potency, gross_median)}
+                "per_load": self.per_load(weeks[:, None])}
 
     def potency(self, week) -> dict[str, np.ndarray]:
         """Median mg per pill, mean powder purity and pill share this week, (rep,) each.
@@ -113,8 +99,8 @@ class Production(Module):
         return {
             "pill_share": logit_path(year, 2017.5, p["pill_share_2017"], 2023.5, p["pill_share_2023"]),
             "mg_median": shock * log_path(year, 2017.5, p["pill_mg_median_2017"], 2023.5, p["pill_mg_median_2023"]),
-            "purity": np.minimum(shock * log_path(year, 2017.5, p["powder_purity_2017"], 2023.5,
-                                                  p["powder_purity_2023"]), MAX_PURITY),
+            "purity": np.clip(shock * log_path(year, 2017.5, p["powder_purity_2017"], 2023.5,
+                                               p["powder_purity_2023"]), MIN_PURITY, MAX_PURITY),
         }
 
     def load_gross_median(self, week) -> np.ndarray:
@@ -124,20 +110,38 @@ class Production(Module):
         p = self.pars
         return log_path(year, 2019.5, p["load_gross_median_kg"], 2023.5, p["load_gross_median_kg_2023"])
 
-    def _mean_pure_per_load(self, potency, gross_median) -> np.ndarray:
+    def per_load(self, week) -> np.ndarray:
+        """The expected cargo of one load shipped in `week`, (rep, cargo); (week, rep, cargo) given weeks
+        as (week, 1). A load is pills with the pill share's probability, else powder; its gross kg is
+        lognormal, its pills' mg lognormal, its powder's purity beta: each field is a mean over them."""
         p = self.pars
-        mean_gross = gross_median * np.exp(p["load_gross_sigma"] ** 2 / 2)
-        pill_content = potency["mg_median"] * np.exp(p["pill_mg_sigma"] ** 2 / 2) / p["pill_mass_mg"]
-        return mean_gross * (potency["pill_share"] * pill_content + (1 - potency["pill_share"]) * potency["purity"])
+        potency = self.potency(week)
+        pill_share, mg_median = potency["pill_share"], potency["mg_median"]
+        mean_gross = self.load_gross_median(week) * np.exp(p["load_gross_sigma"] ** 2 / 2)
+        pill_gross = pill_share * mean_gross
+        pills = pill_gross * 1e6 / p["pill_mass_mg"]
+        fields = np.zeros((*np.shape(pill_share), N_CARGO))
+        fields[..., PILL_LOADS], fields[..., POWDER_LOADS] = pill_share, 1.0 - pill_share
+        fields[..., PILL_GROSS], fields[..., POWDER_GROSS] = pill_gross, (1.0 - pill_share) * mean_gross
+        fields[..., PILLS] = pills
+        fields[..., PILL_PURE] = pill_gross * mg_median * np.exp(p["pill_mg_sigma"] ** 2 / 2) / p["pill_mass_mg"]
+        fields[..., POWDER_PURE] = fields[..., POWDER_GROSS] * potency["purity"]
+        fields[..., PILLS_GE2MG] = pills * _share_at_least(LETHAL_DOSE_MG, mg_median, p["pill_mg_sigma"])
+        return fields
+
+
+def _share_at_least(threshold: float, median: np.ndarray, sigma: np.ndarray) -> np.ndarray:
+    """P(X >= threshold) for X lognormal with this median and log-sd (> 0: `pill_mg_sigma` is at least 0.05)."""
+    return ndtr(np.log(median / threshold) / sigma)
 
 
 @numba.njit(cache=True)
 def production_step(week, st, delivered, ledger, out, periods):
-    """Produce, raid, ship; returns this week's new loads (a LoadBatch) in (rep, site) order."""
+    """Produce, raid, ship (this week's cargo of each site: `st.cargo`)."""
     p = st.pars
     _produce(st, week, delivered)
     _raid(p, st, week, ledger)
-    loads = _ship(p, st, week)
+    _ship(p, st, week)
     add_flow(out.produced_kg, week, st.produced, periods)
     add_flow(out.destroyed_kg, week, st.destroyed, periods)
     add_flow(out.raids, week, st.raided, periods)
@@ -146,7 +150,6 @@ def production_step(week, st, delivered, ledger, out, periods):
         for s in range(stock.shape[1]):
             stock[r, s] = st.precursor_stock[r, s] + st.product_stock[r, s]
     set_stock(out.site_stock_kg, week, stock, periods)
-    return loads
 
 
 @inlined
@@ -184,93 +187,17 @@ def _raid(p, st, week, ledger):
 
 @inlined
 def _ship(p, st, week):
-    """A share of finished stock leaves as a Poisson number of loads; a site sending none keeps it."""
-    n_reps, n_sites = st.produced.shape
-    counts = np.zeros((n_reps, n_sites), np.int64)
-    die = new_die()
+    """A share of finished stock leaves each site, as the cargo of as many loads as carry it.
+
+    The arrays are taken out of their tuples before the loops: read inside them, each read
+    costs numba a reference count."""
+    cargo, per_load, stock, shipped, ship_fraction = st.cargo, st.per_load, st.product_stock, st.shipped, p.ship_fraction
+    n_reps, n_sites, n_fields = cargo.shape
     for r in range(n_reps):
+        loads_per_kg = 1.0 / (per_load[week, r, PILL_PURE] + per_load[week, r, POWDER_PURE])
         for s in range(n_sites):
-            shipped = p.ship_fraction[r] * st.product_stock[r, s]
-            roll(die, st.count_keys[r], place_unit(week, s))
-            counts[r, s] = poisson(die, shipped / st.mean_pure[week, r])
-            st.shipped[r, s] = shipped if counts[r, s] > 0 else 0.0
-            st.product_stock[r, s] -= st.shipped[r, s]
-    return _make_loads(p, st, week, counts)
-
-
-@inlined
-def _make_loads(p, st, week, counts):
-    """The loads of each (rep, site) batch in (rep, site) order, each drawn from dice keyed by its identity
-    (`load_kernels.load_unit`), each batch scaled to carry exactly what its site shipped.
-
-    One pass over the loads, straight into the batch's columns: each draw rolls its own die, so the
-    order of the draws changes no number."""
-    n = np.int64(0)    # counted in a loop: numba's sum over a 2-D array compiles a large generic iterator
-    for r in range(counts.shape[0]):
-        for s in range(counts.shape[1]):
-            n += counts[r, s]
-    loads = new_batch(n)
-    die = new_die()
-    first = 0
-    for r in range(counts.shape[0]):
-        keys = (st.form_keys[r], st.size_keys[r], st.mg_keys[r], st.purity_keys[r])
-        shapes = _load_shapes(p, st, week, r)
-        for s in range(counts.shape[1]):
-            stop = first + counts[r, s]
-            raw = _draw_batch(die, keys, shapes, week, r, s, first, stop, loads)
-            _scale_batch(st.shipped[r, s] / raw if stop > first else 0.0, p.pill_mass_mg[r], first, stop, loads)
-            first = stop
-    return loads
-
-
-@inlined
-def _load_shapes(p, st, week, r):
-    """What rep r's loads are drawn from this week: pill share, median gross kg and its sigma, median mg
-    per pill, its sigma and the pill's mass, and the powder purity's beta (`dice.prepare_beta`)."""
-    mean = min(max(st.purity[week, r], 1e-4), MAX_PURITY)
-    return (st.pill_share[week, r], st.gross_median[week, r], p.load_gross_sigma[r], st.mg_median[week, r],
-            p.pill_mg_sigma[r], p.pill_mass_mg[r],
-            prepare_beta(mean * PURITY_CONCENTRATION, (1 - mean) * PURITY_CONCENTRATION))
-
-
-@inlined
-def _draw_batch(die, keys, shapes, week, r, s, first, stop, loads):
-    """Draw loads first..stop-1, site s's batch: form, gross kg, mg per pill and, in pure_kg until the batch
-    is scaled, pure kg per gross kg. Returns the batch's raw pure kg, summed in load order.
-
-    The load's draws are written out here, the arrays unpacked once per batch: a helper taking
-    arrays for each load costs reference counting that made production a tenth slower."""
-    form_key, size_key, mg_key, purity_key = keys
-    pill_share, gross_median, gross_sigma, mg_median, mg_sigma, pill_mass_mg, purity = shapes
-    reps, sites, form, idents, gross, content, mg = (loads.rep, loads.site, loads.form, loads.ident, loads.gross_kg,
-                                                     loads.pure_kg, loads.mg_per_pill)
-    raw = 0.0
-    for i in range(first, stop):
-        ident = load_kernels.load_unit(week, s, i - first)
-        reps[i], sites[i], idents[i] = r, s, ident
-        roll(die, form_key, ident)
-        is_pill = uniform(die) < pill_share
-        roll(die, size_key, ident)
-        size = gross_median * np.exp(gross_sigma * standard_normal(die))
-        if is_pill:
-            roll(die, mg_key, ident)
-            mg[i] = mg_median * np.exp(mg_sigma * standard_normal(die))
-            pure_share = mg[i] / pill_mass_mg
-            form[i] = PILL
-        else:
-            roll(die, purity_key, ident)
-            pure_share = prepared_beta(die, purity)
-            form[i] = POWDER
-        gross[i], content[i] = size, pure_share
-        raw += size * pure_share
-    return raw
-
-
-@inlined
-def _scale_batch(scale, pill_mass_mg, first, stop, loads):
-    """Scale loads first..stop-1 (one batch) by `scale`; pure_kg turns from pure kg per gross kg into pure kg."""
-    for i in range(first, stop):
-        loads.gross_kg[i] = loads.gross_kg[i] * scale
-        loads.pure_kg[i] = loads.gross_kg[i] * loads.pure_kg[i]
-        if loads.form[i] == PILL:
-            loads.pills[i] = loads.gross_kg[i] * 1e6 / pill_mass_mg
+            shipped[r, s] = ship_fraction[r] * stock[r, s]
+            stock[r, s] -= shipped[r, s]
+            loads = shipped[r, s] * loads_per_kg
+            for f in range(n_fields):
+                cargo[r, s, f] = loads * per_load[week, r, f]

@@ -1,9 +1,12 @@
 """Step 3. Transport from production sites toward the border through organisations' territory.
 
-Each new load picks a route to a crossing with probability proportional to the route's
-appeal (travel time, cover in traffic at the port, the organisation's access to the border
-plaza) damped by recent losses at that crossing (the balloon effect, step 8). Loads wait,
-travel, and may be intercepted in Mexico, more often across rival territory.
+A site's shipment (a cargo, `cargo.py`) splits over its routes to the crossings in
+proportion to each route's appeal (travel time, cover in traffic at the port, the
+organisation's access to the border plaza) damped by recent losses at that crossing (the
+balloon effect, step 8): the share of loads that would pick each route. Interception in
+Mexico takes the route's risk of it, more often across rival territory. The rest waits to
+set off: each week a share of what waits on a route leaves (a load's wait is geometric),
+and crossing puts it on the road to its arrival week.
 """
 from __future__ import annotations
 
@@ -12,8 +15,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-from fentflow.sim import load_kernels
-from fentflow.sim.dice import geometric, new_die, roll, uniform
+from fentflow.sim.cargo import N_CARGO, PILL_PURE, POWDER_PURE
 from fentflow.sim.kernels import add_flow, inlined
 from fentflow.sim.modules.base import Module
 from fentflow.sim.network import route_appeal
@@ -30,19 +32,17 @@ class TransportState(NamedTuple):
     seized_by_site: np.ndarray    # (rep, site) pure kg intercepted in Mexico this week
     transit_by_state: np.ndarray  # (rep, state) pure kg set moving through each state this week
     dispatched: np.ndarray        # (rep, site) pure kg leaving sites this week
+    waiting: np.ndarray           # (rep, route, cargo) past interception, waiting to set off ...
+    leaving: np.ndarray           # (rep, route, cargo) ... and setting off this week
     appeal: np.ndarray            # (rep, route) before the balloon effect
     route_risk: np.ndarray        # (rep, route) interception probability in Mexico
-    travel_weeks: np.ndarray      # (route,)
-    staging_p: np.ndarray         # (rep,) weekly chance that a staged load moves
+    staging_p: np.ndarray         # (rep,) weekly chance that a waiting load moves
     route_first: np.ndarray       # (site + 1,) site s's routes are route_first[s]..route_first[s + 1] - 1
-    route_fraction: np.ndarray    # (rep, route) scratch: each site's cumulative route shares this week
+    route_share: np.ndarray       # (rep, route) scratch: each site's route shares this week
     route_crossing: np.ndarray    # (route,)
     route_state_first: np.ndarray  # the states a route touches, as a sparse (route, state) matrix:
     route_state: np.ndarray        # route j's are route_state[first[j]:first[j + 1]]
     route_state_weight: np.ndarray
-    route_keys: np.ndarray        # (rep, 2) the keys of its decisions, drawn per load (`dice.roll`)
-    interdiction_keys: np.ndarray
-    staging_keys: np.ndarray
     pars: TransportPars        # the parameters its kernel reads
 
 
@@ -58,20 +58,18 @@ class Transport(Module):
     def __init__(self, sim):
         super().__init__(sim)
         net = self.net
+        n_routes = len(net.route_site)
         risk = (self.par("mexico_interdiction_scale") * net.route_risk_base[None, :]
                 + self.par("rival_territory_risk") * net.route_rival_share[None, :])
         self.state = TransportState(
             seized_by_site=np.zeros((self.n_reps, net.n_sites)),
             transit_by_state=np.zeros((self.n_reps, len(net.states))), dispatched=np.zeros((self.n_reps, net.n_sites)),
+            waiting=np.zeros((self.n_reps, n_routes, N_CARGO)), leaving=np.zeros((self.n_reps, n_routes, N_CARGO)),
             appeal=route_appeal(net, self.pars), route_risk=np.clip(risk, 0.0, 1.0),
-            travel_weeks=np.ceil(net.route_hours / HOURS_PER_WEEK).astype(np.int64),
             staging_p=1.0 / (1.0 + self.pars["staging_weeks_mean"]),
             route_first=np.searchsorted(net.route_site, np.arange(net.n_sites + 1)).astype(np.int64),
-            route_fraction=np.zeros((self.n_reps, len(net.route_site))),
-            route_crossing=np.array(net.route_crossing, np.int64),
-            **_sparse_rows(net.route_states),
-            route_keys=self.keys("route"), interdiction_keys=self.keys("mexico interdiction"),
-            staging_keys=self.keys("staging"), pars=self.kernel_pars(TransportPars))
+            route_share=np.zeros((self.n_reps, n_routes)), route_crossing=np.array(net.route_crossing, np.int64),
+            **_sparse_rows(net.route_states), pars=self.kernel_pars(TransportPars))
 
     def declare_results(self) -> None:
         declare = self.sim.results.declare
@@ -86,72 +84,68 @@ def _sparse_rows(route_states: np.ndarray) -> dict[str, np.ndarray]:
             "route_state_weight": route_states[routes, states].astype(float)}
 
 
-@numba.njit(cache=True)
-def transport_step(week, st, loads, crossing_loss, ledger, out, periods):
-    """Route the new loads, each to its crossing and arrival week, and intercept some in Mexico;
-    returns which were caught (crossing puts the rest on the road).
+def travel_weeks(net) -> np.ndarray:
+    """Weeks on the road from setting off to reaching the crossing, (route,): the route's hours, rounded up."""
+    return np.ceil(net.route_hours / HOURS_PER_WEEK).astype(np.int64)
 
-    One pass over the loads, the arrays taken out of their tuples before it: read inside the
-    loop, each read costs numba a reference count."""
+
+@numba.njit(cache=True)
+def transport_step(week, st, cargo, crossing_loss, ledger, out, periods):
+    """Split each site's cargo, (rep, site, cargo), over its routes; intercept in Mexico; let a share of
+    what waits set off (`st.leaving`, which crossing puts on the road).
+
+    The kernels take arrays out of their tuples before their loops: read inside them, each read
+    costs numba a reference count."""
     _route_shares(st, crossing_loss)
-    rep, site, ident, route, crossing, t_arrive = (loads.rep, loads.site, loads.ident, loads.route, loads.crossing,
-                                                   loads.t_arrive)
-    route_keys, interdiction_keys, staging_keys = st.route_keys, st.interdiction_keys, st.staging_keys
-    fraction, route_first, route_risk, staging_p = st.route_fraction, st.route_first, st.route_risk, st.staging_p
-    route_crossing, travel_weeks = st.route_crossing, st.travel_weeks
-    caught = np.empty(rep.size, np.bool_)
-    die = new_die()
-    for i in range(rep.size):
-        r, s = rep[i], site[i]
-        roll(die, route_keys[r], ident[i])
-        j = load_kernels.pick_route(fraction, r, route_first[s], route_first[s + 1], uniform(die))
-        roll(die, interdiction_keys[r], ident[i])
-        caught[i] = uniform(die) < route_risk[r, j]
-        roll(die, staging_keys[r], ident[i])
-        staging = geometric(die, staging_p[r]) - 1
-        route[i], crossing[i] = j, route_crossing[j]
-        t_arrive[i] = week + 1 + travel_weeks[j] + staging
-    _book(st, loads, caught, ledger)
+    _dispatch(st, cargo)
+    waiting, leaving, moves = st.waiting, st.leaving, st.staging_p
+    for r in range(waiting.shape[0]):
+        for j in range(waiting.shape[1]):
+            for f in range(waiting.shape[2]):
+                leaving[r, j, f] = moves[r] * waiting[r, j, f]
+                waiting[r, j, f] -= leaving[r, j, f]
+        ledger.seized[r] += st.seized_by_site[r].sum()
     add_flow(out.dispatched_kg, week, st.dispatched, periods)
     add_flow(out.mexico_seized_kg, week, st.seized_by_site, periods)
-    return caught
 
 
 @inlined
 def _route_shares(st, crossing_loss):
-    """This week's cumulative route shares of each site (`st.route_fraction`): appeal damped by
-    remembered losses at the route's crossing (the balloon effect)."""
-    n_reps, n_routes = st.appeal.shape
-    damping = np.empty(crossing_loss.shape)
+    """This week's route shares of each site (`st.route_share`): appeal damped by remembered losses at the
+    route's crossing (the balloon effect). Each share is a sum over its own replicate and site only."""
+    share, appeal, first, crossing, adaptation = (st.route_share, st.appeal, st.route_first, st.route_crossing,
+                                                  st.pars.route_adaptation)
+    n_reps, n_crossings = crossing_loss.shape
+    damping = np.empty(n_crossings)
     for r in range(n_reps):
-        for c in range(crossing_loss.shape[1]):
-            damping[r, c] = np.exp(-st.pars.route_adaptation[r] * crossing_loss[r, c])
-    weight = np.empty((n_reps, n_routes))
-    for r in range(n_reps):
-        for j in range(n_routes):
-            weight[r, j] = st.appeal[r, j] * damping[r, st.route_crossing[j]]
-    load_kernels.route_shares(weight, st.route_first, st.route_fraction)
+        for c in range(n_crossings):
+            damping[c] = np.exp(-adaptation[r] * crossing_loss[r, c])
+        for s in range(first.size - 1):
+            total = 0.0
+            for j in range(first[s], first[s + 1]):
+                share[r, j] = appeal[r, j] * damping[crossing[j]]
+                total += share[r, j]
+            for j in range(first[s], first[s + 1]):
+                share[r, j] /= total
 
 
 @inlined
-def _book(st, loads, caught, ledger):
-    """Sums in load order: dispatched and intercepted by site, moving by state (through each route's states)."""
-    dispatched, seized_by_site = st.dispatched, st.seized_by_site
-    dispatched[:] = 0.0
-    seized_by_site[:] = 0.0
-    moving = np.zeros(st.appeal.shape)                     # (rep, route)
-    rep, site, route, pure_kg = loads.rep, loads.site, loads.route, loads.pure_kg
-    for i in range(rep.size):
-        r, s = rep[i], site[i]
-        dispatched[r, s] += pure_kg[i]
-        if caught[i]:
-            seized_by_site[r, s] += pure_kg[i]
-        else:
-            moving[r, route[i]] += pure_kg[i]
-    st.transit_by_state[:] = 0.0
-    for r in range(moving.shape[0]):
-        ledger.seized[r] += seized_by_site[r].sum()
-        for j in range(moving.shape[1]):
-            if moving[r, j] != 0.0:
-                for k in range(st.route_state_first[j], st.route_state_first[j + 1]):
-                    st.transit_by_state[r, st.route_state[k]] += moving[r, j] * st.route_state_weight[k]
+def _dispatch(st, cargo):
+    """Each site's cargo onto its routes: intercepted in Mexico at the route's risk, the rest waits to set
+    off. Books what left each site, what was intercepted, and the pure kg moving through each state."""
+    share, risk, first, waiting = st.route_share, st.route_risk, st.route_first, st.waiting
+    dispatched, seized, by_state = st.dispatched, st.seized_by_site, st.transit_by_state
+    state_first, state, state_weight = st.route_state_first, st.route_state, st.route_state_weight
+    n_fields = cargo.shape[2]
+    by_state[:] = 0.0
+    for r in range(cargo.shape[0]):
+        for s in range(first.size - 1):
+            dispatched[r, s] = cargo[r, s, PILL_PURE] + cargo[r, s, POWDER_PURE]
+            seized[r, s] = 0.0
+            for j in range(first[s], first[s + 1]):
+                kept = share[r, j] * (1.0 - risk[r, j])
+                for f in range(n_fields):
+                    waiting[r, j, f] += kept * cargo[r, s, f]
+                seized[r, s] += share[r, j] * risk[r, j] * dispatched[r, s]
+                for k in range(state_first[j], state_first[j + 1]):
+                    by_state[r, state[k]] += kept * dispatched[r, s] * state_weight[k]

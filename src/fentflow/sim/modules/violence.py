@@ -85,31 +85,37 @@ class Violence(Module):
 
 @numba.njit(cache=True)
 def violence_step(week, st, inflow_by_state, produced, transit_by_state, out, periods):
-    """Flows through each state, remembered over a quarter, meet rivalry and raise the baseline; Poisson draws."""
+    """Flows through each state, remembered over a quarter, meet rivalry and raise the baseline; Poisson draws.
+
+    The arrays are taken out of their tuples before the loops: read inside them, each read
+    costs numba a reference count."""
     p = st.pars
-    n_reps, n_states = st.flow.shape
+    flow, remembered, conflict, rivalry, site_state = st.flow, st.flow_kg_week, st.conflict, st.rivalry, st.site_state
+    shift, baseline, homicides, keys = st.state_shift, st.baseline, st.homicides, st.violence_keys
+    n_reps, n_states = flow.shape
     die = new_die()
+    produced_in = np.empty(n_states)
     for r in range(n_reps):
-        produced_in = np.zeros(n_states)
-        for s in range(st.site_state.size):
-            produced_in[st.site_state[s]] += produced[r, s]
+        produced_in[:] = 0.0
+        for s in range(site_state.size):
+            produced_in[site_state[s]] += produced[r, s]
         for k in range(n_states):
-            st.flow[r, k] = inflow_by_state[r, k] + produced_in[k] + transit_by_state[r, k]
-            st.flow_kg_week[r, k] += (st.flow[r, k] - st.flow_kg_week[r, k]) / FLOW_MEMORY_WEEKS
-            st.conflict[r, k] = st.rivalry[k] * st.flow_kg_week[r, k] * WEEKS_PER_YEAR / 1000.0
-        national = st.conflict[r].mean()
+            flow[r, k] = inflow_by_state[r, k] + produced_in[k] + transit_by_state[r, k]
+            remembered[r, k] += (flow[r, k] - remembered[r, k]) / FLOW_MEMORY_WEEKS
+            conflict[r, k] = rivalry[k] * remembered[r, k] * WEEKS_PER_YEAR / 1000.0
+        national = conflict[r].mean()
         national_rise = _rise(p.violence_national_effect[r], national, p.violence_half_conflict[r])
         step = p.violence_state_drift[r] / np.sqrt(WEEKS_PER_YEAR)
+        effect, half = p.violence_flow_effect[r], p.violence_half_conflict[r]
         for k in range(n_states):
-            roll(die, st.violence_keys[r], place_unit(week, k))
-            st.state_shift[r, k] += step * standard_normal(die) - step * step / 2   # random walk, mean factor 1
-            rise = _rise(p.violence_flow_effect[r], st.conflict[r, k], p.violence_half_conflict[r])
-            factor = np.exp(st.state_shift[r, k])
-            expected = st.baseline[r, k] * factor * (1.0 + rise + national_rise) / WEEKS_PER_YEAR
-            st.homicides[r, k] = poisson(die, expected)
-    add_flow(out.homicides, week, st.homicides, periods)
-    add_flow(out.fentanyl_flow_kg, week, st.flow, periods)
-    set_stock(out.conflict_index, week, st.conflict, periods)
+            roll(die, keys[r], place_unit(week, k))
+            shift[r, k] += step * standard_normal(die) - step * step / 2   # random walk, mean factor 1
+            rise = _rise(effect, conflict[r, k], half)
+            expected = baseline[r, k] * np.exp(shift[r, k]) * (1.0 + rise + national_rise) / WEEKS_PER_YEAR
+            homicides[r, k] = poisson(die, expected)
+    add_flow(out.homicides, week, homicides, periods)
+    add_flow(out.fentanyl_flow_kg, week, flow, periods)
+    set_stock(out.conflict_index, week, conflict, periods)
 
 
 @inlined
