@@ -3,7 +3,7 @@
 A "full simulation" is one parameter set run over 2015-2023 (the span with data) at monthly
 resolution, which is what calibration keeps. Parameter sets are drawn from the priors declared
 in `ff.PARAMETERS` (a fixed seed, so every run of the benchmark sees the same draws), because
-the load count, and so the cost, depends on them. Measured one at a time and batched (R
+the number of seizures drawn, and so a little of the cost, depends on them. Measured one at a time and batched (R
 parameter sets advanced together as one vectorised Sim); the best batch size is then run on
 both cores (two Dask workers, one batch each).
 """

@@ -16,6 +16,7 @@ Outside the main thread (Dask worker threads) signals cannot be handled, so it d
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -27,26 +28,49 @@ class Interrupts:
     def __init__(self) -> None:
         self.pending = False
 
-    def _record(self, signum, frame) -> None:
-        self.pending = True
-
     def check(self) -> None:
         if self.pending:
             self.pending = False
             raise KeyboardInterrupt
 
 
-def deferred_interrupts() -> _Deferral:
-    """Hold Ctrl-C until `check()` (or the end of the block), then raise KeyboardInterrupt."""
-    return _Deferral()
+def deferred_interrupts(keep_handler: bool = False) -> _Deferral:
+    """Hold Ctrl-C until `check()` (or the end of the block), then raise KeyboardInterrupt.
+
+    `keep_handler`: leave fentflow's handler installed after the block, for a block entered
+    again and again (`Sim.step`, once a week): outside a block it does what the handler it
+    replaced would, and the next block finds it in place instead of installing it again."""
+    return _Deferral(keep_handler)
 
 
 _holding: Interrupts | None = None   # the flag of the outermost block now holding Ctrl-C (main thread)
 
 
+class _Recorder:
+    """fentflow's SIGINT handler: inside a block it only raises the block's flag; outside one it
+    hands the signal to the handler it replaced (the default raises KeyboardInterrupt)."""
+
+    def __init__(self, previous) -> None:
+        self.previous = previous
+        self.holding: Interrupts | None = None
+
+    def __call__(self, signum, frame) -> None:
+        if self.holding is not None:
+            self.holding.pending = True
+        elif callable(self.previous):
+            self.previous(signum, frame)
+        else:                                     # SIG_DFL: end the process as the default would
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGINT)
+
+
 class _Deferral:
-    """The block of `deferred_interrupts`. Written as a class, with one system call on the way in
-    and one on the way out, because `Sim.step` enters it once a week."""
+    """The block of `deferred_interrupts`. Installing a handler costs two system calls and some
+    14 µs with the `signal` module's conversions; `Sim.step` enters a block once a week, so it
+    keeps the handler between weeks and a block then costs one look at it (`keep_handler`)."""
+
+    def __init__(self, keep_handler: bool) -> None:
+        self.keep_handler = keep_handler
 
     def __enter__(self) -> Interrupts:
         global _holding
@@ -55,13 +79,18 @@ class _Deferral:
             self.interrupts = Interrupts()
             return self.interrupts
         if _holding is not None:                 # inside another block (a week inside `run`): share its
-            self.interrupts = _holding           # flag, without swapping handlers each week
+            self.interrupts = _holding           # flag, without touching the handler each week
             return self.interrupts
         self.interrupts = Interrupts()
-        self.previous = signal.signal(signal.SIGINT, self.interrupts._record)
-        if self.previous in (signal.SIG_IGN, None):   # ignored (background job) or not ours to change
-            signal.signal(signal.SIGINT, self.previous)
+        current = signal.getsignal(signal.SIGINT)
+        if isinstance(current, _Recorder):       # kept from an earlier block
+            self.recorder, self.installed = current, False
+        elif current in (signal.SIG_IGN, None):  # ignored (background job) or not ours to change
             return self.interrupts
+        else:
+            self.recorder, self.installed = _Recorder(current), True
+            signal.signal(signal.SIGINT, self.recorder)
+        self.recorder.holding = self.interrupts
         self.outermost, _holding = True, self.interrupts
         return self.interrupts
 
@@ -69,7 +98,9 @@ class _Deferral:
         global _holding
         if self.outermost:
             _holding = None
-            signal.signal(signal.SIGINT, self.previous)
+            self.recorder.holding = None
+            if self.installed and not self.keep_handler:
+                signal.signal(signal.SIGINT, self.recorder.previous)
         if exc_type is None:
             self.interrupts.check()
         return False

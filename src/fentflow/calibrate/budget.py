@@ -37,7 +37,7 @@ BUDGETS: dict[str, Budget] = {
                predictive_draws=100),
         Budget("recovery", population=100, generations=5, max_simulations=700, min_acceptance=0.02, chunk=50,
                predictive_draws=100),
-        Budget("default", population=400, generations=20, max_simulations=10_000, min_acceptance=0.02, chunk=100,
+        Budget("default", population=400, generations=20, max_simulations=20_000, min_acceptance=0.02, chunk=100,
                predictive_draws=400),
         Budget("large", population=1_000, generations=20, max_simulations=100_000, min_acceptance=0.01, chunk=100,
                predictive_draws=1_000),

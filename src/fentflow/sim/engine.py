@@ -155,8 +155,9 @@ class Sim:
 
     def step(self, week: int) -> None:
         """One week: the compiled week's segments, with any Python modules between them. A Ctrl-C is
-        taken at the end of the week (inside compiled code it would crash it: `interrupts.py`)."""
-        with deferred_interrupts():
+        taken at the end of the week (inside compiled code it would crash it: `interrupts.py`); the
+        handler that holds it stays installed between weeks, doing outside them what it replaced."""
+        with deferred_interrupts(keep_handler=True):
             for item in self._plan:
                 if isinstance(item, Module):
                     self.week = week
