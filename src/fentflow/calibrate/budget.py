@@ -3,7 +3,8 @@
 - `tiny`: the test suite (seconds; short spans only make sense with it).
 - `small`: quick looks, about 10 minutes on 2 cores (8 min measured; the bar shows the time left).
 - `recovery`: one trial of the 20-trial recovery study (`fentflow validate recovery`), about
-  50 s on 2 cores, so that the study fits in CI (`make test-slow`: 15 min 0 s measured on a fresh clone).
+  50 s on 2 cores, so that the study fits in CI (`fentflow validate recovery --trials 20 --budget recovery`:
+  15 min 39 s measured with the cargo engine).
 - `default`: the shipped posterior; at most 30 minutes on 2 cores (`benchmarks/bench_calibration_full.py`).
 - `large`: a longer run for a cluster (`--scheduler`).
 
