@@ -28,7 +28,7 @@ class Calendar:
 
     @classmethod
     def between(cls, start: str = DEFAULT_START, end: str = DEFAULT_END) -> "Calendar":
-        return _between(str(start), str(end)) if cls is Calendar else cls._made(start, end)
+        return _between(str(start), str(end))
 
     @classmethod
     def _made(cls, start: str, end: str) -> "Calendar":

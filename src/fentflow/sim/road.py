@@ -33,35 +33,40 @@ def new_road(n_reps: int, n_crossings: int, travel_weeks: np.ndarray, route_cros
 
 @numba.njit(cache=True)
 def set_off(road, week, leaving):
-    """Put what leaves on each route this week, (rep, route, cargo), on the road to its arrival week."""
-    size = road.cargo.shape[0]
+    """Put what leaves on each route this week, (rep, route, cargo), on the road to its arrival week.
+
+    The arrays are taken out of the road's tuple before the loops: read inside them, each read
+    costs numba a reference count."""
+    cargo, route_pure, travel, crossing, in_transit = (road.cargo, road.route_pure, road.travel_weeks,
+                                                       road.route_crossing, road.pure_in_transit)
+    size = cargo.shape[0]
     n_reps, n_routes, n_fields = leaving.shape
     for r in range(n_reps):
         added = 0.0
         for j in range(n_routes):
-            slot, c = (week + 1 + road.travel_weeks[j]) % size, road.route_crossing[j]
+            slot, c = (week + 1 + travel[j]) % size, crossing[j]
             for f in range(n_fields):
-                road.cargo[slot, r, c, f] += leaving[r, j, f]
+                cargo[slot, r, c, f] += leaving[r, j, f]
             pure = leaving[r, j, PILL_PURE] + leaving[r, j, POWDER_PURE]
-            road.route_pure[slot, r, j] += pure
+            route_pure[slot, r, j] += pure
             added += pure
-        road.pure_in_transit[r] += added
+        in_transit[r] += added
 
 
 @numba.njit(cache=True)
 def take_off(road, week, arriving, arriving_by_route):
     """Fill `arriving`, (rep, crossing, cargo), and `arriving_by_route`, (rep, route) pure kg, with what
     reaches the border this week, and take it off the road."""
-    slot = week % road.cargo.shape[0]
-    n_reps = arriving.shape[0]
-    for r in range(n_reps):
+    cargo, route_pure, in_transit = road.cargo, road.route_pure, road.pure_in_transit
+    slot = week % cargo.shape[0]
+    for r in range(arriving.shape[0]):
         pure = 0.0
         for c in range(arriving.shape[1]):
             for f in range(arriving.shape[2]):
-                arriving[r, c, f] = road.cargo[slot, r, c, f]
+                arriving[r, c, f] = cargo[slot, r, c, f]
             pure += arriving[r, c, PILL_PURE] + arriving[r, c, POWDER_PURE]
         for j in range(arriving_by_route.shape[1]):
-            arriving_by_route[r, j] = road.route_pure[slot, r, j]
-        road.pure_in_transit[r] -= pure
-    zero(road.cargo[slot])
-    zero(road.route_pure[slot])
+            arriving_by_route[r, j] = route_pure[slot, r, j]
+        in_transit[r] -= pure
+    zero(cargo[slot])
+    zero(route_pure[slot])

@@ -125,9 +125,10 @@ def crossing_step(week, st, leaving, ledger, out, periods):
     _inspect(st, week)
     _pass(st)
     _by_site(st)
-    for r in range(st.seized.shape[0]):
-        for c in range(st.seized.shape[1]):
-            ledger.seized[r] += st.seized[r, c, PILL_PURE] + st.seized[r, c, POWDER_PURE]
+    seized_pure = st.totals[SEIZED_PURE]
+    for r in range(seized_pure.shape[0]):
+        for c in range(seized_pure.shape[1]):
+            ledger.seized[r] += seized_pure[r, c]
     for k, target in enumerate(out):
         add_flow(target, week, st.totals[k], periods)
 
@@ -241,16 +242,17 @@ def _pass(st):
 
 @inlined
 def _by_site(st):
-    """Pure kg seized at the border by site of origin: each crossing's seized share of what arrived, applied
-    to what each route brought (what the sites learn from, step 8)."""
-    by_site, by_route, arriving, seized = st.seized_pure_by_site, st.arriving_by_route, st.arriving, st.seized
+    """Pure kg seized at the border by site of origin: each crossing's seized share of what arrived (at most
+    all of it), applied to what each route brought (what the sites learn from, step 8)."""
+    by_site, by_route, arriving, seized_pure = st.seized_pure_by_site, st.arriving_by_route, st.arriving, \
+        st.totals[SEIZED_PURE]
     crossing, site = st.road.route_crossing, st.route_site
+    share = np.empty(arriving.shape[1])
     by_site[:] = 0.0
     for r in range(by_site.shape[0]):
+        for c in range(arriving.shape[1]):
+            arrived = arriving[r, c, PILL_PURE] + arriving[r, c, POWDER_PURE]
+            share[c] = min(seized_pure[r, c] / arrived, 1.0) if arrived > 0.0 else 0.0
         for j in range(by_route.shape[1]):
-            if by_route[r, j] <= 0.0:
-                continue
-            c = crossing[j]
-            share = (seized[r, c, PILL_PURE] + seized[r, c, POWDER_PURE]) / (arriving[r, c, PILL_PURE]
-                                                                            + arriving[r, c, POWDER_PURE])
-            by_site[r, site[j]] += by_route[r, j] * min(share, 1.0)
+            if by_route[r, j] > 0.0:
+                by_site[r, site[j]] += by_route[r, j] * share[crossing[j]]
