@@ -1,4 +1,13 @@
+from pathlib import Path
+
 import pytest
+
+from fentflow.sim import compile_cache
+
+# Kernels defined in the tests with cache=True call the simulator's: their cache must follow both
+# sources, as the simulator's own does (`sim/compile_cache.py`), or an old one is loaded after a change.
+TESTS = Path(__file__).resolve().parent
+compile_cache.refresh(TESTS, TESTS / "__pycache__" / "kernels.fingerprint", depends_on=(compile_cache.SIM_DIR,))
 
 
 @pytest.fixture(scope="session")

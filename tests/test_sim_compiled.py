@@ -289,6 +289,21 @@ def test_kernel_cache_is_emptied_when_the_sources_change(tmp_path):
     assert compile_cache.refresh(root, stamp) and not cached.exists()
 
 
+def test_a_cache_is_emptied_when_the_compiled_code_it_calls_changes(tmp_path):
+    """The tests' cached kernels call the simulator's: a change there empties their cache too."""
+    root, called = tmp_path / "tests", tmp_path / "sim"
+    (root / "__pycache__").mkdir(parents=True)
+    called.mkdir()
+    (root / "t.py").write_text("@numba.njit(cache=True)\ndef f(): return g()\n")
+    (called / "g.py").write_text("@numba.njit\ndef g(): return 1\n")
+    stamp, cached = root / "__pycache__" / "kernels.fingerprint", root / "__pycache__" / "t.f-1.py311.nbi"
+    compile_cache.refresh(root, stamp, depends_on=(called,))
+    cached.write_text("machine code")
+    assert not compile_cache.refresh(root, stamp, depends_on=(called,)) and cached.exists()
+    (called / "g.py").write_text("@numba.njit\ndef g(): return 2\n")
+    assert compile_cache.refresh(root, stamp, depends_on=(called,)) and not cached.exists()
+
+
 def test_a_fresh_cache_is_reported_as_not_compiled(tmp_path, monkeypatch):
     monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
     (tmp_path / "__pycache__").mkdir()

@@ -36,9 +36,13 @@ def sources_fingerprint(root: Path = SIM_DIR, constants: Path = CONSTANTS) -> st
     return digest.hexdigest()
 
 
-def refresh(root: Path = SIM_DIR, stamp: Path = STAMP) -> bool:
-    """Empty the kernel cache under `root` if the sources changed since it was made; True if it was emptied."""
-    fingerprint = sources_fingerprint(root, root.parent / CONSTANTS.name)
+def refresh(root: Path = SIM_DIR, stamp: Path = STAMP, depends_on: tuple[Path, ...] = ()) -> bool:
+    """Empty the kernel cache under `root` if the sources changed since it was made; True if it was emptied.
+
+    `depends_on`: other folders of compiled code that root's kernels call (the tests' kernels call the
+    simulator's), whose sources count too."""
+    fingerprint = "".join(sources_fingerprint(folder, folder.parent / CONSTANTS.name)
+                          for folder in (root, *depends_on))
     try:
         if stamp.read_text() == fingerprint:
             return False
