@@ -41,10 +41,13 @@ def set_off(road, week, leaving):
                                                        road.route_crossing, road.pure_in_transit)
     size = cargo.shape[0]
     n_reps, n_routes, n_fields = leaving.shape
+    next_slot = (week + 1) % size     # travel < size: one wrap at most, without a division per route
     for r in range(n_reps):
         added = 0.0
         for j in range(n_routes):
-            slot, c = (week + 1 + travel[j]) % size, crossing[j]
+            slot, c = next_slot + travel[j], crossing[j]
+            if slot >= size:
+                slot -= size
             for f in range(n_fields):
                 cargo[slot, r, c, f] += leaving[r, j, f]
             pure = leaving[r, j, PILL_PURE] + leaving[r, j, POWDER_PURE]
