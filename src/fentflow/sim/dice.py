@@ -256,41 +256,6 @@ def beta(die, a, b):
 
 
 @numba.njit(cache=True)
-def prepare_beta(a, b):
-    """beta(a, b) with the constants its gammas work out, for many draws of the same shapes (`prepared_beta`)."""
-    if a > 1.0 and b > 1.0:
-        return a, b, _marsaglia_tsang_constants(a), _marsaglia_tsang_constants(b)
-    return a, b, (0.0, 0.0), (0.0, 0.0)        # not used: `prepared_beta` falls back to `beta`
-
-
-@numba.njit(cache=True)
-def prepared_beta(die, prepared):
-    """`beta(die, a, b)` for a `prepare_beta(a, b)`, number for number. For a, b > 1 it goes straight to the
-    two gammas with their constants made once: a third less time per draw in a kernel's loop."""
-    a, b, constants_a, constants_b = prepared
-    if a > 1.0 and b > 1.0:
-        ga = _marsaglia_tsang(die, *constants_a)
-        gb = _marsaglia_tsang(die, *constants_b)
-        return ga / (ga + gb)
-    return beta(die, a, b)
-
-
-@numba.njit(cache=True)
-def geometric(die, p):
-    """Generator.geometric(p): trials to the first success (search for p >= 1/3, inversion below)."""
-    if p >= 0.333333333333333333333333:
-        count, total, product, q = 1, p, p, 1.0 - p
-        u = uniform(die)
-        while u > total:
-            product *= q
-            total += product
-            count += 1
-        return count
-    z = np.ceil(-standard_exponential(die) / np.log1p(-p))
-    return np.iinfo(np.int64).max if z >= 9.223372036854776e+18 else np.int64(z)
-
-
-@numba.njit(cache=True)
 def poisson(die, lam):
     """Generator.poisson(lam): multiplication below 10, PTRS (Hörmann) from 10."""
     if lam >= 10:
