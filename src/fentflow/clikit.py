@@ -50,11 +50,11 @@ def warn_intervals(runs: int) -> None:
 
 
 def compile_notice(console: Console) -> None:
-    """Say so when the simulation kernels are about to be compiled (once per machine, a minute or two)."""
+    """Say so when the simulation kernels are about to be compiled (once per machine: `sim/warmup.py`)."""
     from fentflow.sim.compile_cache import kernels_cached
     if not kernels_cached():
-        console.print("[dim]First run on this machine: compiling the simulation kernels (about a minute, "
-                      "once; later runs start at once).[/dim]")
+        console.print("[dim]First run on this machine: compiling the simulation kernels (about 20 s on "
+                      "2 cores, once; later runs start at once).[/dim]")
 
 
 def run_with_progress(sim, console: Console, quiet: bool = False) -> None:

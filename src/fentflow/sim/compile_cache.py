@@ -61,10 +61,16 @@ def refresh(root: Path = SIM_DIR, stamp: Path = STAMP, depends_on: tuple[Path, .
     return True
 
 
+def cache_folder(root: Path = SIM_DIR) -> Path:
+    """Where numba keeps the simulator's compiled code: `NUMBA_CACHE_DIR` when set, else beside the sources."""
+    custom = os.environ.get("NUMBA_CACHE_DIR")
+    return Path(custom) if custom else root / "__pycache__"
+
+
 def kernels_cached(root: Path = SIM_DIR) -> bool:
     """Whether the run loop's compiled code is in the cache (if not, the next run compiles it first).
 
-    With NUMBA_CACHE_DIR set the cache lives elsewhere, and this says True rather than guess."""
-    if os.environ.get("NUMBA_CACHE_DIR"):
-        return True
-    return any((root / "__pycache__").glob("fused.run_weeks-*.nbi"))
+    Under `NUMBA_CACHE_DIR` numba files each source folder's code in a folder of its own, one level down."""
+    folder = cache_folder(root)
+    pattern = "*/fused.run_weeks-*.nbi" if os.environ.get("NUMBA_CACHE_DIR") else "fused.run_weeks-*.nbi"
+    return any(folder.glob(pattern))

@@ -24,7 +24,7 @@ import numpy as np
 from fentflow.errors import InputError
 from fentflow.interrupts import deferred_interrupts
 from fentflow.policy.interventions import Intervention, Levers
-from fentflow.sim import fused
+from fentflow.sim import fused, warmup
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START, Calendar
 from fentflow.sim.dispatch import Resolved
 from fentflow.sim.ledger import Ledger
@@ -185,18 +185,25 @@ class Sim:
         return ([m.name for m in compiled] + ["ledger"], tuple(m.state for m in compiled),
                 tuple(m.results(m.outputs) for m in compiled if m.outputs is not None))
 
+    def week_arguments(self, first: int, stop: int, lo: int, hi: int) -> tuple:
+        """What the week (`fused.run_weeks`) takes to run steps lo..hi-1 of weeks first..stop-1 of this run."""
+        _, states, outs = self._compiled_parts
+        return first, stop, lo, hi, self.results.periods, self.ledger.arrays, states, outs, self._ticks
+
     def _run_segment(self, run_weeks: Callable, first: int, stop: int, lo: int, hi: int) -> None:
         """Steps lo..hi-1 of the compiled week (`run_weeks`) for weeks first..stop-1; a broken balance
         raises LedgerError."""
-        _, states, outs = self._compiled_parts
+        if self._week.compiled is None and self.week_wiring is fused.STANDARD:
+            warmup.prepare(self.world)       # a first run on this machine compiles in two processes
+        arguments = self.week_arguments(first, stop, lo, hi)
         began, began_cycles = time.perf_counter(), fused.now()
-        week, rep = run_weeks(first, stop, lo, hi, self.results.periods, self.ledger.arrays, states, outs,
-                              self._ticks)
+        week, rep = run_weeks(*arguments)
         clock = self._compiled_clock                   # plain numbers: a NumPy update costs µs, once a week when stepped
         clock[0] += time.perf_counter() - began
         clock[1] += fused.now() - began_cycles
         self.week = stop - 1 if week < 0 else week
         if week >= 0:
+            _, states, _ = self._compiled_parts
             held = dict(zip(fused.STOCKS, self.week_wiring.stocks(states)))
             self.ledger.fail(week, str(self.calendar.week_start[week].date()), rep, self.replicate_ids[rep], held)
 

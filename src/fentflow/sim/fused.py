@@ -48,6 +48,14 @@ STOCKS = ("site stock", "in transit", "retail stock")   # what `held` returns, i
 
 
 @numba.njit(cache=True)
+def now():
+    """The processor's cycle counter: the week times its steps with it, and Python reads it to convert
+    `ticks` to seconds. A compiled function rather than the bare intrinsic, so that the week also runs
+    as plain Python (`warmup.py`)."""
+    return cycles()
+
+
+@numba.njit(cache=True)
 def run_weeks(first, stop, lo, hi, periods, ledger, states, outs, ticks):
     """Steps lo..hi-1 of weeks first..stop-1, then (when the last step ran) the mass balance.
     Returns the first (week, replicate) whose balance broke, or (-1, -1)."""
@@ -55,41 +63,41 @@ def run_weeks(first, stop, lo, hi, periods, ledger, states, outs, ticks):
     pre_out, prod_out, tra_out, cro_out, dis_out, mar_out, dem_out, vio_out = outs
     marks = np.zeros(N_STEPS + 2, np.int64)
     for week in range(first, stop):
-        marks[0] = cycles()
+        marks[0] = now()
         if lo <= 0 < hi:
             precursors_step(week, pre, mar.price_index, ada.site_appeal, ledger, pre_out, periods)
-        marks[1] = cycles()
+        marks[1] = now()
         if lo <= 1 < hi:
             production_step(week, prod, pre.delivered, ledger, prod_out, periods)
-        marks[2] = cycles()
+        marks[2] = now()
         if lo <= 2 < hi:
             transport_step(week, tra, prod.cargo, ada.crossing_loss, ledger, tra_out, periods)
-        marks[3] = cycles()
+        marks[3] = now()
         if lo <= 3 < hi:
             crossing_step(week, cro, tra.leaving, ledger, cro_out, periods)
-        marks[4] = cycles()
+        marks[4] = now()
         if lo <= 4 < hi:
             distribution_step(week, dis, cro.passed, mar.relative_price, ledger, dis_out, periods)
-        marks[5] = cycles()
+        marks[5] = now()
         if lo <= 5 < hi:
             market_step(week, mar, dis.delivered, dem.users, ledger, mar_out, periods)
-        marks[6] = cycles()
+        marks[6] = now()
         if lo <= 6 < hi:
             demand_step(week, dem, mar.consumed, mar.lethal_share, dem_out, periods)
-        marks[7] = cycles()
+        marks[7] = now()
         if lo <= 7 < hi:
             adaptation_step(ada, cro.totals[ATTEMPTED_GROSS], cro.totals[SEIZED_GROSS], prod.produced,
                             prod.destroyed, tra.seized_by_site, cro.seized_pure_by_site)
-        marks[8] = cycles()
+        marks[8] = now()
         if lo <= 8 < hi:
             violence_step(week, vio, pre.inflow_by_state, prod.produced, tra.transit_by_state, vio_out, periods)
-        marks[9] = cycles()
+        marks[9] = now()
         broken = -1
         if hi == N_STEPS:
             site_stock, in_transit, retail_stock = held(prod.precursor_stock, prod.product_stock, tra.waiting,
                                                         cro.road.pure_in_transit, cro.overdrawn, mar.stock)
             broken = first_broken(ledger, site_stock, in_transit, retail_stock)
-        marks[10] = cycles()
+        marks[10] = now()
         count_ticks(ticks, marks)
         if broken >= 0:
             return week, broken
@@ -129,12 +137,6 @@ def held(precursor_stock, product_stock, waiting, on_road, overdrawn, retail):
         for m in range(retail.shape[1]):
             retail_stock[r] += retail[r, m, PILL_PURE] + retail[r, m, POWDER_PURE]
     return site_stock, in_transit, retail_stock
-
-
-@numba.njit(cache=True)
-def now():
-    """The cycle counter, read from Python (to convert `ticks` to seconds)."""
-    return cycles()
 
 
 @numba.njit(cache=True)
