@@ -82,3 +82,17 @@ def test_esdas_permutation_kernels_are_kept_on_disk_once_hot_spots_are_computed(
     assert NEVER_CACHED <= kernels.keys(), "esda renamed its kernels: review NEVER_CACHED"
     for name, kernel in kernels.items():      # cache_path is None while numba keeps a kernel in memory only
         assert bool(kernel.stats.cache_path) == (name not in NEVER_CACHED), name
+
+
+def test_the_permutations_give_esdas_own_numbers():
+    """fentflow drives esda's permutations from Python (`hotspots._permutations_driven_from_python`):
+    the pseudo p-values are those of esda's compiled driver (esda 2.x as pinned, seed 3, 99 permutations)."""
+    import esda.crand
+
+    w = lat2W(4, 4, rook=False)
+    values = pd.Series(np.arange(16.0) ** 1.5 % 7, index=w.id_order)
+    esdas = [8, 2, 47, 39, 19, 1, 24, 35, 5, 19, 25, 31, 11, 7, 21, 37]   # (draws as extreme + 1), compiled driver
+    for statistic in (GiStarHotspots(values, w, permutations=99, seed=3),
+                      LocalMoranClusters(values, w, permutations=99, seed=3)):
+        assert list(np.rint(statistic.p_sim.to_numpy() * 100).astype(int)) == esdas
+    assert hasattr(esda.crand.compute_chunk, "py_func"), "the compiled driver is back in place afterwards"

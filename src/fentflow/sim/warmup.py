@@ -11,8 +11,8 @@ A process compiles a set of kernels without stating their arguments a second tim
 the week as plain Python (`run_weeks.py_func`), steps lo..hi-1 of the first week of a small
 throwaway run, and each kernel it calls compiles for the very types the compiled week passes.
 
-One process compiles at a time: a lock beside the cache makes the others (the test suite's
-workers, Dask's) wait, then load what it compiled.
+One process compiles at a time: a lock beside the cache makes the others (Dask's workers,
+commands started together) wait, then load what it compiled.
 
     python -m fentflow.sim.warmup crossing distribution    # what the second process runs
 """
