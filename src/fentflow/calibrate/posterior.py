@@ -17,8 +17,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fentflow.calibrate.adjustment import adjust
-from fentflow.calibrate.deaths_scale import EXACT, DeathsScale
 from fentflow.calibrate.priors import FittedParameter
 from fentflow.errors import InputError
 
@@ -36,7 +34,8 @@ def posterior_from_history(history, fitted: tuple[FittedParameter, ...], t: int 
     hazard moved to the one that fits its deaths best, as the distance judged it (`deaths_scale.py`),
     then every parameter but those of `deaths_scale.EXACT` regression-adjusted (`adjustment.py`);
     `calibrate()` then fits those two exactly (`deaths_scale.refit`)."""
-    t = history.max_t if t is None else t
+    from fentflow.calibrate.deaths_scale import DeathsScale   # here: what reads a posterior (`fentflow run`)
+    t = history.max_t if t is None else t                     # needs neither it nor scikit-learn (1.5 s to import)
     particles = history.get_population(t=t).particles
     theta = pd.DataFrame([{p.fit_name: float(particle.parameter[p.fit_name]) for p in fitted}
                           for particle in particles])
@@ -56,6 +55,8 @@ def posterior_from_history(history, fitted: tuple[FittedParameter, ...], t: int 
 
 def _adjusted(theta, misses, weights, distances, fitted):
     """The regression adjustment of every parameter but those fitted exactly afterwards (`EXACT`)."""
+    from fentflow.calibrate.adjustment import adjust
+    from fentflow.calibrate.deaths_scale import EXACT
     others = tuple(p for p in fitted if p.name not in EXACT)
     adjusted, weights = adjust(theta[[p.fit_name for p in others]], misses, weights, distances, others)
     return theta.assign(**{column: adjusted[column] for column in adjusted.columns}), weights

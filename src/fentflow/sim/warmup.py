@@ -23,7 +23,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fentflow.ensemble.lock import store_lock
 from fentflow.interrupts import children_ignore_interrupts
 from fentflow.sim import compile_cache, fused
 
@@ -41,6 +40,7 @@ def prepare(world) -> None:
     folder = compile_cache.cache_folder()
     if compile_cache.kernels_cached() or not _writable(folder):   # read-only: numba caches elsewhere, and
         return                                                    # the week compiles here, in one process
+    from fentflow.ensemble.lock import store_lock   # here: the ensemble package takes 0.7 s to import
     with store_lock(folder, wait=True):
         if not compile_cache.kernels_cached():    # not compiled by a process we waited for
             compile_week(world)
