@@ -122,6 +122,22 @@ def test_simulated_statistics_match_the_observed_ones_in_name(world):
     assert stats[1]["cbp_lb:FY2021:port"] > stats[0]["cbp_lb:FY2021:port"]   # more supply, more seized
 
 
+def test_the_calibrations_tables_are_the_observables_own(world):
+    """`fitted_observables` (what a calibration chunk computes) builds the crossings' long table once;
+    its tables are those `all_observables` gives, and the statistics need no other."""
+    import fentflow as ff
+    from fentflow.sim.observables import all_observables, fitted_observables
+
+    sim = ff.Sim(world, parameters="defaults", replicates=2, seed=3, start="2019-01-01", end="2021-12-31",
+                 resolution="month")
+    sim.run()
+    fitted, every = fitted_observables(sim.results, sim.net), all_observables(sim.results, sim.net)
+    for name, table in fitted.items():
+        pd.testing.assert_frame_equal(table, every[name], check_exact=True)
+    targets = TargetSet(start="2019-01-01", end="2021-12-31", data_end=2021)
+    assert list(targets.simulated(fitted).columns) == list(targets.observed)
+
+
 def test_budgets_grow_and_an_unknown_budget_is_an_input_error():
     assert BUDGETS["tiny"].max_simulations < BUDGETS["small"].max_simulations < BUDGETS["default"].max_simulations
     with pytest.raises(InputError, match="budget"):

@@ -60,15 +60,10 @@ def run_chunk(chunk: Chunk):
 
 def chunk_statistics(chunk: Chunk) -> list[dict[str, float]]:
     """Summary statistics of each replicate of the chunk, in replicate order."""
-    from fentflow.sim import observables as ob
+    from fentflow.sim.observables import fitted_observables
 
     sim = run_chunk(chunk)
-    results, net = sim.results, sim.net
-    tables = {"cbp_sw_component": ob.cbp_sw_component(results, net), "cbp_sw_unit": ob.cbp_sw_unit(results, net),
-              "cdc_deaths": ob.cdc_deaths(results), "dea_seizures": ob.dea_seizures(results),
-              "dea_share_2mg": ob.dea_share_2mg(results), "sesnsp_homicides": ob.sesnsp_homicides(results),
-              "us_retail_price": ob.us_retail_price(results)}
-    stats = chunk.targets.simulated(tables).reindex(range(chunk.size))
+    stats = chunk.targets.simulated(fitted_observables(sim.results, sim.net)).reindex(range(chunk.size))
     return [{name: float(value) for name, value in row.items()} for _, row in stats.iterrows()]
 
 

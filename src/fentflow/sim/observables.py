@@ -60,21 +60,30 @@ def _crossing_table(results: Results, net) -> pd.DataFrame:
 
 
 def cbp_sw_component(results: Results, net) -> pd.DataFrame:
-    table = _crossing_table(results, net)
+    return _cbp_component(_crossing_table(results, net))
+
+
+def _cbp_component(table: pd.DataFrame) -> pd.DataFrame:
     out = table.groupby(["replicate", "fy", "component"], as_index=False)[["seized_gross_kg", "seizure_events"]].sum()
     out["lb"] = out.pop("seized_gross_kg") / KG_PER_LB
     return out.rename(columns={"seizure_events": "events"})
 
 
 def cbp_sw_unit(results: Results, net) -> pd.DataFrame:
-    table = _crossing_table(results, net)
+    return _cbp_unit(_crossing_table(results, net))
+
+
+def _cbp_unit(table: pd.DataFrame) -> pd.DataFrame:
     out = table.groupby(["replicate", "fy", "unit", "component"], as_index=False)["seized_gross_kg"].sum()
     out["lb"] = out.pop("seized_gross_kg") / KG_PER_LB
     return out
 
 
 def cbp_sw_monthly(results: Results, net) -> pd.DataFrame:
-    table = _crossing_table(results, net)
+    return _cbp_monthly(_crossing_table(results, net))
+
+
+def _cbp_monthly(table: pd.DataFrame) -> pd.DataFrame:
     out = table.groupby(["replicate", "fy", "year", "month"], as_index=False)["seized_gross_kg"].sum()
     out["lb"] = out.pop("seized_gross_kg") / KG_PER_LB
     return out
@@ -112,7 +121,10 @@ def sesnsp_homicides(results: Results) -> pd.DataFrame:
 
 def seizure_share(results: Results, net) -> pd.DataFrame:
     """Hidden: share of what reached the border that was seized, by pure and gross weight, per calendar year."""
-    table = _crossing_table(results, net)
+    return _seizure_share(_crossing_table(results, net))
+
+
+def _seizure_share(table: pd.DataFrame) -> pd.DataFrame:
     sums = ["seized_pure_kg", "attempted_pure_kg", "seized_gross_kg", "attempted_gross_kg"]
     by_component = table.groupby(["replicate", "year", "component"], as_index=False)[sums].sum()
     overall = table.groupby(["replicate", "year"], as_index=False)[sums].sum().assign(component="all")
@@ -192,14 +204,21 @@ def all_observables(results: Results, net) -> dict[str, pd.DataFrame]:
         tables["cdc_deaths"].groupby("year")["synthetic"].median()     # deaths per year
         tables["seizure_share"].query("component == 'all'")            # share of what reached the border
     """
-    return {
-        "cbp_sw_component": cbp_sw_component(results, net), "cbp_sw_unit": cbp_sw_unit(results, net),
-        "cbp_sw_monthly": cbp_sw_monthly(results, net), "cdc_deaths": cdc_deaths(results),
-        "dea_seizures": dea_seizures(results), "dea_share_2mg": dea_share_2mg(results),
-        "sesnsp_homicides": sesnsp_homicides(results), "seizure_share": seizure_share(results, net),
-        "us_retail_price": us_retail_price(results),
-        "national_annual": national_annual(results),
-    }
+    crossings = _crossing_table(results, net)
+    return {**fitted_observables(results, net, crossings), "cbp_sw_monthly": _cbp_monthly(crossings),
+            "seizure_share": _seizure_share(crossings), "national_annual": national_annual(results)}
+
+
+def fitted_observables(results: Results, net, crossings: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The tables the calibration's summary statistics read (`calibrate.statistics.TargetSet.simulated`).
+
+    The border's three tables come from one long table of the crossings' results (`crossings`, built
+    here if not given): building it is most of their cost."""
+    crossings = _crossing_table(results, net) if crossings is None else crossings
+    return {"cbp_sw_component": _cbp_component(crossings), "cbp_sw_unit": _cbp_unit(crossings),
+            "cdc_deaths": cdc_deaths(results), "dea_seizures": dea_seizures(results),
+            "dea_share_2mg": dea_share_2mg(results), "sesnsp_homicides": sesnsp_homicides(results),
+            "us_retail_price": us_retail_price(results)}
 
 
 PERIOD_KEYS = {"year": ["year"], "fiscal_year": ["fy"], "month": ["year", "month"]}

@@ -5,6 +5,7 @@ One rule for every table: a column named after a place kind (`crossing`, `market
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 # place column -> (world table, its code column, how to name a row)
@@ -30,8 +31,9 @@ def with_place_names(frame: pd.DataFrame, world) -> pd.DataFrame:
     out = frame
     for column in [c for c in frame.columns if c in NAMED_PLACES]:
         names = place_names(world, column)
-        codes = frame[column].astype(str)
+        rows, codes = pd.factorize(frame[column].astype(str))    # name each distinct code once, not each row
+        named = np.array([names.get(code, code) for code in codes], dtype=object)
         if out is frame:
             out = frame.copy()
-        out.insert(out.columns.get_loc(column) + 1, f"{column}_name", codes.map(names).fillna(codes).to_numpy())
+        out.insert(out.columns.get_loc(column) + 1, f"{column}_name", named[rows])
     return out
