@@ -34,8 +34,10 @@ def posterior_from_history(history, fitted: tuple[FittedParameter, ...], t: int 
     hazard moved to the one that fits its deaths best, as the distance judged it (`deaths_scale.py`),
     then every parameter but those of `deaths_scale.EXACT` regression-adjusted (`adjustment.py`);
     `calibrate()` then fits those two exactly (`deaths_scale.refit`)."""
-    from fentflow.calibrate.deaths_scale import DeathsScale   # here: what reads a posterior (`fentflow run`)
-    t = history.max_t if t is None else t                     # needs neither it nor scikit-learn (1.5 s to import)
+    # Imported here, as the adjustment is below: what only reads a posterior (`fentflow run`) needs
+    # neither, nor the scikit-learn they bring (1.5 s to import).
+    from fentflow.calibrate.deaths_scale import DeathsScale
+    t = history.max_t if t is None else t
     particles = history.get_population(t=t).particles
     theta = pd.DataFrame([{p.fit_name: float(particle.parameter[p.fit_name]) for p in fitted}
                           for particle in particles])
