@@ -73,6 +73,15 @@ def test_a_cache_it_cannot_write_leaves_the_week_to_compile_in_one_process(tmp_p
 def test_without_a_second_process_the_week_compiles_every_kernel_itself(monkeypatch):
     ran_as_python = []
     monkeypatch.setattr(warmup, "_cores", lambda: 1)
-    monkeypatch.setattr(warmup, "run_as_python", lambda world, steps: ran_as_python.append(steps))
+    monkeypatch.setattr(warmup, "run_as_python", lambda sim, steps: ran_as_python.append(steps))
     warmup.compile_week(ff.World.load())        # compiled already in this process: loads, runs a week
     assert ran_as_python == []
+
+
+def test_a_cache_under_numba_cache_dir_is_found_one_folder_down(tmp_path, monkeypatch):
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path))
+    assert compile_cache.cache_folder() == tmp_path
+    assert not compile_cache.kernels_cached()
+    (tmp_path / "sim_0123").mkdir()
+    (tmp_path / "sim_0123" / "fused.run_weeks-50.py311.nbi").write_text("index")
+    assert compile_cache.kernels_cached()

@@ -48,20 +48,20 @@ def prepare(world) -> None:
 
 def compile_week(world) -> None:
     """Compile the step kernels, `HELPER_STEPS` in a second process and the rest here, then the week."""
-    helper = _start_helper()
+    sim, helper = _throwaway(world), _start_helper()
     if helper is not None:               # else the week compiles every kernel, here
         try:
-            run_as_python(world, [m.name for m in fused.MODULES if m.name not in HELPER_STEPS])
+            run_as_python(sim, [m.name for m in fused.MODULES if m.name not in HELPER_STEPS])
             helper.wait()                # if it failed, the week compiles the kernels it left
         except BaseException:
             helper.kill()
             raise
-    fused.run_weeks(*_throwaway(world).week_arguments(0, 1, 0, fused.N_STEPS))
+    fused.run_weeks(*sim.week_arguments(0, 1, 0, fused.N_STEPS))
 
 
-def run_as_python(world, steps: list[str]) -> None:
-    """Run the named steps of one week as plain Python: each one's kernel compiles (or loads from the cache)."""
-    sim = _throwaway(world)
+def run_as_python(sim, steps: list[str]) -> None:
+    """Run the named steps of `sim`'s first week as plain Python: each one's kernel compiles (or loads from
+    the cache) for the types the compiled week passes it. The run's numbers do not matter, only their types."""
     for lo, hi in segments(steps):
         fused.run_weeks.py_func(*sim.week_arguments(0, 1, lo, hi))
 
@@ -112,4 +112,4 @@ def _throwaway(world):
 
 if __name__ == "__main__":
     from fentflow.world import World
-    run_as_python(World.load(), sys.argv[1:])
+    run_as_python(_throwaway(World.load()), sys.argv[1:])
