@@ -27,7 +27,7 @@ import numba
 import numpy as np
 
 from fentflow.sim.cargo import PILL_LOADS, PILL_PURE, POWDER_LOADS, POWDER_PURE
-from fentflow.sim.kernels import cycles
+from fentflow.sim.kernels import cycles, inlined
 from fentflow.sim.ledger import first_broken
 from fentflow.sim.modules.adaptation import Adaptation, adaptation_step
 from fentflow.sim.modules.base import Module
@@ -94,8 +94,7 @@ def run_weeks(first, stop, lo, hi, periods, ledger, states, outs, ticks):
         marks[9] = now()
         broken = -1
         if hi == N_STEPS:
-            site_stock, in_transit, retail_stock = held(prod.precursor_stock, prod.product_stock, tra.waiting,
-                                                        cro.road.pure_in_transit, cro.overdrawn, mar.stock)
+            site_stock, in_transit, retail_stock = held_by(prod, tra, cro, mar)
             broken = first_broken(ledger, site_stock, in_transit, retail_stock)
         marks[10] = now()
         count_ticks(ticks, marks)
@@ -113,7 +112,13 @@ def loads_on_road(tra, cro) -> float:
 
 def stocks(states):
     """Pure kg held per replicate, in `STOCKS` order, from the states in step order (`held`)."""
-    prod, tra, cro, mar = (states[MODULES.index(m)] for m in (Production, Transport, Crossing, Market))
+    return held_by.py_func(*(states[MODULES.index(m)] for m in (Production, Transport, Crossing, Market)))
+
+
+@inlined
+def held_by(prod, tra, cro, mar):
+    """`held` of the arrays these states hold: the one place that names them (the week inlines it, Python
+    calls it as it is: `stocks`)."""
     return held(prod.precursor_stock, prod.product_stock, tra.waiting, cro.road.pure_in_transit, cro.overdrawn,
                 mar.stock)
 
