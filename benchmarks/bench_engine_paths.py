@@ -4,8 +4,8 @@
    compiled week in segments, one week at a time. The figure is the ratio of a default run
    stepped week by week to the same run in one fused call (medians after a warm-up). Its
    detail splits what stepping adds: the same run with the compiled week called directly once
-   a week (what numba's unpacking of the week's arrays costs), then with `sim.step`'s Ctrl-C
-   deferral around each call too.
+   a week (what numba's unpacking of the week's arrays costs); the rest is `sim.step`'s own
+   bookkeeping.
 9. A newcomer's first command compiles the simulation kernels. Measured as two fresh
    processes that make the same short run: one with an empty numba cache (`NUMBA_CACHE_DIR`
    pointing at a new folder, so every kernel compiles), one with the cache that compile left;
@@ -13,7 +13,6 @@
 """
 from __future__ import annotations
 
-import contextlib
 import subprocess
 import sys
 import tempfile
@@ -21,7 +20,6 @@ from pathlib import Path
 
 import fentflow as ff
 from benchmarks.measure import Measurement, median_seconds, seconds, world
-from fentflow.interrupts import deferred_interrupts
 from fentflow.sim import fused
 from fentflow.sim.dispatch import Resolved
 
@@ -63,21 +61,15 @@ def measure_stepped(repeats: int) -> Measurement:
         for week in range(sim.calendar.n_weeks):
             sim.step(week)
 
-    def called_directly(deferral: bool):
-        def run():
-            sim, week_call = new_sim(), Resolved(fused.run_weeks)
-            for week in range(sim.calendar.n_weeks):
-                with deferred_interrupts(keep_handler=True) if deferral else contextlib.nullcontext():
-                    week_call(*sim.week_arguments(week, week + 1, 0, fused.N_STEPS))
-        return run
+    def called_directly():
+        sim, week_call = new_sim(), Resolved(fused.run_weeks)
+        for week in range(sim.calendar.n_weeks):
+            week_call(*sim.week_arguments(week, week + 1, 0, fused.N_STEPS))
 
     fused_s, _ = median_seconds(fused_run, repeats)
     stepped_s, _ = median_seconds(stepped, repeats)
-    direct_s, _ = median_seconds(called_directly(False), repeats)
-    deferred_s, _ = median_seconds(called_directly(True), repeats)
+    direct_s, _ = median_seconds(called_directly, repeats)
     detail = (f"median of {repeats} after a warm-up: stepped {stepped_s * 1e3:.0f} ms, fused {fused_s * 1e3:.0f} ms; "
-              f"the compiled week called once a week {direct_s * 1e3:.0f} ms, with the Ctrl-C deferral "
-              f"{deferred_s * 1e3:.0f} ms")
+              f"the compiled week called once a week {direct_s * 1e3:.0f} ms")
     return Measurement("Stepped path / fused loop, default run", stepped_s / fused_s, "x", TARGET_STEPPED_RATIO,
-                       False, detail, {"stepped_s": stepped_s, "fused_s": fused_s, "direct_s": direct_s,
-                                       "deferred_s": deferred_s})
+                       False, detail, {"stepped_s": stepped_s, "fused_s": fused_s, "direct_s": direct_s})

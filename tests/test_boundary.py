@@ -122,22 +122,6 @@ def test_a_block_inside_another_shares_its_handler_and_raises_at_its_own_end(ctr
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
-def test_a_kept_handler_holds_ctrl_c_in_each_week_and_raises_it_at_once_between_weeks(ctrl_c_raises):
-    """`Sim.step` keeps fentflow's handler between weeks: in a week Ctrl-C waits for the week's end,
-    between weeks it is raised where it comes, as the handler it replaced would."""
-    for week in range(2):
-        with pytest.raises(KeyboardInterrupt), deferred_interrupts(keep_handler=True):
-            os.kill(os.getpid(), signal.SIGINT)
-            kept = signal.getsignal(signal.SIGINT)    # still in the week: nothing raised yet
-        assert signal.getsignal(signal.SIGINT) is kept is not signal.default_int_handler
-    reached = []
-    with pytest.raises(KeyboardInterrupt):
-        os.kill(os.getpid(), signal.SIGINT)
-        reached.append("after the signal")
-    assert reached == []
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-
-
 def test_staged_output_stages_inside_when_the_parent_is_read_only(tmp_path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()

@@ -155,6 +155,61 @@ def test_ctrl_c_inside_compiled_code_waits_for_the_end_of_its_chunk():
     assert done.stdout.strip() == f"interrupted after week {2 * CHUNK_WEEKS - 1}", done.stdout + done.stderr
 
 
+STEP_SCRIPT = """
+import os, random, signal, threading, time
+import numpy as np
+from fentflow.sim.engine import Sim
+from fentflow.sim.pars import Pars
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
+def make():
+    return Sim(pars=Pars({}, n_reps=4), start="2015-01-01", end="2030-12-31", seed=1)
+
+reference = make()
+reference.run()
+sim, n_weeks = make(), reference.calendar.n_weeks
+sim.step(0)                                   # compiled and warm before the signals start
+ready, finished = threading.Event(), threading.Event()
+moments = random.Random(int(os.environ.get("FENTFLOW_INTERRUPT_SEED", "14")))
+
+def ctrl_c_now_and_then():                    # one Ctrl-C at a time, each once the loop is ready for it
+    while ready.wait(1.0) and not finished.is_set():
+        ready.clear()
+        time.sleep(moments.uniform(0.0, 0.002))
+        os.kill(os.getpid(), signal.SIGINT)
+
+firing = threading.Thread(target=ctrl_c_now_and_then)
+firing.start()
+week, interrupted, taken = 1, 0, True
+while True:
+    try:                                      # the next Ctrl-C is let go only from inside the try
+        if taken and not finished.is_set():
+            taken = False
+            ready.set()
+        while week < n_weeks:
+            sim.step(week)
+            week += 1
+        finished.set()
+        ready.set()
+        firing.join()
+        break
+    except KeyboardInterrupt:                 # wherever it landed, sim.week is the last week run
+        interrupted, week, taken = interrupted + 1, sim.week + 1, True
+same = all(np.array_equal(reference.results[name], data) for name, data in sim.results.data.items())
+print(interrupted, same)
+"""
+
+
+def test_ctrl_c_while_stepping_leaves_every_week_whole():
+    """`Sim.step` without a guard around its compiled call: Ctrl-C at random moments of a stepped run,
+    each taken and the run resumed from `sim.week + 1`, ends in the results of an uninterrupted run."""
+    env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""), PYTHONFAULTHANDLER="1")
+    done = subprocess.run([sys.executable, "-c", STEP_SCRIPT], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    interrupted, same = done.stdout.split()
+    assert int(interrupted) >= 5 and same == "True", done.stdout + done.stderr
+
+
 def _ctrl_c() -> None:
     os.kill(os.getpid(), signal.SIGINT)
 

@@ -103,15 +103,14 @@ def tally_step(week, st, cargo, out, periods):
 
 
 @numba.njit(cache=True)
-def week_with_tally(first, stop, lo, hi, periods, ledger, states, outs, ticks):
+def week_with_tally(first, stop, lo, hi, periods, ledger, states, outs, ticks, progress):
     """The standard week (nine steps, eight of them with results), then the tally as step 10."""
     for week in range(first, stop):
-        broken, rep = fused.run_weeks(week, week + 1, lo, min(hi, 9), periods, ledger, states[:9], outs[:8], ticks)
-        if broken >= 0:
-            return broken, rep
+        fused.run_weeks(week, week + 1, lo, min(hi, 9), periods, ledger, states[:9], outs[:8], ticks, progress)
+        if progress[fused.BROKEN_WEEK] >= 0:
+            return
         if lo <= 9 < hi:
             tally_step(week, states[9], states[1].cargo, outs[8], periods)
-    return -1, -1
 
 
 def test_a_compiled_module_is_added_by_its_file_and_the_week_that_wires_it():
@@ -152,6 +151,43 @@ def test_the_compiled_path_checks_the_mass_balance():
     sim.modules["market"].stock[0, 0, 0] = 1.0     # pure kg out of nowhere
     with pytest.raises(LedgerError, match=r"week 0 \(\d{4}-\d\d-\d\d\), replicate 0"):
         sim.run()
+
+
+class CtrlCAsItReturns:
+    """The compiled week, then the KeyboardInterrupt a Ctrl-C taken during it raises as it returns."""
+
+    def __init__(self, week):
+        self.week, self.compiled = week, week.compiled
+
+    def __call__(self, *arguments):
+        self.week(*arguments)
+        raise KeyboardInterrupt
+
+
+def test_a_week_stepped_records_itself_before_a_ctrl_c_can_be_taken():
+    """`Sim.step` runs the compiled week with no Ctrl-C guard: the week itself records that it ran
+    and whether the balance broke, so a KeyboardInterrupt as it returns loses neither."""
+    reference, sim = _sim(), _sim()
+    reference.run()
+    sim.step(0)
+    sim._week = CtrlCAsItReturns(real := sim._week)
+    with pytest.raises(KeyboardInterrupt):
+        sim.step(1)
+    assert sim.week == 1
+    sim._week = real
+    for week in range(2, sim.calendar.n_weeks):
+        sim.step(week)
+    for name, data in sim.results.data.items():
+        np.testing.assert_array_equal(reference.results[name], data, err_msg=name)
+
+    broken = _sim()
+    broken.modules["market"].stock[0, 0, 0] = 1.0     # pure kg out of nowhere
+    broken._week = CtrlCAsItReturns(broken._week)
+    with pytest.raises(KeyboardInterrupt):
+        broken.step(0)
+    broken._week = broken._week.week
+    with pytest.raises(LedgerError, match=r"week 0 \(\d{4}-\d\d-\d\d\), replicate 0"):
+        broken.step(1)
 
 
 def test_the_compiled_path_times_every_step_and_reports_progress():

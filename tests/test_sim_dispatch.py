@@ -10,10 +10,7 @@ from fentflow.sim.dispatch import Resolved
 
 
 def _argument_types(sim: ff.Sim, week: int) -> tuple:
-    _, states, outs = sim._compiled_parts
-    args = (week, week + 1, 0, sim.week_wiring.n_steps, sim.results.periods, sim.ledger.arrays, states, outs,
-            sim._ticks)
-    return tuple(numba.typeof(arg) for arg in args)
+    return tuple(numba.typeof(arg) for arg in sim.week_arguments(week, week + 1, 0, sim.week_wiring.n_steps))
 
 
 def test_the_weeks_argument_types_never_change_during_a_run():

@@ -16,7 +16,6 @@ Outside the main thread (Dask worker threads) signals cannot be handled, so it d
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -34,43 +33,28 @@ class Interrupts:
             raise KeyboardInterrupt
 
 
-def deferred_interrupts(keep_handler: bool = False) -> _Deferral:
-    """Hold Ctrl-C until `check()` (or the end of the block), then raise KeyboardInterrupt.
-
-    `keep_handler`: leave fentflow's handler installed after the block, for a block entered
-    again and again (`Sim.step`, once a week): outside a block it does what the handler it
-    replaced would, and the next block finds it in place instead of installing it again."""
-    return _Deferral(keep_handler)
+def deferred_interrupts() -> _Deferral:
+    """Hold Ctrl-C until `check()` (or the end of the block), then raise KeyboardInterrupt."""
+    return _Deferral()
 
 
 _holding: Interrupts | None = None   # the flag of the outermost block now holding Ctrl-C (main thread)
 
 
 class _Recorder:
-    """fentflow's SIGINT handler: inside a block it only raises the block's flag; outside one it
-    hands the signal to the handler it replaced (the default raises KeyboardInterrupt)."""
+    """fentflow's SIGINT handler: it only raises the flag of the block holding Ctrl-C."""
 
-    def __init__(self, previous) -> None:
+    def __init__(self, previous, holding: Interrupts) -> None:
         self.previous = previous
-        self.holding: Interrupts | None = None
+        self.holding = holding
 
     def __call__(self, signum, frame) -> None:
-        if self.holding is not None:
-            self.holding.pending = True
-        elif callable(self.previous):
-            self.previous(signum, frame)
-        else:                                     # SIG_DFL: end the process as the default would
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            os.kill(os.getpid(), signal.SIGINT)
+        self.holding.pending = True
 
 
 class _Deferral:
-    """The block of `deferred_interrupts`. Installing a handler costs two system calls and some
-    14 µs with the `signal` module's conversions; `Sim.step` enters a block once a week, so it
-    keeps the handler between weeks and a block then costs one look at it (`keep_handler`)."""
-
-    def __init__(self, keep_handler: bool) -> None:
-        self.keep_handler = keep_handler
+    """The block of `deferred_interrupts`: the outermost block in the main thread installs the
+    handler and restores the one it replaced; blocks inside it share its flag."""
 
     def __enter__(self) -> Interrupts:
         global _holding
@@ -83,14 +67,10 @@ class _Deferral:
             return self.interrupts
         self.interrupts = Interrupts()
         current = signal.getsignal(signal.SIGINT)
-        if isinstance(current, _Recorder):       # kept from an earlier block
-            self.recorder, self.installed = current, False
-        elif current in (signal.SIG_IGN, None):  # ignored (background job) or not ours to change
+        if current in (signal.SIG_IGN, None):    # ignored (background job) or not ours to change
             return self.interrupts
-        else:
-            self.recorder, self.installed = _Recorder(current), True
-            signal.signal(signal.SIGINT, self.recorder)
-        self.recorder.holding = self.interrupts
+        self.recorder = _Recorder(current, self.interrupts)
+        signal.signal(signal.SIGINT, self.recorder)
         self.outermost, _holding = True, self.interrupts
         return self.interrupts
 
@@ -98,9 +78,7 @@ class _Deferral:
         global _holding
         if self.outermost:
             _holding = None
-            self.recorder.holding = None
-            if self.installed and not self.keep_handler:
-                signal.signal(signal.SIGINT, self.recorder.previous)
+            signal.signal(signal.SIGINT, self.recorder.previous)
         if exc_type is None:
             self.interrupts.check()
         return False

@@ -110,7 +110,16 @@ class Sim:
         self._python_seconds = {name: 0.0 for name in self.modules}   # plain-Python modules' time
         self._ticks = np.zeros(self.week_wiring.n_steps + 1, np.int64)   # the compiled steps' and the ledger's cycles
         self._compiled_clock = [0.0, 0]                                  # seconds and cycles of the compiled calls
-        self.week = 0
+        self._progress = np.array([0, -1, -1], np.int64)                 # the week's own record (`fused.PROGRESS`)
+
+    @property
+    def week(self) -> int:
+        """The week now running, or the last one run (its first step, when stepped with Python modules)."""
+        return int(self._progress[fused.WEEK_RUN])
+
+    @week.setter
+    def week(self, week: int) -> None:
+        self._progress[fused.WEEK_RUN] = week
 
     @staticmethod
     def describe_steps(steps: Sequence[type[Module]] = STEP_ORDER) -> list[str]:
@@ -154,10 +163,16 @@ class Sim:
                     progress(stop - 1)
 
     def step(self, week: int) -> None:
-        """One week: the compiled week's segments, with any Python modules between them. A Ctrl-C is
-        taken at the end of the week (inside compiled code it would crash it: `interrupts.py`); the
-        handler that holds it stays installed between weeks, doing outside them what it replaced."""
-        with deferred_interrupts(keep_handler=True):
+        """One week: the compiled week's segments, with any Python modules between them.
+
+        A Ctrl-C in a week with Python modules is taken at its end, so that no module is left half
+        stepped. A week that is one compiled call needs no such guard: Python takes the signal as the
+        call returns, and the week has already recorded itself (`sim.week` and a broken balance, which
+        the next step reports)."""
+        if self._one_call:
+            self._run_segment(self._week, week, week + 1, *self._plan[0])
+            return
+        with deferred_interrupts():
             for item in self._plan:
                 if isinstance(item, Module):
                     self.week = week
@@ -188,24 +203,35 @@ class Sim:
     def week_arguments(self, first: int, stop: int, lo: int, hi: int) -> tuple:
         """What the week (`fused.run_weeks`) takes to run steps lo..hi-1 of weeks first..stop-1 of this run."""
         _, states, outs = self._compiled_parts
-        return first, stop, lo, hi, self.results.periods, self.ledger.arrays, states, outs, self._ticks
+        return first, stop, lo, hi, self.results.periods, self.ledger.arrays, states, outs, self._ticks, self._progress
+
+    @functools.cached_property
+    def _one_call(self) -> bool:
+        """Whether a week is one call of the compiled week (no Python modules inserted)."""
+        return len(self._plan) == 1 and not isinstance(self._plan[0], Module)
 
     def _run_segment(self, run_weeks: Callable, first: int, stop: int, lo: int, hi: int) -> None:
         """Steps lo..hi-1 of the compiled week (`run_weeks`) for weeks first..stop-1; a broken balance
-        raises LedgerError."""
+        raises LedgerError (here, or at the next call if a Ctrl-C came first)."""
+        if self._progress[fused.BROKEN_WEEK] >= 0:
+            self._raise_broken_balance()
         if self._week.compiled is None and self.week_wiring is fused.STANDARD:
             warmup.prepare(self.world)       # a first run on this machine compiles in two processes
         arguments = self.week_arguments(first, stop, lo, hi)
         began, began_cycles = time.perf_counter(), fused.now()
-        week, rep = run_weeks(*arguments)
+        run_weeks(*arguments)
         clock = self._compiled_clock                   # plain numbers: a NumPy update costs µs, once a week when stepped
         clock[0] += time.perf_counter() - began
         clock[1] += fused.now() - began_cycles
-        self.week = stop - 1 if week < 0 else week
-        if week >= 0:
-            _, states, _ = self._compiled_parts
-            held = dict(zip(fused.STOCKS, self.week_wiring.stocks(states)))
-            self.ledger.fail(week, str(self.calendar.week_start[week].date()), rep, self.replicate_ids[rep], held)
+        if self._progress[fused.BROKEN_WEEK] >= 0:
+            self._raise_broken_balance()
+
+    def _raise_broken_balance(self) -> None:
+        """LedgerError for the first broken balance the week recorded."""
+        week, rep = (int(self._progress[k]) for k in (fused.BROKEN_WEEK, fused.BROKEN_REPLICATE))
+        _, states, _ = self._compiled_parts
+        held = dict(zip(fused.STOCKS, self.week_wiring.stocks(states)))
+        self.ledger.fail(week, str(self.calendar.week_start[week].date()), rep, self.replicate_ids[rep], held)
 
 
 def _check_order(steps: Sequence[type[Module]], week: fused.Week) -> None:

@@ -45,6 +45,10 @@ MODULES: tuple[type[Module], ...] = (
 )
 N_STEPS = len(MODULES)
 STOCKS = ("site stock", "in transit", "retail stock")   # what `held` returns, in its order
+# The week's record of where it is, an int64 array: the last week whose steps ran, and the first
+# (week, replicate) whose balance broke (-1 until one does).
+PROGRESS = ("week run", "broken week", "broken replicate")
+WEEK_RUN, BROKEN_WEEK, BROKEN_REPLICATE = range(len(PROGRESS))
 
 
 @numba.njit(cache=True)
@@ -56,9 +60,12 @@ def now():
 
 
 @numba.njit(cache=True)
-def run_weeks(first, stop, lo, hi, periods, ledger, states, outs, ticks):
+def run_weeks(first, stop, lo, hi, periods, ledger, states, outs, ticks, progress):
     """Steps lo..hi-1 of weeks first..stop-1, then (when the last step ran) the mass balance.
-    Returns the first (week, replicate) whose balance broke, or (-1, -1)."""
+
+    Records in `progress` (`PROGRESS`) each week as its steps end and the first (week, replicate)
+    whose balance broke, and stops there: the record is written by the compiled code itself, so a
+    Ctrl-C that Python takes as the call returns cannot leave it behind the states."""
     pre, prod, tra, cro, dis, mar, dem, ada, vio = states
     pre_out, prod_out, tra_out, cro_out, dis_out, mar_out, dem_out, vio_out = outs
     marks = np.zeros(N_STEPS + 2, np.int64)
@@ -98,9 +105,10 @@ def run_weeks(first, stop, lo, hi, periods, ledger, states, outs, ticks):
             broken = first_broken(ledger, site_stock, in_transit, retail_stock)
         marks[10] = now()
         count_ticks(ticks, marks)
+        progress[WEEK_RUN] = week
         if broken >= 0:
-            return week, broken
-    return -1, -1
+            progress[BROKEN_WEEK], progress[BROKEN_REPLICATE] = week, broken
+            return
 
 
 def loads_on_road(tra, cro) -> float:
