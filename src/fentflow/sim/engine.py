@@ -110,7 +110,8 @@ class Sim:
         self._python_seconds = {name: 0.0 for name in self.modules}   # plain-Python modules' time
         self._ticks = np.zeros(self.week_wiring.n_steps + 1, np.int64)   # the compiled steps' and the ledger's cycles
         self._compiled_clock = [0.0, 0]                                  # seconds and cycles of the compiled calls
-        self._progress = np.array([0, -1, -1], np.int64)                 # the week's own record (`fused.PROGRESS`)
+        self._progress = np.full(len(fused.PROGRESS), -1, np.int64)      # the week's own record (`fused.PROGRESS`)
+        self.week = 0
 
     @property
     def week(self) -> int:
