@@ -232,7 +232,7 @@ class TargetSet:
         return self._fitted(points)[["series", "period", "place", "observed"]].reset_index(drop=True)
 
     def _fitted(self, aligned: pd.DataFrame) -> pd.DataFrame:
-        years = aligned["period"].map(_year)
+        years = aligned["period"].map({period: _year(period) for period in aligned["period"].unique()})
         return aligned[(aligned["bound"] == "exact") & (years <= self.data_end)]
 
     def statistics_of_points(self, points: pd.DataFrame, value: str) -> pd.DataFrame:
