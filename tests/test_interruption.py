@@ -173,7 +173,7 @@ ready, finished = threading.Event(), threading.Event()
 moments = random.Random(int(os.environ.get("FENTFLOW_INTERRUPT_SEED", "14")))
 
 def ctrl_c_now_and_then():                    # one Ctrl-C at a time, each once the loop is ready for it
-    while ready.wait(1.0) and not finished.is_set():
+    while ready.wait(10.0) and not finished.is_set():
         ready.clear()
         time.sleep(moments.uniform(0.0, 0.002))
         os.kill(os.getpid(), signal.SIGINT)
