@@ -38,7 +38,7 @@ def test_adjustment_moves_nothing_when_the_statistics_say_nothing():
     assert adjusted["p"].std() > 0.8 * theta.std()
 
 
-def test_the_adjustment_aims_at_the_statistics_the_calibration_fitted():
+def test_the_adjustment_aims_at_the_statistics_the_calibration_fitted(tmp_path):
     """A recovery trial fits synthetic statistics, not the public series: the posterior must centre there."""
     from types import SimpleNamespace
 
@@ -49,7 +49,8 @@ def test_the_adjustment_aims_at_the_statistics_the_calibration_fitted():
     theta = rng.uniform(0.2, 0.8, 400)
     particles = [SimpleNamespace(parameter={"p": t}, weight=1.0, distance=1.0 + rng.uniform(),
                                  sum_stat={"s": t + rng.normal(0, 0.01)}) for t in theta]
-    history = SimpleNamespace(max_t=3, get_population=lambda t: SimpleNamespace(particles=particles))
+    history = SimpleNamespace(max_t=3, get_population=lambda t: SimpleNamespace(particles=particles),
+                              db_file=lambda: str(tmp_path / "history.db"))   # it stores its statistics itself
     targets = SimpleNamespace(weights={"s": 1.0}, observed={"s": 0.3})            # the public series
     public = posterior_from_history(history, fitted, targets=targets)
     synthetic = posterior_from_history(history, fitted, targets=targets, observed={"s": 0.7})

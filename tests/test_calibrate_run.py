@@ -13,15 +13,18 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyabc
 import pytest
 import typer
 from typer.testing import CliRunner
 
+from fentflow.calibrate import accepted
 from fentflow.calibrate.budget import get_budget
 from fentflow.calibrate.calibration import CalibrationSpec, calibrate
 from fentflow.calibrate.cli import calibrate_command
-from fentflow.calibrate.posterior import parameter_columns, read_posterior
-from fentflow.calibrate.priors import FITTED
+from fentflow.calibrate.distance import Distance
+from fentflow.calibrate.posterior import parameter_columns, posterior_from_history, read_posterior
+from fentflow.calibrate.priors import FITTED, fitted_parameters
 from fentflow.calibrate.statistics import TargetSet
 from fentflow.ensemble.parameters import PosteriorDraws
 from fentflow.errors import InputError
@@ -125,9 +128,37 @@ def test_a_calibration_killed_midway_resumes_to_the_same_result(tmp_path):
 def test_fresh_discards_a_stored_calibration(tiny_run, tmp_path):
     out = tmp_path / "fresh"
     calibrate(SPEC, out, workers=0)
+    (out / accepted.FOLDER / "t009.parquet").write_bytes(b"a generation the fresh run does not reach")
     other = calibrate(replace(SPEC, seed=11), out, workers=0, resume=False)
     assert other.resumed_from == 0
+    assert not (out / accepted.FOLDER / "t009.parquet").exists()
     assert json.loads((out / "calibration.json").read_text())["spec"]["seed"] == 11
+
+
+def test_the_history_stores_no_statistics_and_the_accepted_particles_keep_theirs(tiny_run):
+    """pyABC's history writes a row per statistic per particle (27 s a generation of the default budget):
+    it stores none, and each generation's accepted particles keep theirs beside it (`accepted.py`),
+    found again by their parameters: each particle's statistics give the distance the history holds."""
+    history = pyabc.History(f"sqlite:///{tiny_run.out / 'history.db'}")
+    particles = history.get_population(t=history.max_t).particles
+    assert all(particle.sum_stat == {} for particle in particles)
+    assert sorted(p.name for p in (tiny_run.out / accepted.FOLDER).iterdir()) == [
+        f"t{t:03d}.parquet" for t in range(history.max_t + 1)]
+    statistics = accepted.statistics(history, history.max_t, particles)
+    distance = Distance(SHORT, fitted_parameters(SPEC.free))
+    distance.initialize(0, lambda: None, SHORT.observed, 0)
+    for particle, (_, row) in zip(particles, statistics.iterrows()):
+        recomputed = distance(row.to_dict(), SHORT.observed, history.max_t, particle.parameter)
+        assert recomputed == pytest.approx(particle.distance, rel=1e-12)
+
+
+def test_a_history_without_its_accepted_particles_is_an_error_naming_the_file(tiny_run, tmp_path):
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    (copy / "history.db").write_bytes((tiny_run.out / "history.db").read_bytes())
+    history = pyabc.History(f"sqlite:///{copy / 'history.db'}")
+    with pytest.raises(InputError, match=r"t001\.parquet.*is missing"):
+        posterior_from_history(history, fitted_parameters(SPEC.free), targets=SHORT)
 
 
 # The command ---------------------------------------------------------------------------------------

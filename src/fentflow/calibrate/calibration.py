@@ -5,7 +5,8 @@
     result.posterior            # one row per particle: parameters, weight, distance
 
 The inference history is pyABC's SQLite database `history.db` in the output directory; it
-gains a generation as each one finishes. `calibration.json` beside it records the spec.
+gains a generation as each one finishes, its accepted particles' statistics in `accepted/`
+beside it (`accepted.py`). `calibration.json` beside it records the spec.
 Calling `calibrate()` again on the same directory with the same spec resumes: generations
 already stored are kept and the next one starts from the last (a finished calibration is
 only re-exported). A different spec on a used directory is refused unless `resume=False`,
@@ -24,6 +25,7 @@ import numpy as np
 import pandas as pd
 import pyabc
 
+from fentflow.calibrate import accepted
 from fentflow.calibrate.batch import chunk_statistics, chunks_of
 from fentflow.calibrate.budget import Budget
 from fentflow.calibrate.deaths_scale import refit
@@ -135,7 +137,7 @@ def fitted_posterior(history: pyabc.History, spec: CalibrationSpec, executor: Ex
 
 def _run(spec: CalibrationSpec, out: Path, executor: Executor, progress) -> tuple[pyabc.History, int]:
     np.random.seed(derive_seed(spec.seed, "pyabc"))
-    abc = _abc(spec, executor, progress)
+    abc = _abc(spec, executor, progress, out / accepted.FOLDER)
     db = f"sqlite:///{(out / HISTORY).resolve()}"
     if _has_history(out):
         history = abc.load(db, RUN_ID)
@@ -143,6 +145,8 @@ def _run(spec: CalibrationSpec, out: Path, executor: Executor, progress) -> tupl
     else:
         observed = spec.observed if spec.observed is not None else spec.targets.observed
         history = abc.new(db, observed, meta_info={"fentflow": json.dumps(spec.record())})
+    history.stores_sum_stats = False        # the sampler keeps them, much faster (`accepted.py`)
+    abc.eps.history = history
     t0 = history.max_t + 1
     remaining = spec.budget.generations - t0
     if _finished(out) or remaining <= 0 or history.total_nr_simulations >= spec.budget.max_simulations:
@@ -157,10 +161,10 @@ def _run(spec: CalibrationSpec, out: Path, executor: Executor, progress) -> tupl
     return history, t0
 
 
-def _abc(spec: CalibrationSpec, executor: Executor, progress) -> pyabc.ABCSMC:
+def _abc(spec: CalibrationSpec, executor: Executor, progress, accepted_folder: Path) -> pyabc.ABCSMC:
     fitted = fitted_parameters(spec.free)
     sampler = BatchSampler(executor, fitted, spec.targets, spec.budget.chunk, spec.seed, spec.world,
-                           fixed=spec.held, progress=progress)
+                           fixed=spec.held, progress=progress, accepted_folder=accepted_folder)
     return pyabc.ABCSMC(_simulated_in_batches, pyabc_prior(fitted), Distance(spec.targets, fitted),
                         population_size=spec.budget.population, eps=ResumableQuantileEpsilon(EPSILON_QUANTILE),
                         sampler=sampler, transitions=IndependentTransition([p.fit_name for p in fitted]))
@@ -206,6 +210,7 @@ def _prepare_directory(out: Path, spec: CalibrationSpec, resume: bool) -> None:
         return
     for name in (HISTORY, SPEC_FILE, POSTERIOR):
         (out / name).unlink(missing_ok=True)
+    accepted.remove(out / accepted.FOLDER)
     spec_file.write_text(json.dumps({"spec": spec.record(), "finished": False}, indent=1))
 
 

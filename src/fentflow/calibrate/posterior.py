@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from fentflow.calibrate import accepted
 from fentflow.calibrate.priors import FittedParameter
 from fentflow.errors import InputError
 
@@ -45,7 +46,7 @@ def posterior_from_history(history, fitted: tuple[FittedParameter, ...], t: int 
     distances = np.array([float(particle.distance) for particle in particles])
     if targets is not None:
         observed = targets.observed if observed is None else observed
-        statistics = pd.DataFrame([particle.sum_stat for particle in particles])
+        statistics = accepted.statistics(history, t, particles)
         scale = DeathsScale.of(fitted, list(targets.weights))
         if scale is not None:
             theta, statistics = scale.rescaled(theta, statistics, observed)

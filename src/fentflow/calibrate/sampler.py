@@ -33,6 +33,7 @@ import logging
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from pyabc.inference_util import inference_util as pyabc_inference
@@ -40,6 +41,7 @@ from pyabc.parameters import Parameter
 from pyabc.population import Particle
 from pyabc.sampler import Sampler
 
+from fentflow.calibrate.accepted import save as save_accepted
 from fentflow.calibrate.batch import Chunk, chunk_statistics
 from fentflow.calibrate.executor import HOLD, Executor
 from fentflow.calibrate.priors import FittedParameter, natural_columns
@@ -65,8 +67,9 @@ class Progress:
 class BatchSampler(Sampler):
     def __init__(self, executor: Executor, fitted: Sequence[FittedParameter], targets: TargetSet, chunk: int,
                  seed: int, world: str | None = None, fixed: dict[str, float] | None = None,
-                 progress: Callable[[Progress], None] | None = None):
+                 progress: Callable[[Progress], None] | None = None, accepted_folder: Path | None = None):
         super().__init__()
+        self.accepted_folder = accepted_folder     # where each generation's accepted particles go (`accepted.py`)
         self.executor = executor
         self.fitted = tuple(fitted)
         self.targets = targets
@@ -107,6 +110,8 @@ class BatchSampler(Sampler):
         if accepted < n:
             log.warning("generation %d: only %d of %d particles accepted in %d evaluations", t, accepted, n, evaluated)
             sample.ok = False
+        elif self.accepted_folder is not None and t >= 0:
+            save_accepted(self.accepted_folder, t, sample.accepted_particles)
         return sample
 
     def _chunks(self, plan: _Plan, t: int, proposals: deque, state: _Tally):
