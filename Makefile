@@ -30,7 +30,7 @@ JOBS ?= auto
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS)
 
-## make test-slow: only the slow validation suites (the 20-trial recovery study, about 16 min on 2 cores; CI runs it after make test)
+## make test-slow: only the slow validation suites (the 20-trial recovery study, about 11 min on 2 cores; CI runs it after make test)
 test-slow: $(STAMP)
 	FENTFLOW_SLOW=1 $(BIN)/python -m pytest -m slow
 
