@@ -170,7 +170,7 @@ class Sim:
         stepped. A week that is one compiled call needs no such guard: Python takes the signal as the
         call returns, and the week has already recorded itself (`sim.week` and a broken balance, which
         the next step reports)."""
-        if self._one_call:
+        if self.compiled:                  # the week is one call of the compiled week
             self._run_segment(self._week, week, week + 1, *self._plan[0])
             return
         with deferred_interrupts():
@@ -205,11 +205,6 @@ class Sim:
         """What the week (`fused.run_weeks`) takes to run steps lo..hi-1 of weeks first..stop-1 of this run."""
         _, states, outs = self._compiled_parts
         return first, stop, lo, hi, self.results.periods, self.ledger.arrays, states, outs, self._ticks, self._progress
-
-    @functools.cached_property
-    def _one_call(self) -> bool:
-        """Whether a week is one call of the compiled week (no Python modules inserted)."""
-        return len(self._plan) == 1 and not isinstance(self._plan[0], Module)
 
     def _run_segment(self, run_weeks: Callable, first: int, stop: int, lo: int, hi: int) -> None:
         """Steps lo..hi-1 of the compiled week (`run_weeks`) for weeks first..stop-1; a broken balance
