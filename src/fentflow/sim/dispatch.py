@@ -6,6 +6,11 @@ types costs about 35 µs a call: a third of a week's own work when a run is step
 week (`Sim.step`). `Resolved` works them out once, at its first call, and from then on calls
 the version compiled for those types (`Dispatcher.get_overload`).
 
+Working them out in Python (`numba.typeof`) costs about 3 ms, as much as a tenth of a default
+run; so the version found is kept for the whole process under the arguments' `kinds`, what
+their numba types are made of, which takes a tenth of that to read. A later `Sim` whose week
+takes arguments of the same kinds calls it at once.
+
 Only for arguments whose types cannot change between calls: the week's states, results,
 ledger and periods are the same objects all run long, updated in place
 (`tests/test_sim_dispatch.py`). A function that is not a numba dispatcher is called as it is.
@@ -13,8 +18,29 @@ ledger and periods are the same objects all run long, updated in place
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-import numba
+import numpy as np
+from numba import typeof
+
+_FOUND: dict[tuple, Callable] = {}     # (dispatcher, kinds of its arguments) -> the version compiled for them
+_INT64 = (-2 ** 63, 2 ** 63)
+
+
+def kinds(value) -> Any:
+    """What numba's type of `value` is made of, for arrays, numbers and (named) tuples of them;
+    None for anything else (its type is then worked out by numba)."""
+    if isinstance(value, np.ndarray):
+        flags = value.flags
+        return value.dtype, value.ndim, flags.c_contiguous, flags.f_contiguous, flags.writeable, flags.aligned
+    if isinstance(value, tuple):
+        parts = tuple(kinds(item) for item in value)
+        return None if any(part is None for part in parts) else (type(value), parts)
+    if type(value) is int:
+        return int, _INT64[0] <= value < _INT64[1]      # numba types larger ints as uint64
+    if type(value) in (float, bool, np.float64, np.int64, np.bool_):
+        return type(value)
+    return None
 
 
 class Resolved:
@@ -27,7 +53,14 @@ class Resolved:
     def __call__(self, *args):
         if self.compiled is not None:
             return self.compiled(*args)
+        if not hasattr(self.function, "get_overload"):
+            return self.function(*args)
+        key = (self.function, kinds(args))
+        self.compiled = _FOUND.get(key) if key[1] is not None else None
+        if self.compiled is not None:
+            return self.compiled(*args)
         result = self.function(*args)        # compiles, or loads from the cache, for these types
-        if hasattr(self.function, "get_overload"):
-            self.compiled = self.function.get_overload(tuple(numba.typeof(arg) for arg in args))
+        self.compiled = self.function.get_overload(tuple(typeof(arg) for arg in args))
+        if key[1] is not None:
+            _FOUND[key] = self.compiled
         return result
