@@ -93,6 +93,16 @@ def test_values_of_the_same_kinds_have_the_same_numba_type():
     assert len({repr(kinds(v)) for v in variants}) == len(variants) - 2    # shared: 1 and 2, and two lengths
 
 
+class Subclass(np.ndarray):
+    pass
+
+
+def test_what_kinds_cannot_read_is_left_to_numba():
+    grid = np.zeros((3, 4))
+    for value in (grid.view(Subclass), [grid], "text", (grid, "text"), np.float32(1.0)):
+        assert kinds(value) is None, value
+
+
 def test_a_second_resolution_for_the_same_kinds_takes_the_version_found(monkeypatch):
     """A later `Sim` calls its week at once: the process keeps what the first found, under the kinds."""
     first = ff.Sim(parameters="defaults", replicates=2, start="2019-01-01", end="2019-03-31", seed=4)

@@ -29,8 +29,8 @@ _INT64 = (-2 ** 63, 2 ** 63)
 
 def kinds(value) -> Any:
     """What numba's type of `value` is made of, for arrays, numbers and (named) tuples of them;
-    None for anything else (its type is then worked out by numba)."""
-    if isinstance(value, np.ndarray):
+    None for anything else, array subclasses included (its type is then worked out by numba)."""
+    if type(value) is np.ndarray:
         flags = value.flags
         return value.dtype, value.ndim, flags.c_contiguous, flags.f_contiguous, flags.writeable, flags.aligned
     if isinstance(value, tuple):
