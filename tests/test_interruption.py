@@ -145,6 +145,28 @@ except KeyboardInterrupt:
 """
 
 
+BUILDING_SCRIPT = """
+import os, signal, typer.main
+from fentflow import cli
+building = typer.main.get_command
+def interrupted_while_building(app):
+    os.kill(os.getpid(), signal.SIGINT)      # Ctrl-C while Typer builds the commands, before any command runs
+    return building(app)
+typer.main.get_command = interrupted_while_building
+cli.main()
+"""
+
+
+def test_ctrl_c_before_a_command_starts_exits_130_without_a_traceback():
+    """After the imports and before a command's own boundary, Typer builds the commands (it reads
+    every command's signature): a Ctrl-C there once printed Typer's traceback and died of the signal."""
+    env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    done = subprocess.run([sys.executable, "-c", BUILDING_SCRIPT, "steps"], env=env, capture_output=True, text=True,
+                          timeout=120, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert done.returncode == 130, done.stderr
+    assert "Traceback" not in done.stderr and "interrupted" in done.stderr
+
+
 def test_ctrl_c_inside_compiled_code_waits_for_the_end_of_its_chunk():
     """Regression: a SIGINT during a compiled call crashed numba's return of the load queue (SIGSEGV)."""
     from fentflow.sim.engine import CHUNK_WEEKS
