@@ -157,14 +157,28 @@ cli.main()
 """
 
 
-def test_ctrl_c_before_a_command_starts_exits_130_without_a_traceback():
+PARSING_SCRIPT = """
+import os, signal
+from fentflow import boundary, cli
+refuse = boundary._refuse_empty_values
+def interrupted_while_parsing(args):
+    os.kill(os.getpid(), signal.SIGINT)      # Ctrl-C while click parses the arguments, before the boundary
+    return refuse(args)
+boundary._refuse_empty_values = interrupted_while_parsing
+cli.main()
+"""
+
+
+@pytest.mark.parametrize("script", [BUILDING_SCRIPT, PARSING_SCRIPT], ids=["building", "parsing"])
+def test_ctrl_c_before_a_command_starts_exits_130_without_a_traceback(script):
     """After the imports and before a command's own boundary, Typer builds the commands (it reads
-    every command's signature): a Ctrl-C there once printed Typer's traceback and died of the signal."""
+    every command's signature) and click parses the arguments: a Ctrl-C in the first once printed
+    Typer's traceback and died of the signal, in the second click said "Aborted!" and exited 1."""
     env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    done = subprocess.run([sys.executable, "-c", BUILDING_SCRIPT, "steps"], env=env, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", script, "steps"], env=env, capture_output=True, text=True,
                           timeout=120, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert done.returncode == 130, done.stderr
-    assert "Traceback" not in done.stderr and "interrupted" in done.stderr
+    assert "Traceback" not in done.stderr and "Aborted" not in done.stderr and "interrupted" in done.stderr
 
 
 def test_ctrl_c_inside_compiled_code_waits_for_the_end_of_its_chunk():

@@ -35,6 +35,12 @@ REPORT_BUG = ("This is a bug in fentflow, not in your input. Please report it to
 _CLICK_FLOW = (typer.Exit, typer.Abort, typer.TyperException)   # Typer's own exits and usage errors
 
 
+def interrupted() -> typer.Exit:
+    """Say that a Ctrl-C stopped the command, and give the exit to raise."""
+    err_console().print(INTERRUPTED)
+    return typer.Exit(EXIT_INTERRUPTED)
+
+
 def err_console() -> Console:
     # Built per message: CliRunner swaps sys.stderr for each invocation.
     return Console(stderr=True, highlight=False, soft_wrap=True)
@@ -81,8 +87,7 @@ def error_boundary() -> Iterator[None]:
     except _CLICK_FLOW:
         raise
     except KeyboardInterrupt:
-        err_console().print(INTERRUPTED)
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        raise interrupted() from None
     except Exception as exc:  # noqa: BLE001 - this is the boundary
         message = describe(exc)
         if message is None:
@@ -97,8 +102,11 @@ class BoundaryGroup(TyperGroup):
     """The app's group: sub-commands run inside `error_boundary()`; no option takes an empty value."""
 
     def parse_args(self, ctx, args):
-        _refuse_empty_values(args)
-        return super().parse_args(ctx, args)
+        try:
+            _refuse_empty_values(args)
+            return super().parse_args(ctx, args)
+        except KeyboardInterrupt:     # before the command's boundary: click would say "Aborted!" and exit 1
+            raise interrupted() from None
 
     def invoke(self, ctx):
         with error_boundary():

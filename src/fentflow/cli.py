@@ -29,7 +29,7 @@ from fentflow.calibrate.cli import calibrate_command
 from fentflow.calibrate.fitcheck_cli import fit_check_command
 from fentflow.calibrate.validate_cli import validate_app
 from fentflow.claims.cli import claims_command
-from fentflow.boundary import EXIT_INTERRUPTED, INTERRUPTED, BoundaryGroup, err_console
+from fentflow.boundary import BoundaryGroup, interrupted
 from fentflow.clikit import run_with_progress, user_errors, warn_intervals
 from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP, DEFAULT_REPLICATES, REPLICATES_HELP
 from fentflow.staging import staged_output
@@ -180,10 +180,8 @@ def _print_profile(timings: dict[str, float], wall: float) -> None:
 def main() -> None:
     try:
         app()
-    except KeyboardInterrupt:
-        # Outside any command's boundary: Typer building the commands before one starts.
-        err_console().print(INTERRUPTED)
-        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt:   # outside any command's boundary: Typer building the commands
+        sys.exit(interrupted().exit_code)
     finally:
         # The work is done or reported: a Ctrl-C while Python shuts down must not kill it silently (-2).
         signal.signal(signal.SIGINT, signal.SIG_IGN)
