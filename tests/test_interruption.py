@@ -28,9 +28,13 @@ COMPARE = ["compare", "baseline", "treatment", "--runs", "4", "--block-size", "1
            "--start", "2024-06-01", "--end", "2026-12-31", "--quiet", "--no-charts"]
 
 
-def start(args: list[str]) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""), PYTHONFAULTHANDLER="1")
-    return subprocess.Popen([sys.executable, "-c", "from fentflow.cli import main; main()", *args], env=env,
+def child_env() -> dict[str, str]:
+    """A child Python's environment: this checkout's fentflow, and a traceback if it crashes."""
+    return dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""), PYTHONFAULTHANDLER="1")
+
+
+def start(args: list[str], script: str = "from fentflow.cli import main; main()") -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", script, *args], env=child_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             # A background shell ignores SIGINT in its children; the program must see it.
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
@@ -145,48 +149,38 @@ except KeyboardInterrupt:
 """
 
 
-BUILDING_SCRIPT = """
-import os, signal, typer.main
+def interrupted_inside(module: str, function: str) -> str:
+    """A script that runs the command line and sends itself Ctrl-C from inside `module.function`."""
+    return f"""
+import importlib, os, signal
 from fentflow import cli
-building = typer.main.get_command
-def interrupted_while_building(app):
-    os.kill(os.getpid(), signal.SIGINT)      # Ctrl-C while Typer builds the commands, before any command runs
-    return building(app)
-typer.main.get_command = interrupted_while_building
+module = importlib.import_module({module!r})
+original = module.{function}
+def interrupted(*args):
+    os.kill(os.getpid(), signal.SIGINT)
+    return original(*args)
+module.{function} = interrupted
 cli.main()
 """
 
 
-PARSING_SCRIPT = """
-import os, signal
-from fentflow import boundary, cli
-refuse = boundary._refuse_empty_values
-def interrupted_while_parsing(args):
-    os.kill(os.getpid(), signal.SIGINT)      # Ctrl-C while click parses the arguments, before the boundary
-    return refuse(args)
-boundary._refuse_empty_values = interrupted_while_parsing
-cli.main()
-"""
-
-
-@pytest.mark.parametrize("script", [BUILDING_SCRIPT, PARSING_SCRIPT], ids=["building", "parsing"])
-def test_ctrl_c_before_a_command_starts_exits_130_without_a_traceback(script):
+@pytest.mark.parametrize("inside", [("typer.main", "get_command"), ("fentflow.boundary", "_refuse_empty_values")],
+                         ids=["building", "parsing"])
+def test_ctrl_c_before_a_command_starts_exits_130_without_a_traceback(inside):
     """After the imports and before a command's own boundary, Typer builds the commands (it reads
     every command's signature) and click parses the arguments: a Ctrl-C in the first once printed
     Typer's traceback and died of the signal, in the second click said "Aborted!" and exited 1."""
-    env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    done = subprocess.run([sys.executable, "-c", script, "steps"], env=env, capture_output=True, text=True,
-                          timeout=120, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    assert done.returncode == 130, done.stderr
-    assert "Traceback" not in done.stderr and "Aborted" not in done.stderr and "interrupted" in done.stderr
+    code, err = finish(start(["steps"], script=interrupted_inside(*inside)))
+    assert code == 130, err
+    assert "Traceback" not in err and "Aborted" not in err and "interrupted" in err
 
 
 def test_ctrl_c_inside_compiled_code_waits_for_the_end_of_its_chunk():
     """Regression: a SIGINT during a compiled call crashed numba's return of the load queue (SIGSEGV)."""
     from fentflow.sim.engine import CHUNK_WEEKS
 
-    env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""), PYTHONFAULTHANDLER="1")
-    done = subprocess.run([sys.executable, "-c", CHUNK_SCRIPT], env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", CHUNK_SCRIPT], env=child_env(), capture_output=True, text=True,
+                          timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"interrupted after week {2 * CHUNK_WEEKS - 1}", done.stdout + done.stderr
 
@@ -239,8 +233,8 @@ print(interrupted, same)
 def test_ctrl_c_while_stepping_leaves_every_week_whole():
     """`Sim.step` without a guard around its compiled call: Ctrl-C at random moments of a stepped run,
     each taken and the run resumed from `sim.week + 1`, ends in the results of an uninterrupted run."""
-    env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""), PYTHONFAULTHANDLER="1")
-    done = subprocess.run([sys.executable, "-c", STEP_SCRIPT], env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", STEP_SCRIPT], env=child_env(), capture_output=True, text=True,
+                          timeout=300)
     assert done.returncode == 0, done.stderr
     interrupted, same = done.stdout.split()
     assert int(interrupted) >= 5 and same == "True", done.stdout + done.stderr
