@@ -51,15 +51,18 @@ class Resolved:
         self.compiled: Callable | None = None
 
     def __call__(self, *args):
-        if self.compiled is not None:
-            return self.compiled(*args)
-        if not hasattr(self.function, "get_overload"):
-            return self.function(*args)
+        if self.compiled is None and hasattr(self.function, "get_overload"):
+            return self._first_call(args)
+        return (self.compiled or self.function)(*args)
+
+    def _first_call(self, args: tuple):
+        """The version this process found for arguments of these kinds, or the dispatcher's own call
+        (which compiles, or loads from the cache) and then its types, worked out once."""
         key = (self.function, kinds(args))
-        self.compiled = _FOUND.get(key) if key[1] is not None else None
+        self.compiled = _FOUND.get(key)          # kinds of None are never kept, so never found
         if self.compiled is not None:
             return self.compiled(*args)
-        result = self.function(*args)        # compiles, or loads from the cache, for these types
+        result = self.function(*args)
         self.compiled = self.function.get_overload(tuple(typeof(arg) for arg in args))
         if key[1] is not None:
             _FOUND[key] = self.compiled
