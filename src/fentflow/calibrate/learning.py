@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from fentflow.calibrate.posterior import weighted_quantiles
-from fentflow.calibrate.priors import FittedParameter
+from fentflow.calibrate.priors import FITTED, FittedParameter, fitted_parameters
 
 # The parameters the seizure share depends on most directly (docs/calibration.md, "What it learnt").
 SHARE_SETTERS: tuple[str, ...] = ("poe_detection_2019", "poe_detection_2023", "between_detection",
@@ -41,6 +41,13 @@ def learning_table(posterior: pd.DataFrame, fitted: Sequence[FittedParameter]) -
                      "posterior_width90": high - low, "prior_width90": prior_width,
                      "ratio": (high - low) / prior_width, "sets_seizure_share": p.name in SHARE_SETTERS})
     return pd.DataFrame(rows)
+
+
+def posterior_learning(draws: pd.DataFrame) -> pd.DataFrame:
+    """`learning_table` of a posterior file's draws over the parameters it drew: one the calibration
+    held (`CalibrationSpec.held`) is a constant column, and nothing was learnt of it."""
+    drawn = [name for name in FITTED if name in draws.columns and draws[name].nunique() > 1]
+    return learning_table(draws, fitted_parameters(drawn))
 
 
 def learning_summary(table: pd.DataFrame) -> dict[str, float | bool | str]:

@@ -1,5 +1,6 @@
 """Validation commands: `recovery` (synthetic-data recovery and rank checks), `out-of-sample` (fit
-through 2021) and `learning` (how far a posterior narrowed its priors).
+through 2021), `seeds` (the same calibration under several seeds) and `learning` (how far a
+posterior narrowed its priors).
 
 Run them as `python -m fentflow.calibrate recovery ...` or mount `validate_app` in the main CLI.
 """
@@ -24,7 +25,7 @@ from fentflow.errors import InputError
 from fentflow.observed.series import last_data_year
 
 console = Console(highlight=False)
-validate_app = typer.Typer(help="Validate the calibration: synthetic-data recovery and out-of-sample prediction.",
+validate_app = typer.Typer(help="Validate the calibration: synthetic-data recovery, out-of-sample prediction, seed to seed.",
                            no_args_is_help=True)
 
 
@@ -97,6 +98,47 @@ def out_of_sample_command(
                   f"fitted years: {summary['in_sample_coverage_90']:.2f}; tables in [bold]{out}/[/]")
 
 
+@validate_app.command("seeds")
+def seeds_command(
+    seeds: list[int] = typer.Option([0, 1], "--seed", min=0,
+                                    help="A seed to calibrate with; repeat for each (default: 0 and 1)."),
+    budget: str = typer.Option("default", "--budget", help="Calibration budget of each seed."),
+    workers: int = typer.Option(2, "--workers", min=0, help="Local Dask workers (0: this process)."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Existing Dask scheduler address."),
+    replicates: int = typer.Option(40, "--replicates", min=1, help="Posterior draws in each seed's fit check."),
+    out: Path = typer.Option(Path("out/validation/seeds"), "--out", help="Directory (one folder per seed)."),
+    data: Path | None = data_option(),
+) -> None:
+    """Calibrate once per seed; put each posterior's fit, learning and seizure share side by side."""
+    from fentflow.calibrate.seed_stability import seed_stability
+
+    logging.getLogger("ABC").setLevel(logging.WARNING)
+    with user_errors():
+        if len(set(seeds)) < 2:
+            raise InputError("give at least two different seeds (--seed 0 --seed 1)", field="--seed")
+        get_budget(budget)                    # checked before any Dask worker starts
+        check_scheduler(scheduler)
+        use_data(data)     # before the workers start: they read the same folder
+        with Progress(*eta_columns("seeds"), MofNCompleteColumn(), console=console) as bar:
+            task = bar.add_task("seeds", total=len(set(seeds)))
+            table = seed_stability(budget, list(dict.fromkeys(seeds)), out, workers=workers, scheduler=scheduler,
+                                   replicates=replicates,
+                                   progress=lambda done, total: bar.update(task, completed=done))
+    console.print(_seeds_table(table))
+    console.print(f"One row per seed and their spread in [bold]{out}/seeds.csv[/]; each seed's calibration "
+                  f"in {out}/seed-<k>/")
+
+
+def _seeds_table(table: pd.DataFrame) -> Table:
+    out = Table(title="The same calibration, seed by seed")
+    out.add_column("figure", justify="left")
+    for seed in table.index:
+        out.add_column(f"seed {seed}" if seed != "spread" else "spread", justify="right")
+    for figure in table.columns:
+        out.add_row(figure, *(f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}" for value in table[figure]))
+    return out
+
+
 @validate_app.command("learning")
 def learning_command(
     posterior: Path | None = typer.Option(None, "--posterior",
@@ -104,16 +146,12 @@ def learning_command(
 ) -> None:
     """How far the calibration narrowed each prior: posterior / prior 90% interval width, fitting scale."""
     from fentflow.calibrate.cli import print_learning
-    from fentflow.calibrate.learning import learning_summary, learning_table
+    from fentflow.calibrate.learning import learning_summary, posterior_learning
     from fentflow.calibrate.posterior import default_posterior_path, read_posterior
-    from fentflow.calibrate.priors import FITTED, fitted_parameters
 
     with user_errors():
         path = posterior or default_posterior_path()
-        draws = read_posterior(path)
-        # a parameter the calibration held (`CalibrationSpec.held`) is one constant column: nothing was learnt of it
-        drawn = [name for name in FITTED if name in draws.columns and draws[name].nunique() > 1]
-        table = learning_table(draws, fitted_parameters(drawn))
+        table = posterior_learning(read_posterior(path))
     console.print(_learning_table(table, path))
     print_learning(console, learning_summary(table))
 
