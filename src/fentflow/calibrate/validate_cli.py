@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import MofNCompleteColumn, Progress
 from rich.table import Table
 
-from fentflow.calibrate.budget import get_budget
+from fentflow.calibrate.budget import Budget, get_budget
 from fentflow.calibrate.cli import CalibrationProgress
 from fentflow.calibrate.executor import open_executor
 from fentflow.clikit import data_option, eta_columns, use_data, user_errors
@@ -29,12 +29,31 @@ validate_app = typer.Typer(help="Validate the calibration: synthetic-data recove
                            no_args_is_help=True)
 
 
+def workers_option() -> int:
+    """`--workers`, as every validation command declares it."""
+    return typer.Option(2, "--workers", min=0, help="Local Dask workers (0: this process).")
+
+
+def scheduler_option() -> str | None:
+    """`--scheduler`, as every validation command declares it."""
+    return typer.Option(None, "--scheduler", help="Existing Dask scheduler address.")
+
+
+def _checked(budget: str, scheduler: str | None, data: Path | None) -> Budget:
+    """The budget, the scheduler's address and the data folder, checked before any Dask worker starts
+    (the workers then read the same data folder)."""
+    chosen = get_budget(budget)
+    check_scheduler(scheduler)
+    use_data(data)
+    return chosen
+
+
 @validate_app.command("recovery")
 def recovery_command(
     trials: int = typer.Option(20, "--trials", min=1, help="Synthetic data sets (each a full calibration)."),
     budget: str = typer.Option("recovery", "--budget", help="Calibration budget of each trial."),
-    workers: int = typer.Option(2, "--workers", min=0, help="Local Dask workers (0: this process)."),
-    scheduler: str | None = typer.Option(None, "--scheduler", help="Existing Dask scheduler address."),
+    workers: int = workers_option(),
+    scheduler: str | None = scheduler_option(),
     seed: int = typer.Option(0, "--seed", min=0, help="Master seed of the suite."),
     out: Path = typer.Option(Path("out/validation/recovery"), "--out", help="Directory (one folder per trial)."),
     data: Path | None = data_option(),
@@ -44,9 +63,7 @@ def recovery_command(
 
     logging.getLogger("ABC").setLevel(logging.WARNING)
     with user_errors():
-        chosen = get_budget(budget)           # checked before any Dask worker starts
-        check_scheduler(scheduler)
-        use_data(data)     # before the workers start: they read the same folder
+        chosen = _checked(budget, scheduler, data)
         with open_executor(workers, scheduler) as executor, \
                 Progress(*eta_columns("recovery trials"), MofNCompleteColumn(), console=console) as bar:
             task = bar.add_task("trials", total=trials)
@@ -64,8 +81,8 @@ def recovery_command(
 @validate_app.command("out-of-sample")
 def out_of_sample_command(
     budget: str = typer.Option("default", "--budget", help="Calibration budget."),
-    workers: int = typer.Option(2, "--workers", min=0, help="Local Dask workers (0: this process)."),
-    scheduler: str | None = typer.Option(None, "--scheduler", help="Existing Dask scheduler address."),
+    workers: int = workers_option(),
+    scheduler: str | None = scheduler_option(),
     seed: int = typer.Option(0, "--seed", min=0, help="Master seed."),
     fit_through: int = typer.Option(2021, "--fit-through", help="Last year of data fitted."),
     out: Path = typer.Option(Path("out/validation/out-of-sample"), "--out", help="Output directory."),
@@ -78,9 +95,7 @@ def out_of_sample_command(
 
     logging.getLogger("ABC").setLevel(logging.WARNING)
     with user_errors():
-        chosen = get_budget(budget)           # checked before any Dask worker starts
-        check_scheduler(scheduler)
-        use_data(data)     # before the workers start: they read the same folder
+        chosen = _checked(budget, scheduler, data)
         last = last_data_year()
         if not 2016 <= fit_through < last:
             raise InputError(f"--fit-through {fit_through} leaves no year to predict: use 2016-{last - 1} "
@@ -103,8 +118,8 @@ def seeds_command(
     seeds: list[int] = typer.Option([0, 1], "--seed", min=0,
                                     help="A seed to calibrate with; repeat for each (default: 0 and 1)."),
     budget: str = typer.Option("default", "--budget", help="Calibration budget of each seed."),
-    workers: int = typer.Option(2, "--workers", min=0, help="Local Dask workers (0: this process)."),
-    scheduler: str | None = typer.Option(None, "--scheduler", help="Existing Dask scheduler address."),
+    workers: int = workers_option(),
+    scheduler: str | None = scheduler_option(),
     replicates: int = typer.Option(40, "--replicates", min=1, help="Posterior draws in each seed's fit check."),
     out: Path = typer.Option(Path("out/validation/seeds"), "--out", help="Directory (one folder per seed)."),
     data: Path | None = data_option(),
@@ -116,9 +131,7 @@ def seeds_command(
     with user_errors():
         if len(set(seeds)) < 2:
             raise InputError("give at least two different seeds (--seed 0 --seed 1)", field="--seed")
-        get_budget(budget)                    # checked before any Dask worker starts
-        check_scheduler(scheduler)
-        use_data(data)     # before the workers start: they read the same folder
+        _checked(budget, scheduler, data)
         with Progress(*eta_columns("seeds"), MofNCompleteColumn(), console=console) as bar:
             task = bar.add_task("seeds", total=len(set(seeds)))
             table = seed_stability(budget, list(dict.fromkeys(seeds)), out, workers=workers, scheduler=scheduler,
