@@ -91,7 +91,8 @@ def learning_figures(posterior: Path) -> dict[str, float]:
     from fentflow.calibrate.posterior import read_posterior
 
     summary = learning_summary(posterior_learning(read_posterior(posterior)))
-    return {"learning_median": summary["median_ratio"], "learning_share_setters_max": summary["share_setters_max_ratio"]}
+    return {"learning_median": summary["median_ratio"],
+            "learning_share_setters_max": summary["share_setters_max_ratio"]}
 
 
 def share_figures(seizure_share: pd.DataFrame) -> dict[str, float]:

@@ -25,8 +25,9 @@ from fentflow.errors import InputError
 from fentflow.observed.series import last_data_year
 
 console = Console(highlight=False)
-validate_app = typer.Typer(help="Validate the calibration: synthetic-data recovery, out-of-sample prediction, seed to seed.",
-                           no_args_is_help=True)
+validate_app = typer.Typer(
+    help="Validate the calibration: synthetic-data recovery, out-of-sample prediction, seed to seed.",
+    no_args_is_help=True)
 
 
 def workers_option() -> int:
