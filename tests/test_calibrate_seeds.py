@@ -71,5 +71,5 @@ def test_two_seeds_are_calibrated_and_read_side_by_side(tmp_path):
             "share_2022_median"} <= set(table.columns)
     assert (tmp_path / "seed-0" / "posterior.parquet").exists() and (tmp_path / "seed-1" / "seizure_share.csv").exists()
     assert table.loc["0", "last_epsilon"] != table.loc["1", "last_epsilon"]     # the seeds differ
-    again = runner.invoke(app, arguments)                                      # stored: read back, not rerun
+    again = runner.invoke(app, arguments)                                      # stored: not calibrated again
     assert again.exit_code == 0 and pd.read_csv(tmp_path / "seeds.csv", index_col="seed").equals(table)

@@ -26,7 +26,7 @@ from fentflow.observed.series import last_data_year
 
 console = Console(highlight=False)
 validate_app = typer.Typer(
-    help="Validate the calibration: synthetic-data recovery, out-of-sample prediction, seed to seed.",
+    help="Validate the calibration: synthetic-data recovery, out-of-sample prediction, seed to seed, learning.",
     no_args_is_help=True)
 
 
@@ -129,14 +129,14 @@ def seeds_command(
     from fentflow.calibrate.seed_stability import seed_stability
 
     logging.getLogger("ABC").setLevel(logging.WARNING)
+    seeds = list(dict.fromkeys(seeds))      # each once, in the order given
     with user_errors():
-        if len(set(seeds)) < 2:
+        if len(seeds) < 2:
             raise InputError("give at least two different seeds (--seed 0 --seed 1)", field="--seed")
         _checked(budget, scheduler, data)
         with Progress(*eta_columns("seeds"), MofNCompleteColumn(), console=console) as bar:
-            task = bar.add_task("seeds", total=len(set(seeds)))
-            table = seed_stability(budget, list(dict.fromkeys(seeds)), out, workers=workers, scheduler=scheduler,
-                                   replicates=replicates,
+            task = bar.add_task("seeds", total=len(seeds))
+            table = seed_stability(budget, seeds, out, workers=workers, scheduler=scheduler, replicates=replicates,
                                    progress=lambda done, total: bar.update(task, completed=done))
     console.print(_seeds_table(table))
     console.print(f"One row per seed and their spread in [bold]{out}/seeds.csv[/]; each seed's calibration "
@@ -144,10 +144,12 @@ def seeds_command(
 
 
 def _seeds_table(table: pd.DataFrame) -> Table:
+    from fentflow.calibrate.seed_stability import SPREAD
+
     out = Table(title="The same calibration, seed by seed")
     out.add_column("figure", justify="left")
     for seed in table.index:
-        out.add_column(f"seed {seed}" if seed != "spread" else "spread", justify="right")
+        out.add_column(SPREAD if seed == SPREAD else f"seed {seed}", justify="right")
     for figure in table.columns:
         out.add_row(figure, *(f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}" for value in table[figure]))
     return out
