@@ -31,7 +31,7 @@ class Distance(pyabc.distance.PNormDistance):
 class StatisticsArray(pyabc.sumstat.IdentitySumstat):
     """pyABC's identity statistics for dicts of numbers, read in one pass, the observed ones once.
 
-    pyABC's `dict2arr` checks each of the 326 entries' type, twice a particle (its statistics and
+    pyABC's `dict2arr` checks each of the 325 entries' type, twice a particle (its statistics and
     the data's): a third of the driver's time judging particles. The array is the same."""
 
     def __call__(self, data) -> np.ndarray:
