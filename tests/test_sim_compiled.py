@@ -201,8 +201,8 @@ def test_the_compiled_path_times_every_step_and_reports_progress():
 
 # Draws: the compiled kernels take exactly NumPy's numbers from each die ---------
 @numba.njit
-def _draws(die, lam, a, b, shape):
-    n = lam.size
+def _draws(dice_array, lam, a, b, shape):
+    die, n = dice_array[0], lam.size
     out = np.empty((6, n))
     for i in range(n):
         out[0, i] = dice.uniform(die)
@@ -244,9 +244,9 @@ def test_a_keyed_die_draws_what_numpy_draws_from_the_same_state():
     die = dice.new_die()
     for key in keys:
         for counter in (0, 1, dice.event_unit(300, 7, 12), 2**62):
-            dice.roll(die, key, counter)
+            dice.roll(die[0], key, counter)
             words = die_words(key, counter)
-            assert die.tolist() == words                       # the compiled hash is the documented one
+            assert dice.words_of(die) == words                 # the compiled hash is the documented one
             generator = generator_of(words)
             np.testing.assert_array_equal(_draws(die, np.full(50, 20.0), np.full(50, 3.0), np.full(50, 12.0),
                                                  np.full(50, 0.5)),
@@ -261,8 +261,8 @@ GOLDEN_DRAWS = (0.5042768235745262, 0.5250746987064542, 44, 0.21553257333525588)
 
 
 @numba.njit
-def _golden_draws(key):
-    die = dice.new_die()
+def _golden_draws(key, dice_array):
+    die = dice_array[0]
     dice.roll(die, key, dice.place_unit(700, 3))
     u = dice.uniform(die)
     dice.roll(die, key, dice.event_unit(5, 2, 9))
@@ -276,7 +276,7 @@ def test_draws_keep_their_golden_values():
     """A new NumPy, numba or fentflow that changes any draw fails here, before it changes a result."""
     keys = decision_keys(2026, "golden", [0, 17])
     assert keys.tolist() == GOLDEN_KEY_WORDS
-    assert _golden_draws(keys[1]) == GOLDEN_DRAWS
+    assert _golden_draws(keys[1], dice.new_die()) == GOLDEN_DRAWS
 
 
 # The kernel cache ----------------------------------------------------------------------

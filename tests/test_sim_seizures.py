@@ -39,9 +39,9 @@ def test_expected_detection_is_the_integral_over_load_sizes(detection, elasticit
 
 
 @numba.njit
-def _seized_sizes(n, detection, elasticity, log_median, sigma, seed):
+def _seized_sizes(n, detection, elasticity, log_median, sigma, seed, dice_array):
     chance, tilted, cut = detection_law(detection, elasticity, log_median, sigma)
-    die = dice.new_die()
+    die = dice_array[0]
     out = np.empty(n)
     for i in range(n):
         dice.roll(die, np.array([np.uint64(seed), np.uint64(7)]), i)
@@ -54,14 +54,14 @@ def test_seized_loads_weigh_what_loads_thinned_by_their_own_detection_weigh(dete
     rng = np.random.default_rng(11)
     loads = median * np.exp(sigma * rng.standard_normal(400_000))
     seized = loads[rng.random(loads.size) < _detection(loads, detection, elasticity)]
-    drawn = _seized_sizes(20_000, detection, elasticity, np.log(median), sigma, 3)
+    drawn = _seized_sizes(20_000, detection, elasticity, np.log(median), sigma, 3, dice.new_die())
     assert stats.ks_2samp(drawn, seized).pvalue > 0.001
     assert np.mean(drawn) == pytest.approx(np.mean(seized), rel=0.05)
 
 
 @numba.njit
-def _truncated(n, bound, above):
-    die = dice.new_die()
+def _truncated(n, bound, above, dice_array):
+    die = dice_array[0]
     out = np.empty(n)
     for i in range(n):
         dice.roll(die, np.array([np.uint64(5), np.uint64(9)]), i)
@@ -71,9 +71,9 @@ def _truncated(n, bound, above):
 
 @pytest.mark.parametrize("bound", [-np.inf, -2.0, 0.0, 0.44, 0.46, 1.5, 4.0, 9.0])
 def test_truncated_normals_follow_their_law(bound):
-    above = _truncated(20_000, bound, True)
+    above = _truncated(20_000, bound, True, dice.new_die())
     assert above.min() >= bound
     assert stats.kstest(above, stats.truncnorm(bound, np.inf).cdf).pvalue > 0.001
-    below = _truncated(20_000, -bound, False)
+    below = _truncated(20_000, -bound, False, dice.new_die())
     assert below.max() < -bound
     assert stats.kstest(below, stats.truncnorm(-np.inf, -bound).cdf).pvalue > 0.001

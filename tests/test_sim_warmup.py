@@ -19,8 +19,10 @@ def _sim() -> ff.Sim:
 
 def test_named_steps_become_runs_of_consecutive_step_numbers():
     names = [m.name for m in fused.MODULES]
-    assert warmup.segments(list(warmup.HELPER_STEPS)) == [(3, 5)]
-    assert warmup.segments([n for n in names if n not in warmup.HELPER_STEPS]) == [(0, 3), (5, 9)]
+    assert warmup.segments(["crossing", "distribution"]) == [(3, 5)]
+    assert warmup.segments(["production", "crossing", "distribution"]) == [(1, 2), (3, 5)]
+    assert warmup.segments([n for n in names if n not in ("production", "crossing", "distribution")]) == \
+        [(0, 1), (2, 3), (5, 9)]
     assert warmup.segments(names) == [(0, len(names))]
 
 

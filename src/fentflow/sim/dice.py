@@ -9,8 +9,10 @@ hash (SplitMix64's mixer). So no draw depends on another replicate, on the batch
 a replicate runs in, or on how many draws other units took: two scenario arms stay paired
 wherever their histories agree, even when a lever changes how many loads are seized.
 
-A die is four words, `[state_high, state_low, increment_high, increment_low]`; the kernels
-step PCG64 themselves and shape the numbers with NumPy's own algorithms
+A die is a record of four words (`DIE`: the PCG64 state and increment, high and low) in an
+array the caller keeps (`new_die`, a module's state), handed to the kernels as `die[0]`: a
+record is a pointer, so passing it costs nothing, where an array argument costs numba two
+atomic reference counts a call. The kernels step PCG64 themselves and shape the numbers with NumPy's own algorithms
 (`numpy/random/src/distributions/distributions.c`), so a die draws exactly what NumPy's
 `Generator(PCG64)` with that state would (`rng.generator_of`). Tests compare every
 distribution with NumPy's, draw for draw, and golden values catch any change of a draw. The
@@ -25,6 +27,8 @@ import numpy as np
 from llvmlite import ir
 from numba.core import types
 from numba.extending import intrinsic
+
+from fentflow.sim.kernels import kernel
 
 MULTIPLIER = 0x2360ED051FC65DA44385DF649FCCF645    # PCG's default 128-bit multiplier
 TO_DOUBLE = 1.0 / 9007199254740992.0               # 2 ** -53
@@ -41,17 +45,31 @@ ZIGGURAT_NOR_INV_R = 0.27366123732975827203338247596
 ZIGGURAT_EXP_R = 7.6971174701310497140446280481
 
 
+DIE = np.dtype([("state_high", np.uint64), ("state_low", np.uint64),
+                ("increment_high", np.uint64), ("increment_low", np.uint64)])
+
+
+def new_die() -> np.ndarray:
+    """Room for one die, (1,) `DIE`: the kernels roll and draw from `die[0]`, while the array keeps it."""
+    return np.zeros(1, DIE)
+
+
 def die_of(generator: np.random.Generator) -> np.ndarray:
-    """The four state words of a PCG64 `generator` (a copy: the die then moves on its own)."""
+    """A die, (1,) `DIE`, in the state of a PCG64 `generator` (a copy: the die then moves on its own)."""
     state = generator.bit_generator.state
     if state["bit_generator"] != "PCG64":
         raise ValueError(f"dice follow PCG64 streams, not {state['bit_generator']}")
     words = [state["state"]["state"] >> 64, state["state"]["state"], state["state"]["inc"] >> 64,
              state["state"]["inc"]]
-    return np.array([w & 0xFFFFFFFFFFFFFFFF for w in words], np.uint64)
+    return np.array([tuple(w & 0xFFFFFFFFFFFFFFFF for w in words)], DIE)
 
 
-@numba.njit(cache=True)
+def words_of(die: np.ndarray) -> list[int]:
+    """The four words of a die, (1,) `DIE`, in `rng.die_words`'s order."""
+    return [int(die[0][name]) for name in DIE.names]
+
+
+@kernel
 def mix64(z):
     """SplitMix64's output mixer: a bijection of 64-bit words that scatters every input bit."""
     z = (z ^ (z >> np.uint64(30))) * MIX_1
@@ -59,32 +77,30 @@ def mix64(z):
     return z ^ (z >> np.uint64(31))
 
 
-@numba.njit(cache=True)
+@kernel
 def roll(die, key, counter):
-    """Set `die` to the start of unit `counter`'s stream under the decision key `key` (two words).
+    """Set `die` (a `DIE` record) to the start of unit `counter`'s stream under the decision key `key` (two words).
 
     The four words are the next four outputs of a SplitMix64 sequence started at the hashed
     (key, counter); the increment is made odd, as PCG64 requires."""
     s = key[0] ^ mix64(np.uint64(counter) ^ key[1])
-    for k in range(4):
-        s += GOLDEN_GAMMA
-        die[k] = mix64(s)
-    die[3] |= np.uint64(1)
+    s += GOLDEN_GAMMA
+    die.state_high = mix64(s)
+    s += GOLDEN_GAMMA
+    die.state_low = mix64(s)
+    s += GOLDEN_GAMMA
+    die.increment_high = mix64(s)
+    s += GOLDEN_GAMMA
+    die.increment_low = mix64(s) | np.uint64(1)
 
 
-@numba.njit(cache=True)
-def new_die():
-    """Scratch space for one die (a kernel rolls it for each unit it draws for)."""
-    return np.zeros(4, np.uint64)
-
-
-@numba.njit(cache=True)
+@kernel
 def place_unit(week, place):
     """The counter of a (week, place) unit."""
     return (np.int64(week) << 32) | np.int64(place)
 
 
-@numba.njit(cache=True)
+@kernel
 def event_unit(week, place, number):
     """The counter of the `number`-th event at a (week, place), e.g. a seized load: its draws are keyed by
     it (weeks < 2**19, places < 2**20, events < 2**24)."""
@@ -107,23 +123,23 @@ def _lcg_step(typingctx, state_high, state_low, increment_high, increment_low):
     return types.UniTuple(types.uint64, 2)(types.uint64, types.uint64, types.uint64, types.uint64), codegen
 
 
-@numba.njit(cache=True)
+@kernel
 def next_uint64(die):
     """PCG64: step the state, return 64 random bits (the XSL-RR output of the new state)."""
-    high, low = _lcg_step(die[0], die[1], die[2], die[3])
-    die[0], die[1] = high, low
+    high, low = _lcg_step(die.state_high, die.state_low, die.increment_high, die.increment_low)
+    die.state_high, die.state_low = high, low
     mixed = high ^ low
     rotation = high >> np.uint64(58)
     return (mixed >> rotation) | (mixed << ((np.uint64(64) - rotation) & np.uint64(63)))
 
 
-@numba.njit(cache=True)
+@kernel
 def uniform(die):
     """Generator.random(): a double in [0, 1)."""
     return np.float64(next_uint64(die) >> np.uint64(11)) * TO_DOUBLE
 
 
-@numba.njit(cache=True)
+@kernel
 def standard_normal(die):
     """Generator.standard_normal(): NumPy's ziggurat."""
     ki, wi, fi = ZIGGURAT_NORMAL
@@ -147,7 +163,7 @@ def standard_normal(die):
             return x
 
 
-@numba.njit(cache=True)
+@kernel
 def standard_exponential(die):
     """Generator.standard_exponential(): NumPy's ziggurat."""
     ke, we, fe = ZIGGURAT_EXPONENTIAL
@@ -164,7 +180,7 @@ def standard_exponential(die):
             return x
 
 
-@numba.njit(cache=True)
+@kernel
 def normal_above(die, low):
     """A standard normal draw conditioned on being at least `low` (which may be -inf): rejection from the
     normal where that accepts at least a third of the time, else Robert's (1995) exponential proposal.
@@ -181,13 +197,13 @@ def normal_above(die, low):
             return z
 
 
-@numba.njit(cache=True)
+@kernel
 def normal_below(die, high):
     """A standard normal draw conditioned on being below `high` (which may be +inf)."""
     return -normal_above(die, -high)
 
 
-@numba.njit(cache=True)
+@kernel
 def standard_gamma(die, shape):
     """Generator.standard_gamma(shape): Marsaglia and Tsang above 1, Johnk-style below."""
     if shape == 1.0:
@@ -210,14 +226,14 @@ def standard_gamma(die, shape):
     return _marsaglia_tsang(die, *_marsaglia_tsang_constants(shape))
 
 
-@numba.njit(cache=True)
+@kernel
 def _marsaglia_tsang_constants(shape):
     """The constants Marsaglia and Tsang's method draws a gamma of `shape` > 1 with: d = shape - 1/3, 1 / sqrt(9 d)."""
     b = shape - 1.0 / 3.0
     return b, 1.0 / np.sqrt(9 * b)
 
 
-@numba.njit(cache=True)
+@kernel
 def _marsaglia_tsang(die, b, c):
     """A gamma draw above shape 1, from its two constants (`_marsaglia_tsang_constants`)."""
     while True:
@@ -234,7 +250,7 @@ def _marsaglia_tsang(die, b, c):
             return b * v
 
 
-@numba.njit(cache=True)
+@kernel
 def beta(die, a, b):
     """Generator.beta(a, b): Johnk's algorithm when both are at most 1, else a ratio of gammas."""
     if a <= 1.0 and b <= 1.0:
@@ -255,7 +271,7 @@ def beta(die, a, b):
     return ga / (ga + gb)
 
 
-@numba.njit(cache=True)
+@kernel
 def poisson(die, lam):
     """Generator.poisson(lam): multiplication below 10, PTRS (Hörmann) from 10."""
     if lam >= 10:
@@ -271,7 +287,7 @@ def poisson(die, lam):
             return count
 
 
-@numba.njit(cache=True)
+@kernel
 def _poisson_ptrs(die, lam):
     slam, loglam = np.sqrt(lam), np.log(lam)
     b = 0.931 + 2.53 * slam
@@ -297,7 +313,7 @@ LOGGAM_COEFFICIENTS = (8.333333333333333e-02, -2.777777777777778e-03, 7.93650793
                        -1.39243221690590e+00)
 
 
-@numba.njit(cache=True)
+@kernel
 def _loggam(x):
     """log Gamma(x), as NumPy's `random_loggam` computes it."""
     if x == 1.0 or x == 2.0:

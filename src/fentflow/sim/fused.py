@@ -23,11 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import numba
 import numpy as np
 
 from fentflow.sim.cargo import PILL_LOADS, PILL_PURE, POWDER_LOADS, POWDER_PURE
-from fentflow.sim.kernels import cycles, inlined
+from fentflow.sim.kernels import cycles, inlined, kernel
 from fentflow.sim.ledger import first_broken
 from fentflow.sim.modules.adaptation import Adaptation, adaptation_step
 from fentflow.sim.modules.base import Module
@@ -51,7 +50,7 @@ PROGRESS = ("week run", "broken week", "broken replicate")
 WEEK_RUN, BROKEN_WEEK, BROKEN_REPLICATE = range(len(PROGRESS))
 
 
-@numba.njit(cache=True)
+@kernel
 def now():
     """The processor's cycle counter: the week times its steps with it, and Python reads it to convert
     `ticks` to seconds. A compiled function rather than the bare intrinsic, so that the week also runs
@@ -59,7 +58,7 @@ def now():
     return cycles()
 
 
-@numba.njit(cache=True)
+@kernel
 def run_weeks(first, stop, lo, hi, periods, ledger, states, outs, ticks, progress):
     """Steps lo..hi-1 of weeks first..stop-1, then (when the last step ran) the mass balance.
 
@@ -131,7 +130,7 @@ def held_by(prod, tra, cro, mar):
                 mar.stock)
 
 
-@numba.njit(cache=True)
+@kernel
 def held(precursor_stock, product_stock, waiting, on_road, overdrawn, retail):
     """Pure kg held per replicate, in `STOCKS` order: at sites (production's precursor and product stocks); in
     transit, waiting to set off (transport's `waiting`), on the road (crossing's road) less what seizures
@@ -152,7 +151,7 @@ def held(precursor_stock, product_stock, waiting, on_road, overdrawn, retail):
     return site_stock, in_transit, retail_stock
 
 
-@numba.njit(cache=True)
+@kernel
 def count_ticks(ticks, marks):
     """Add the cycles between consecutive marks to each step's tick count."""
     for k in range(min(ticks.size, marks.size - 1)):

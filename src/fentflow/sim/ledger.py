@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numba
 import numpy as np
 
 from fentflow.errors import LedgerError
+from fentflow.sim.kernels import kernel
 
 RELATIVE_TOLERANCE = 1e-9
 OUTFLOWS = ("seized", "destroyed", "consumed")
@@ -52,7 +52,7 @@ class Ledger:
                           f"(gap {gap[r]:.3g} kg; {parts})")
 
 
-@numba.njit(cache=True)
+@kernel
 def first_broken(ledger, site_stock, in_transit, retail_stock):
     """The first replicate whose balance is broken (-1 if none), given the three stocks per replicate
     (`fused.STOCKS`): outflows summed first, then the stocks."""

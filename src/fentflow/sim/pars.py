@@ -252,22 +252,22 @@ class Pars(Mapping[str, np.ndarray]):
         values = dict(values or {})
         _reject_unknown(values)
         self.n_reps = n_reps or _batch_size(values)
-        self._values = {p.name: self._column(p, values.get(p.name, p.default)) for p in PARAMETERS}
+        # One (parameter, rep) table checked at once; each parameter is a row of it, a fresh writeable
+        # C array whatever was given: the kernels compile one signature per array type, and a read-only
+        # column (pandas hands views of a DataFrame read-only) would be another.
+        table = np.empty((len(PARAMETERS), self.n_reps))
+        for row, par in zip(table, PARAMETERS):
+            row[:] = self._column(par, values.get(par.name, par.default))
+        _check_bounds(table)
+        self._values = {par.name: row for row, par in zip(table, PARAMETERS)}
 
-    def _column(self, par: Par, value) -> np.ndarray:
+    def _column(self, par: Par, value) -> np.ndarray | float:
+        if isinstance(value, (int, float)):
+            return value
         arr = np.asarray(value, dtype=float)
-        if arr.ndim == 0:
-            arr = np.full(self.n_reps, float(arr))
-        if arr.shape != (self.n_reps,):
+        if arr.ndim != 0 and arr.shape != (self.n_reps,):
             raise InputError(f"expected a number or {self.n_reps} values, got shape {arr.shape}", field=par.name)
-        lo, hi = par.bounds
-        bad = ~np.isfinite(arr) | (arr < lo) | (arr > hi)
-        if bad.any():
-            raise InputError(f"value {arr[bad][0]:g} is outside its bounds [{lo:g}, {hi:g}] ({par.unit})",
-                             field=par.name)
-        # A fresh, writeable C array whatever was given: the kernels compile one signature per array
-        # type, and a read-only column (pandas hands views of a DataFrame read-only) would be another.
-        return np.array(arr, order="C")
+        return arr
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self._values[name]
@@ -281,6 +281,19 @@ class Pars(Mapping[str, np.ndarray]):
     def replicate(self, r: int) -> dict[str, float]:
         """The values of replicate `r` as plain floats."""
         return {k: float(v[r]) for k, v in self._values.items()}
+
+
+LOWER, UPPER = (np.array([p.bounds[k] for p in PARAMETERS], float)[:, None] for k in (0, 1))
+
+
+def _check_bounds(table: np.ndarray) -> None:
+    """InputError naming the first parameter (in declared order) with a value outside its bounds."""
+    bad = ~np.isfinite(table) | (table < LOWER) | (table > UPPER)
+    if bad.any():
+        row = int(np.flatnonzero(bad.any(axis=1))[0])
+        par, value = PARAMETERS[row], table[row][bad[row]][0]
+        lo, hi = par.bounds
+        raise InputError(f"value {value:g} is outside its bounds [{lo:g}, {hi:g}] ({par.unit})", field=par.name)
 
 
 def _reject_unknown(values: Mapping) -> None:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numba
 import numpy as np
 
 from fentflow.sim.cargo import N_CARGO, PILL_PURE, POWDER_PURE
-from fentflow.sim.kernels import zero
+from fentflow.sim.kernels import inlined, zero
 
 
 class Road(NamedTuple):
@@ -31,7 +30,7 @@ def new_road(n_reps: int, n_crossings: int, travel_weeks: np.ndarray, route_cros
                 np.array(travel_weeks, np.int64), np.array(route_crossing, np.int64), np.zeros(n_reps))
 
 
-@numba.njit(cache=True)
+@inlined
 def set_off(road, week, leaving):
     """Put what leaves on each route this week, (rep, route, cargo), on the road to its arrival week.
 
@@ -56,7 +55,7 @@ def set_off(road, week, leaving):
         in_transit[r] += added
 
 
-@numba.njit(cache=True)
+@inlined
 def take_off(road, week, arriving, arriving_by_route):
     """Fill `arriving`, (rep, crossing, cargo), and `arriving_by_route`, (rep, route) pure kg, with what
     reaches the border this week, and take it off the road."""

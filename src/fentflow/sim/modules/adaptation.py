@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numba
 import numpy as np
 
+from fentflow.sim.kernels import kernel
 from fentflow.sim.modules.base import Module
 
 
@@ -40,7 +40,7 @@ class Adaptation(Module):
         self.state = AdaptationState(np.ascontiguousarray(expected, float), np.zeros(shape), np.ones(shape),
                                      self.kernel_pars(AdaptationPars))
 
-@numba.njit(cache=True)
+@kernel
 def adaptation_step(st, attempted_gross, seized_gross, produced, destroyed, seized_in_mexico, seized_at_border):
     """Move each remembered loss rate toward this week's, where there was something to lose."""
     p = st.pars

@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-import numba
 import numpy as np
 
 from fentflow.sim import road as road_kernels
@@ -26,7 +25,7 @@ from fentflow.sim.cargo import (N_CARGO, PILL_GROSS, PILL_LOADS, PILL_PURE, PILL
 from fentflow.sim.curves import log_path
 from fentflow.sim.dice import beta, event_unit, new_die, normal_above, normal_below, place_unit, poisson, roll, \
     standard_normal, uniform
-from fentflow.sim.kernels import add_flow, inlined
+from fentflow.sim.kernels import add_flow, inlined, kernel
 from fentflow.sim.modules.base import Module
 from fentflow.sim.modules.production import MAX_PURITY, MIN_PURITY, PURITY_CONCENTRATION
 from fentflow.sim.modules.transport import travel_weeks
@@ -74,6 +73,8 @@ class CrossingState(NamedTuple):
     route_site: np.ndarray           # (route,)
     event_keys: np.ndarray           # (rep, 2) the keys of its decisions (`dice.roll`): seizures per (week, crossing),
     load_keys: np.ndarray            # and each seized load's form, size and potency
+    die: np.ndarray                  # (1,) `dice.DIE` scratch: the die rolled for each unit (`dice.roll`)
+    seized_share: np.ndarray         # (crossing,) scratch: the share of its arrivals each crossing seized
     pars: CrossingPars        # the parameters its kernel reads
 
 
@@ -96,7 +97,8 @@ class Crossing(Module):
             detection=self.detection(np.arange(sim.calendar.n_weeks)),
             road=road_kernels.new_road(self.n_reps, n_crossings, travel_weeks(net), net.route_crossing),
             route_site=np.array(net.route_site, np.int64), event_keys=self.keys("seizures"),
-            load_keys=self.keys("seized load"), pars=self.kernel_pars(CrossingPars))
+            load_keys=self.keys("seized load"), die=new_die(), seized_share=np.zeros(n_crossings),
+            pars=self.kernel_pars(CrossingPars))
 
     def declare_results(self) -> None:
         for name, (unit, doc) in COUNTS.items():
@@ -116,7 +118,7 @@ class Crossing(Module):
         return base * (1.0 + boost)[..., None, :]
 
 
-@numba.njit(cache=True)
+@kernel
 def crossing_step(week, st, leaving, ledger, out, periods):
     """Put what leaves this week, (rep, route, cargo), on the road; take off what arrives, draw its
     seizures, pass the rest on (`st.passed`) and record it."""
@@ -135,12 +137,18 @@ def crossing_step(week, st, leaving, ledger, out, periods):
 
 @inlined
 def _inspect(st, week):
-    """Draw each crossing's seizures this week, a Poisson number of loads, each drawn in full (`_seize`)."""
+    """Draw each crossing's seizures this week, a Poisson number of loads, each drawn in full (`_seize`).
+
+    The seizure loop reads plain numbers and whole arrays only: a row view (`arriving[r, c]`) or a
+    tuple of parameters handed to it costs numba two reference counts a seizure."""
     p = st.pars
     arriving, seized, detection, event_keys, load_keys = st.arriving, st.seized, st.detection, st.event_keys, st.load_keys
-    elasticity, sigma = p.detection_size_elasticity, p.load_gross_sigma
-    die = new_die()
+    elasticity, sigma, mg_sigma, pill_mass = p.detection_size_elasticity, p.load_gross_sigma, p.pill_mg_sigma, \
+        p.pill_mass_mg
+    die = st.die[0]
     for r in range(arriving.shape[0]):
+        event_key, load_key = event_keys[r], load_keys[r]
+        load = (elasticity[r], sigma[r], mg_sigma[r], pill_mass[r])
         for c in range(arriving.shape[1]):
             for f in range(N_CARGO):
                 seized[r, c, f] = 0.0
@@ -150,10 +158,10 @@ def _inspect(st, week):
             log_median = np.log((arriving[r, c, PILL_GROSS] + arriving[r, c, POWDER_GROSS]) / loads) \
                 - 0.5 * sigma[r] ** 2
             chance, tilted, cut = detection_law(detection[week, r, c], elasticity[r], log_median, sigma[r])
-            roll(die, event_keys[r], place_unit(week, c))
+            roll(die, event_key, place_unit(week, c))
             for n in range(poisson(die, loads * chance)):
-                roll(die, load_keys[r], event_unit(week, c, n))
-                _seize(die, p, r, arriving[r, c], seized[r, c], log_median, chance, tilted, cut)
+                roll(die, load_key, event_unit(week, c, n))
+                _seize(die, load, arriving, seized, r, c, log_median, chance, tilted, cut)
 
 
 @inlined
@@ -192,27 +200,30 @@ def _normal_cdf(x):
 
 
 @inlined
-def _seize(die, p, r, arriving, seized, log_median, chance, tilted, cut):
-    """One seized load from a crossing's arrivals, added to `seized` (its cargo): pills or powder in
-    proportion to the loads arriving, its gross weight as detection weights sizes (`detection_law`),
-    its potency or purity around the arrivals' mean."""
-    is_pill = uniform(die) * (arriving[PILL_LOADS] + arriving[POWDER_LOADS]) < arriving[PILL_LOADS]
-    gross = draw_seized_gross(die, log_median, p.load_gross_sigma[r], p.detection_size_elasticity[r], chance, tilted, cut)
+def _seize(die, load, arriving, seized, r, c, log_median, chance, tilted, cut):
+    """One seized load from crossing c's arrivals, added to what it seized (`seized[r, c]`, a cargo): pills
+    or powder in proportion to the loads arriving, its gross weight as detection weights sizes
+    (`detection_law`), its potency or purity around the arrivals' mean. `load` holds the replicate's
+    size elasticity of detection, load-size sigma, pill-potency sigma and pill mass."""
+    elasticity, sigma, mg_sigma, pill_mass = load
+    is_pill = uniform(die) * (arriving[r, c, PILL_LOADS] + arriving[r, c, POWDER_LOADS]) < arriving[r, c, PILL_LOADS]
+    gross = draw_seized_gross(die, log_median, sigma, elasticity, chance, tilted, cut)
     if is_pill:
-        mg_mean = arriving[PILL_PURE] * 1e6 / arriving[PILLS]
-        mg = mg_mean * np.exp(p.pill_mg_sigma[r] * standard_normal(die) - 0.5 * p.pill_mg_sigma[r] ** 2)
-        pills = gross * 1e6 / p.pill_mass_mg[r]
-        seized[PILL_LOADS] += 1.0
-        seized[PILL_GROSS] += gross
-        seized[PILL_PURE] += gross * mg / p.pill_mass_mg[r]
-        seized[PILLS] += pills
+        mg_mean = arriving[r, c, PILL_PURE] * 1e6 / arriving[r, c, PILLS]
+        mg = mg_mean * np.exp(mg_sigma * standard_normal(die) - 0.5 * mg_sigma ** 2)
+        pills = gross * 1e6 / pill_mass
+        seized[r, c, PILL_LOADS] += 1.0
+        seized[r, c, PILL_GROSS] += gross
+        seized[r, c, PILL_PURE] += gross * mg / pill_mass
+        seized[r, c, PILLS] += pills
         if mg >= LETHAL_DOSE_MG:
-            seized[PILLS_GE2MG] += pills
+            seized[r, c, PILLS_GE2MG] += pills
     else:
-        mean = min(max(arriving[POWDER_PURE] / arriving[POWDER_GROSS], MIN_PURITY), MAX_PURITY)
-        seized[POWDER_LOADS] += 1.0
-        seized[POWDER_GROSS] += gross
-        seized[POWDER_PURE] += gross * beta(die, mean * PURITY_CONCENTRATION, (1.0 - mean) * PURITY_CONCENTRATION)
+        mean = min(max(arriving[r, c, POWDER_PURE] / arriving[r, c, POWDER_GROSS], MIN_PURITY), MAX_PURITY)
+        seized[r, c, POWDER_LOADS] += 1.0
+        seized[r, c, POWDER_GROSS] += gross
+        seized[r, c, POWDER_PURE] += gross * beta(die, mean * PURITY_CONCENTRATION,
+                                                  (1.0 - mean) * PURITY_CONCENTRATION)
 
 
 @inlined
@@ -246,8 +257,7 @@ def _by_site(st):
     all of it), applied to what each route brought (what the sites learn from, step 8)."""
     by_site, by_route, arriving, seized_pure = st.seized_pure_by_site, st.arriving_by_route, st.arriving, \
         st.totals[SEIZED_PURE]
-    crossing, site = st.road.route_crossing, st.route_site
-    share = np.empty(arriving.shape[1])
+    crossing, site, share = st.road.route_crossing, st.route_site, st.seized_share
     by_site[:] = 0.0
     for r in range(by_site.shape[0]):
         for c in range(arriving.shape[1]):

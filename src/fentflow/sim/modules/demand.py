@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numba
 import numpy as np
 
 from fentflow.sim.curves import log_path
 from fentflow.sim.dice import new_die, place_unit, poisson, roll
-from fentflow.sim.kernels import add_flow, inlined, set_stock
+from fentflow.sim.kernels import add_flow, inlined, kernel, set_stock
 from fentflow.sim.modules.base import Module
 
 MAX_EXPOSURE = 1.0  # exposure is fentanyl's share of opioid use: it cannot exceed all of it
@@ -45,6 +44,7 @@ class DemandState(NamedTuple):
     reversal: np.ndarray     # (week, rep) share of fatal overdoses reversed by naloxone, before the lever
     naloxone: np.ndarray     # (week, market) the naloxone lever
     overdose_keys: np.ndarray  # (rep, 2) the overdose decision's keys, drawn per (week, market) (`dice.roll`)
+    die: np.ndarray          # (1,) `dice.DIE` scratch: the die rolled for each unit
     pars: DemandPars        # the parameters its kernel reads
 
 
@@ -71,7 +71,7 @@ class Demand(Module):
             deaths=np.zeros_like(active), leave=leave,
             enter=leave * self.moud_share / (1 - self.moud_share), treatment=sim.levers["treatment"],
             reversal=self._reversal(np.arange(sim.calendar.n_weeks)[:, None]), naloxone=sim.levers["naloxone"],
-            overdose_keys=self.keys("overdose"), pars=self.kernel_pars(DemandPars))
+            overdose_keys=self.keys("overdose"), die=new_die(), pars=self.kernel_pars(DemandPars))
 
     def declare_results(self) -> None:
         declare, markets = self.sim.results.declare, self.net.markets
@@ -85,7 +85,7 @@ class Demand(Module):
         return log_path(year, 2015.5, self.pars["naloxone_reversal_2015"], 2023.5, self.pars["naloxone_reversal_2023"])
 
 
-@numba.njit(cache=True)
+@kernel
 def demand_step(week, st, consumed, lethal_share, out, periods):
     """Treatment flows, then overdose deaths (Poisson) from exposure and the share of lethal pills.
 
@@ -96,7 +96,7 @@ def demand_step(week, st, consumed, lethal_share, out, periods):
     enter, leave, treatment, naloxone, reversal = st.enter, st.leave, st.treatment, st.naloxone, st.reversal
     moud, hazard_rate, lethal, need = p.moud_hazard_ratio, p.overdose_hazard, p.lethal_pill_hazard, p.need_mg_per_user_week
     n_reps, n_markets = active.shape
-    die = new_die()
+    die = st.die[0]
     for r in range(n_reps):
         base = reversal[week, r]
         for m in range(n_markets):

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numba
 import numpy as np
 
-from fentflow.sim.kernels import add_flow, inlined
+from fentflow.sim.kernels import add_flow, inlined, kernel
 from fentflow.sim.modules.base import Module
 from fentflow.sim.network import distribution_shares
 
@@ -36,6 +35,10 @@ class DistributionState(NamedTuple):
     delivered: np.ndarray    # ... and delivered to the retail stock
     shares: np.ndarray       # (rep, crossing, market) gravity shares
     enforcement: np.ndarray  # (week, market) the domestic-enforcement lever
+    arrived_pure: np.ndarray  # (rep, market) scratch: pure kg arrived ...
+    seized_pure: np.ndarray   # ... and seized this week
+    pull: np.ndarray          # (market,) scratch: each market's price pull ...
+    by_field: np.ndarray      # (field, market) ... and what reaches it before the pull
     pars: DistributionPars        # the parameters its kernel reads
 
 
@@ -57,7 +60,8 @@ class Distribution(Module):
         self.shares = distribution_shares(self.net, self.pars)   # (rep, crossing, market)
         self.state = DistributionState(np.zeros(shape), np.zeros(shape), np.zeros(shape),
                                        np.ascontiguousarray(self.shares), sim.levers["domestic_enforcement"],
-                                       self.kernel_pars(DistributionPars))
+                                       np.zeros(shape[:2]), np.zeros(shape[:2]), np.zeros(shape[1]),
+                                       np.zeros((len(FIELDS), shape[1])), self.kernel_pars(DistributionPars))
 
     def declare_results(self) -> None:
         declare, markets = self.sim.results.declare, self.net.markets
@@ -69,7 +73,7 @@ class Distribution(Module):
         declare("domestic_seized_powder_gross_kg", "gross kg", "flow", "market", markets,
                 "domestic seizures of powder, gross")
 
-@numba.njit(cache=True)
+@kernel
 def distribution_step(week, st, at_crossing, relative_price, ledger, out, periods):
     """Spread what crossed, (rep, crossing, field), over the markets, pulled by their prices;
     domestic enforcement seizes a share.
@@ -80,8 +84,7 @@ def distribution_step(week, st, at_crossing, relative_price, ledger, out, period
     arrived, seized, delivered, enforcement = st.arrived, st.seized, st.delivered, st.enforcement
     seizure_rate = st.pars.domestic_seizure_rate
     n_reps, n_markets, n_fields = arrived.shape
-    seized_pure = np.zeros((n_reps, n_markets))
-    arrived_pure = np.zeros((n_reps, n_markets))
+    seized_pure, arrived_pure = st.seized_pure, st.arrived_pure
     for r in range(n_reps):
         for m in range(n_markets):
             rate = min(seizure_rate[r] * (1.0 + enforcement[week, m]), MAX_SEIZURE_RATE)
@@ -104,11 +107,10 @@ def _arrivals(st, at_crossing, relative_price):
 
     Market m gets pull[m] x sum over crossings c of (what crossed at c / c's total pulled weight) x
     share[c, m]: a product of small matrices, its inner loop over markets."""
-    shares, arrived, exponent = st.shares, st.arrived, st.pars.distribution_price_pull
+    shares, arrived, exponent, pull, by_field = st.shares, st.arrived, st.pars.distribution_price_pull, st.pull, \
+        st.by_field
     n_reps, n_crossings, n_markets = shares.shape
     n_fields = len(FIELDS)
-    pull = np.empty(n_markets)
-    by_field = np.empty((n_fields, n_markets))
     for r in range(n_reps):
         for m in range(n_markets):
             pull[m] = relative_price[r, m] ** exponent[r]

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numba
 import numpy as np
 
-from fentflow.sim.kernels import add_flow, inlined, set_stock
+from fentflow.sim.kernels import add_flow, inlined, kernel, set_stock
 from fentflow.sim.modules.base import Module
 from fentflow.sim.modules.distribution import FIELDS, PILL_PURE, PILLS, PILLS_GE2MG, POWDER_GROSS, POWDER_PURE
 
@@ -38,6 +37,11 @@ class MarketState(NamedTuple):
     consumed: np.ndarray         # (rep, market) pure kg used this week
     potency: np.ndarray          # (rep, market) pure mg per retail unit used
     lethal_share: np.ndarray     # (rep,) share of the pills used nationally with >= 2 mg (DEA's measure)
+    need: np.ndarray             # (rep, market) scratch: pure kg wanted this week ...
+    stock_left: np.ndarray       # ... pure kg left of the stock this week ...
+    pure_after: np.ndarray       # ... the pure stock after use ...
+    price: np.ndarray            # ... and the price per pill (USD)
+    used: np.ndarray             # (field,) scratch: what one market used
     pars: MarketPars        # the parameters its kernel reads
 
 
@@ -57,6 +61,7 @@ class Market(Module):
         shape = (self.n_reps, len(self.net.markets))
         self.state = MarketState(np.zeros(shape + (len(FIELDS),)), np.ones(shape), np.ones(self.n_reps),
                                  np.zeros(shape), np.zeros(shape), np.zeros(self.n_reps),
+                                 *(np.zeros(shape) for _ in range(4)), np.zeros(len(FIELDS)),
                                  pars=self.kernel_pars(MarketPars))
 
     def declare_results(self) -> None:
@@ -66,45 +71,47 @@ class Market(Module):
         declare("price_usd_per_pill", "USD/pill", "stock", "market", markets, "retail price of one pill")
         declare("potency_mg_per_unit", "mg/unit", "stock", "market", markets, "pure mg per retail unit used")
 
-@numba.njit(cache=True)
+@kernel
 def market_step(week, st, delivered, users, ledger, out, periods):
     """Stock in, use out (limited by reach and need), then price and potency."""
+    stock, consumed, potency, relative_price = st.stock, st.consumed, st.potency, st.relative_price
+    need, stock_left, pure_after, price, used = st.need, st.stock_left, st.pure_after, st.price, st.used
     p = st.pars
-    n_reps, n_markets, n_fields = st.stock.shape
-    need = np.empty((n_reps, n_markets))
-    stock_left = np.empty((n_reps, n_markets))
-    pure_after = np.empty((n_reps, n_markets))
-    price = np.empty((n_reps, n_markets))
-    used = np.empty(n_fields)
+    elasticity, need_mg, turnover, dilution = (p.demand_price_elasticity, p.need_mg_per_user_week,
+                                               p.market_turnover, p.retail_dilution)
+    n_reps, n_markets, n_fields = stock.shape
     for r in range(n_reps):
         pills, lethal_pills = 0.0, 0.0
         for m in range(n_markets):
             for f in range(n_fields):
-                st.stock[r, m, f] += delivered[r, m, f]
-            response = st.relative_price[r, m] ** -p.demand_price_elasticity[r]
-            need[r, m] = users[r, m] * p.need_mg_per_user_week[r] / 1e6 * response
-            pure_stock = st.stock[r, m, PILL_PURE] + st.stock[r, m, POWDER_PURE]
-            st.consumed[r, m] = min(pure_stock * p.market_turnover[r], need[r, m])
-            used_share = st.consumed[r, m] / pure_stock if pure_stock > 0 else 0.0
+                stock[r, m, f] += delivered[r, m, f]
+            response = relative_price[r, m] ** -elasticity[r]
+            need[r, m] = users[r, m] * need_mg[r] / 1e6 * response
+            pure_stock = stock[r, m, PILL_PURE] + stock[r, m, POWDER_PURE]
+            consumed[r, m] = min(pure_stock * turnover[r], need[r, m])
+            used_share = consumed[r, m] / pure_stock if pure_stock > 0 else 0.0
             for f in range(n_fields):
-                used[f] = st.stock[r, m, f] * used_share
-                st.stock[r, m, f] -= used[f]
+                used[f] = stock[r, m, f] * used_share
+                stock[r, m, f] -= used[f]
             pills += used[PILLS]
             lethal_pills += used[PILLS_GE2MG]
-            if st.consumed[r, m] > 0:
-                st.potency[r, m] = _mg_per_unit(used, p.retail_dilution[r])
-            stock_left[r, m] = pure_stock - st.consumed[r, m]
-            pure_after[r, m] = st.stock[r, m, PILL_PURE] + st.stock[r, m, POWDER_PURE]
+            if consumed[r, m] > 0:
+                potency[r, m] = _mg_per_unit(used, dilution[r])
+            stock_left[r, m] = pure_stock - consumed[r, m]
+            pure_after[r, m] = stock[r, m, PILL_PURE] + stock[r, m, POWDER_PURE]
         if pills > 0:  # a week without pills keeps the last share
             st.lethal_share[r] = lethal_pills / pills
-        _update_price(p, st, r, stock_left[r], need[r])
+    _update_prices(st)
+    for r in range(n_reps):
+        total = 0.0
         for m in range(n_markets):
-            price[r, m] = st.relative_price[r, m] * p.price_per_pill_ref[r]
-        ledger.consumed[r] += st.consumed[r].sum()
-    add_flow(out.consumed_pure_kg, week, st.consumed, periods)
+            price[r, m] = relative_price[r, m] * p.price_per_pill_ref[r]
+            total += consumed[r, m]
+        ledger.consumed[r] += total
+    add_flow(out.consumed_pure_kg, week, consumed, periods)
     set_stock(out.retail_stock_kg, week, pure_after, periods)
     set_stock(out.price_usd_per_pill, week, price, periods)
-    set_stock(out.potency_mg_per_unit, week, st.potency, periods)
+    set_stock(out.potency_mg_per_unit, week, potency, periods)
 
 
 @inlined
@@ -116,18 +123,23 @@ def _mg_per_unit(used, retail_dilution):
 
 
 @inlined
-def _update_price(p, st, r, stock_left, need):
-    """Price moves against the weeks of supply on hand; the index weights markets by need."""
-    reference_cover = 1.0 / p.market_turnover[r]
-    total_need = 0.0
-    for m in range(need.size):
-        cover = stock_left[m] / need[m] if need[m] > 0 else reference_cover
-        ratio = max(cover, 1e-3) / reference_cover
-        price = ratio ** -p.price_cover_elasticity[r]
-        st.relative_price[r, m] = min(max(price, PRICE_BOUNDS[0]), PRICE_BOUNDS[1])
-        total_need += need[m]
-    total_need = max(total_need, 1e-300)
-    index = 0.0
-    for m in range(need.size):
-        index += st.relative_price[r, m] * (need[m] / total_need)
-    st.price_index[r] = index
+def _update_prices(st):
+    """Prices move against the weeks of supply on hand (`st.stock_left` over `st.need`); the index weights
+    markets by need."""
+    relative_price, price_index, stock_left, need = st.relative_price, st.price_index, st.stock_left, st.need
+    turnover, elasticity = st.pars.market_turnover, st.pars.price_cover_elasticity
+    n_reps, n_markets = need.shape
+    for r in range(n_reps):
+        reference_cover = 1.0 / turnover[r]
+        total_need = 0.0
+        for m in range(n_markets):
+            cover = stock_left[r, m] / need[r, m] if need[r, m] > 0 else reference_cover
+            ratio = max(cover, 1e-3) / reference_cover
+            price = ratio ** -elasticity[r]
+            relative_price[r, m] = min(max(price, PRICE_BOUNDS[0]), PRICE_BOUNDS[1])
+            total_need += need[r, m]
+        total_need = max(total_need, 1e-300)
+        index = 0.0
+        for m in range(n_markets):
+            index += relative_price[r, m] * (need[r, m] / total_need)
+        price_index[r] = index

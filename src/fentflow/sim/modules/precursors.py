@@ -11,11 +11,10 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-import numba
 import numpy as np
 
 from fentflow.sim.curves import segmented_growth
-from fentflow.sim.kernels import add_flow, inlined
+from fentflow.sim.kernels import add_flow, inlined, kernel
 from fentflow.sim.modules.base import Module
 
 # Manzanillo's precursor seizures began in 2022, "before 2022 they were not regulated" (SEMAR, as reported by
@@ -98,7 +97,7 @@ class Precursors(Module):
         rates = [self.pars[name] for name in SUPPLY_RATES]
         return self.pars["supply_kg_week_2023"] * segmented_growth(year, SUPPLY_KNOTS, rates)
 
-@numba.njit(cache=True)
+@kernel
 def precursors_step(week, st, price_index, site_appeal, ledger, out, periods):
     """Inflow by entry point after the price response and controls; port seizures; routing to sites."""
     p = st.pars

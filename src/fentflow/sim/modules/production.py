@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numba
 import numpy as np
 from scipy.special import ndtr
 
@@ -19,7 +18,7 @@ from fentflow.sim.cargo import (N_CARGO, PILL_GROSS, PILL_LOADS, PILL_PURE, PILL
                                 POWDER_LOADS, POWDER_PURE)
 from fentflow.sim.curves import log_path, logit_path
 from fentflow.sim.dice import new_die, place_unit, roll, uniform
-from fentflow.sim.kernels import add_flow, inlined, set_stock
+from fentflow.sim.kernels import add_flow, inlined, kernel, set_stock
 from fentflow.sim.modules.base import Module
 from fentflow.units import LETHAL_DOSE_MG, WEEKS_PER_YEAR
 
@@ -49,6 +48,8 @@ class ProductionState(NamedTuple):
     raid_chance: np.ndarray       # (week, rep, site)
     per_load: np.ndarray          # (week, rep, cargo) the expected cargo of one load shipped that week
     raid_keys: np.ndarray         # (rep, 2) the keys of its one decision (`dice.roll`), per (week, site)
+    die: np.ndarray               # (1,) `dice.DIE` scratch: the die rolled for each unit
+    site_stock: np.ndarray        # (rep, site) scratch: precursor and product stock, recorded
     pars: ProductionPars        # the parameters its kernel reads
 
 
@@ -68,7 +69,8 @@ class Production(Module):
         shape = (self.n_reps, self.net.n_sites)
         self.state = ProductionState(
             *(np.zeros(shape) for _ in range(7)), cargo=np.zeros((*shape, N_CARGO)), **self._per_week_inputs(),
-            raid_keys=self.keys("raid"), pars=self.kernel_pars(ProductionPars))
+            raid_keys=self.keys("raid"), die=new_die(), site_stock=np.zeros(shape),
+            pars=self.kernel_pars(ProductionPars))
 
     def declare_results(self) -> None:
         sites = self.net.sites
@@ -135,7 +137,7 @@ def _share_at_least(threshold: float, median: np.ndarray, sigma: np.ndarray) -> 
     return ndtr(np.log(median / threshold) / sigma)
 
 
-@numba.njit(cache=True)
+@kernel
 def production_step(week, st, delivered, ledger, out, periods):
     """Produce, raid, ship (this week's cargo of each site: `st.cargo`)."""
     p = st.pars
@@ -145,7 +147,7 @@ def production_step(week, st, delivered, ledger, out, periods):
     add_flow(out.produced_kg, week, st.produced, periods)
     add_flow(out.destroyed_kg, week, st.destroyed, periods)
     add_flow(out.raids, week, st.raided, periods)
-    stock = np.empty(st.produced.shape)
+    stock = st.site_stock
     for r in range(stock.shape[0]):
         for s in range(stock.shape[1]):
             stock[r, s] = st.precursor_stock[r, s] + st.product_stock[r, s]
@@ -170,7 +172,7 @@ def _produce(st, week, delivered):
 def _raid(p, st, week, ledger):
     """Raids at random, more often at bigger sites: they destroy stock and cut capacity."""
     n_reps, n_sites = st.produced.shape
-    die = new_die()
+    die = st.die[0]
     for r in range(n_reps):
         for s in range(n_sites):
             roll(die, st.raid_keys[r], place_unit(week, s))

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numba
 import numpy as np
 
 from fentflow.sim.cargo import N_CARGO, PILL_PURE, POWDER_PURE
-from fentflow.sim.kernels import add_flow, inlined
+from fentflow.sim.kernels import add_flow, inlined, kernel
 from fentflow.sim.modules.base import Module
 from fentflow.sim.network import route_appeal
 
@@ -43,6 +42,7 @@ class TransportState(NamedTuple):
     route_state_first: np.ndarray  # the states a route touches, as a sparse (route, state) matrix:
     route_state: np.ndarray        # route j's are route_state[first[j]:first[j + 1]]
     route_state_weight: np.ndarray
+    damping: np.ndarray            # (crossing,) scratch: what remembered losses leave of each crossing's appeal
     pars: TransportPars        # the parameters its kernel reads
 
 
@@ -69,7 +69,8 @@ class Transport(Module):
             staging_p=1.0 / (1.0 + self.pars["staging_weeks_mean"]),
             route_first=np.searchsorted(net.route_site, np.arange(net.n_sites + 1)).astype(np.int64),
             route_share=np.zeros((self.n_reps, n_routes)), route_crossing=np.array(net.route_crossing, np.int64),
-            **_sparse_rows(net.route_states), pars=self.kernel_pars(TransportPars))
+            **_sparse_rows(net.route_states), damping=np.zeros(len(net.crossings)),
+            pars=self.kernel_pars(TransportPars))
 
     def declare_results(self) -> None:
         declare = self.sim.results.declare
@@ -89,7 +90,7 @@ def travel_weeks(net) -> np.ndarray:
     return np.ceil(net.route_hours / HOURS_PER_WEEK).astype(np.int64)
 
 
-@numba.njit(cache=True)
+@kernel
 def transport_step(week, st, cargo, crossing_loss, ledger, out, periods):
     """Split each site's cargo, (rep, site, cargo), over its routes; intercept in Mexico; let a share of
     what waits set off (`st.leaving`, which crossing puts on the road).
@@ -115,8 +116,8 @@ def _route_shares(st, crossing_loss):
     route's crossing (the balloon effect). Each share is a sum over its own replicate and site only."""
     share, appeal, first, crossing, adaptation = (st.route_share, st.appeal, st.route_first, st.route_crossing,
                                                   st.pars.route_adaptation)
+    damping = st.damping
     n_reps, n_crossings = crossing_loss.shape
-    damping = np.empty(n_crossings)
     for r in range(n_reps):
         for c in range(n_crossings):
             damping[c] = np.exp(-adaptation[r] * crossing_loss[r, c])

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numba
 import numpy as np
 
 from fentflow.sim.dice import new_die, place_unit, poisson, roll, standard_normal
-from fentflow.sim.kernels import add_flow, inlined, set_stock
+from fentflow.sim.kernels import add_flow, inlined, kernel, set_stock
 from fentflow.sim.modules.base import Module
 from fentflow.units import WEEKS_PER_YEAR
 
@@ -47,6 +46,8 @@ class ViolenceState(NamedTuple):
     rivalry: np.ndarray        # (state,)
     site_state: np.ndarray     # (site,)
     violence_keys: np.ndarray  # (rep, 2) the violence decision's keys, drawn per (week, state) (`dice.roll`)
+    die: np.ndarray            # (1,) `dice.DIE` scratch: the die rolled for each unit
+    produced_in: np.ndarray    # (state,) scratch: pure kg produced in each state this week
     pars: ViolencePars        # the parameters its kernel reads
 
 
@@ -68,7 +69,8 @@ class Violence(Module):
             baseline=self.par("violence_baseline_share") * net.state_homicides_2015[None, :],
             state_shift=self._initial_shift(shape),
             rivalry=np.array(net.rivalry, float), site_state=np.array(net.site_state, np.int64),
-            violence_keys=self.keys("violence"), pars=self.kernel_pars(ViolencePars))
+            violence_keys=self.keys("violence"), die=new_die(), produced_in=np.zeros(shape[1]),
+            pars=self.kernel_pars(ViolencePars))
 
     def _initial_shift(self, shape) -> np.ndarray:
         """(rep, state) ln of lognormal factors with mean 1 at the start, sd `violence_state_sd`."""
@@ -83,7 +85,7 @@ class Violence(Module):
                 "fentanyl entering, produced in or passing through the state")
         declare("conflict_index", "pure t/yr", "stock", "state", states, "rivalry x remembered flow")
 
-@numba.njit(cache=True)
+@kernel
 def violence_step(week, st, inflow_by_state, produced, transit_by_state, out, periods):
     """Flows through each state, remembered over a quarter, meet rivalry and raise the baseline; Poisson draws.
 
@@ -93,8 +95,7 @@ def violence_step(week, st, inflow_by_state, produced, transit_by_state, out, pe
     flow, remembered, conflict, rivalry, site_state = st.flow, st.flow_kg_week, st.conflict, st.rivalry, st.site_state
     shift, baseline, homicides, keys = st.state_shift, st.baseline, st.homicides, st.violence_keys
     n_reps, n_states = flow.shape
-    die = new_die()
-    produced_in = np.empty(n_states)
+    die, produced_in = st.die[0], st.produced_in
     for r in range(n_reps):
         produced_in[:] = 0.0
         for s in range(site_state.size):
