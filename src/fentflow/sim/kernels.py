@@ -27,11 +27,20 @@ class Periods(NamedTuple):
 # fraction of the time, and the first run on a machine waits for the compiler.
 
 # Every compiled function of the engine is a `@kernel`: cached on disk, and dividing as NumPy
-# does (x / 0 is inf or nan, as IEEE says) rather than as Python does. Python's division
-# raises, and a path that can raise stops numba from pruning the reference counts of the
-# arrays a function takes: each step kernel then counted every array of its state in and out
-# at each call, about 1,300 atomic operations a week, a sixth of a default run. The numbers are
-# the same: every division in the kernels is by a number that cannot be 0, or is guarded.
+# does (x / 0 is inf or nan, as IEEE says) rather than as Python does. numba counts the
+# references to each array a function takes, atomically, in and out, unless it can see that the
+# counts cancel; a path that can raise hides that from it. Python's division raises, as does
+# an allocation, and a call of another compiled function (whose error numba passes on): the
+# step kernels counted every array of their states at every call, about 1,300 atomic
+# operations a week, a sixth of a default run. So the kernels
+# - divide as NumPy does (the numbers are the same: every division in them is by a number that
+#   cannot be 0, or is guarded);
+# - allocate nothing (scratch arrays live in the module's state);
+# - record their results last (`add_flow`, `set_stock`), once they have read their state for the
+#   last time: the state is one variable, and every array of it that is alive across a call is
+#   counted. The kernels that draw (crossing, demand, violence) still count the arrays they use
+#   around the dice.
+# `tests/test_sim_kernel_rules.py` checks the first two in the source.
 kernel = numba.njit(cache=True, error_model="numpy")
 
 # A helper called from one place only is compiled as part of its caller (`@inlined`). Each
@@ -51,7 +60,7 @@ def zero(array):
         flat[i] = 0.0
 
 
-@inlined
+@kernel
 def add_flow(target, week, values, periods):
     """Add a (rep, place) flow to its period(s) of `target`, (period, rep, place). A week inside one
     period has a share of exactly 1 there, and x * 1.0 is x: one loop serves both cases."""
@@ -65,7 +74,7 @@ def add_flow(target, week, values, periods):
                 target[row, r, place] += values[r, place] * share
 
 
-@inlined
+@kernel
 def set_stock(target, week, values, periods):
     """Set a (rep, place) stock as the value of its period in `target`."""
     row = periods.stock_period[week]

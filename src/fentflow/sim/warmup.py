@@ -3,9 +3,9 @@
 The first run on a machine compiles the nine step kernels, then the week that calls them
 (`fused.run_weeks`): about 25 s, on one core, since numba compiles in one thread. The kernels
 do not call one another, and numba's on-disk cache lets a process load what another compiled.
-So a first run starts a second process that compiles three kernels (`HELPER_STEPS`) while this
-one compiles the other six; the week then loads all nine from the cache and compiles only
-itself (about 19 s on 2 cores; `make bench` row 9).
+So a first run starts a second process that compiles two kernels (`HELPER_STEPS`) while this
+one compiles the other seven; the week then loads all nine from the cache and compiles only
+itself (about 18 s on 2 cores; `make bench` row 9).
 
 A process compiles a set of kernels without stating their arguments a second time: it runs
 the week as plain Python (`run_weeks.py_func`), steps lo..hi-1 of the first week of a small
@@ -14,7 +14,7 @@ throwaway run, and each kernel it calls compiles for the very types the compiled
 One process compiles at a time: a lock beside the cache makes the others (Dask's workers,
 commands started together) wait, then load what it compiled.
 
-    python -m fentflow.sim.warmup crossing distribution production    # what the second process runs
+    python -m fentflow.sim.warmup crossing distribution    # what the second process runs
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from pathlib import Path
 from fentflow.interrupts import children_ignore_interrupts
 from fentflow.sim import compile_cache, fused
 
-HELPER_STEPS = ("crossing", "distribution", "production")   # about as long to compile as the other six together
+HELPER_STEPS = ("crossing", "distribution")   # about as long to compile as the other seven together
 
 _prepared = False   # this process has compiled the week, or found it compiled
 

@@ -115,8 +115,9 @@ def precursors_step(week, st, price_index, site_appeal, ledger, out, periods):
         st.inflow_by_state[r] = 0.0
         for e in range(st.entry_share.size):
             st.inflow_by_state[r, st.entry_state[e]] += st.inflow[r, e]
-    add_flow(out.precursor_inflow_kg, week, st.inflow, periods)
-    add_flow(out.precursor_seized_kg, week, st.seized, periods)
+    inflow, seized = st.inflow, st.seized     # `st` read for the last time before recording (`kernels.py`)
+    add_flow(out.precursor_inflow_kg, week, inflow, periods)
+    add_flow(out.precursor_seized_kg, week, seized, periods)
 
 
 @inlined

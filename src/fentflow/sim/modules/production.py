@@ -144,13 +144,14 @@ def production_step(week, st, delivered, ledger, out, periods):
     _produce(st, week, delivered)
     _raid(p, st, week, ledger)
     _ship(p, st, week)
-    add_flow(out.produced_kg, week, st.produced, periods)
-    add_flow(out.destroyed_kg, week, st.destroyed, periods)
-    add_flow(out.raids, week, st.raided, periods)
     stock = st.site_stock
     for r in range(stock.shape[0]):
         for s in range(stock.shape[1]):
             stock[r, s] = st.precursor_stock[r, s] + st.product_stock[r, s]
+    produced, destroyed, raided = st.produced, st.destroyed, st.raided   # `st` read for the last time (`kernels.py`)
+    add_flow(out.produced_kg, week, produced, periods)
+    add_flow(out.destroyed_kg, week, destroyed, periods)
+    add_flow(out.raids, week, raided, periods)
     set_stock(out.site_stock_kg, week, stock, periods)
 
 

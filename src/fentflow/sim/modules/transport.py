@@ -106,8 +106,9 @@ def transport_step(week, st, cargo, crossing_loss, ledger, out, periods):
                 leaving[r, j, f] = moves[r] * waiting[r, j, f]
                 waiting[r, j, f] -= leaving[r, j, f]
         ledger.seized[r] += st.seized_by_site[r].sum()
-    add_flow(out.dispatched_kg, week, st.dispatched, periods)
-    add_flow(out.mexico_seized_kg, week, st.seized_by_site, periods)
+    dispatched, seized = st.dispatched, st.seized_by_site     # `st` read for the last time (`kernels.py`)
+    add_flow(out.dispatched_kg, week, dispatched, periods)
+    add_flow(out.mexico_seized_kg, week, seized, periods)
 
 
 @inlined
