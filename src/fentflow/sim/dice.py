@@ -12,17 +12,17 @@ wherever their histories agree, even when a lever changes how many loads are sei
 A die is a record of four words (`DIE`: the PCG64 state and increment, high and low) in an
 array the caller keeps (`new_die`, a module's state), handed to the kernels as `die[0]`: a
 record is a pointer, so passing it costs nothing, where an array argument costs numba two
-atomic reference counts a call. The kernels step PCG64 themselves and shape the numbers with NumPy's own algorithms
-(`numpy/random/src/distributions/distributions.c`), so a die draws exactly what NumPy's
-`Generator(PCG64)` with that state would (`rng.generator_of`). Tests compare every
-distribution with NumPy's, draw for draw, and golden values catch any change of a draw. The
-truncated normals (`normal_above`, `normal_below`) are fentflow's own; tests check their law.
+atomic reference counts a call. The kernels step PCG64 themselves and shape the numbers with
+NumPy's own algorithms (`numpy/random/src/distributions/distributions.c`), so a die draws
+exactly what NumPy's `Generator(PCG64)` with that state would (`rng.generator_of`). Tests
+compare every distribution with NumPy's, draw for draw, and golden values catch any change of
+a draw. The truncated normals (`normal_above`, `normal_below`) are fentflow's own; tests check
+their law.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-import numba
 import numpy as np
 from llvmlite import ir
 from numba.core import types
