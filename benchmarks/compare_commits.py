@@ -4,7 +4,7 @@ Benchmark row 1 measures one commit at one moment; a shared machine's load moves
 by more than many engine changes are worth. This measures two commits alternately, in fresh
 processes: each commit's source is checked out beside the repository (`git worktree`), gets a
 numba cache of its own (its kernels compile once, before the first round), and each round runs
-one process per commit that times default runs 2015-2030 after a warm-up.
+one process per commit that measures a default run 2015-2030 as benchmark row 1 does.
 
     .venv/bin/python -m benchmarks.compare_commits 4089dcc HEAD
     .venv/bin/python -m benchmarks.compare_commits 4089dcc HEAD --rounds 5 --runs 20
@@ -20,19 +20,10 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-TIMED_RUNS = """
-import statistics, sys, time
-import fentflow as ff
-world, runs = ff.World.load(), int(sys.argv[1])
-for seed in range(3):
-    ff.Sim(world, parameters="defaults", replicates=1, seed=seed).run()
-seconds = []
-for seed in range(runs):
-    began = time.perf_counter()
-    ff.Sim(world, parameters="defaults", replicates=1, seed=seed).run()
-    seconds.append(time.perf_counter() - began)
-print(statistics.median(seconds) * 1000)
-"""
+# Row 1's own measurement (`bench_default.measure_time`), with this repository's benchmarks and the
+# checkout's fentflow (PYTHONPATH comes before the installed package; the benchmarks use its public API).
+TIMED_RUNS = ("import sys; from benchmarks.bench_default import measure_time; "
+              "print(measure_time(int(sys.argv[1]))[0].figure)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,8 +65,8 @@ def _checkout(rev: str, folder: Path) -> Path:
 def _median_ms(checkout: Path, runs: int) -> float:
     """One fresh process running `checkout`'s fentflow: the median of `runs` default runs, in ms."""
     env = {**os.environ, "PYTHONPATH": str(checkout / "src"), "NUMBA_CACHE_DIR": str(checkout / ".numba-cache")}
-    done = subprocess.run([sys.executable, "-c", TIMED_RUNS, str(runs)], env=env, check=True, capture_output=True,
-                          text=True)
+    done = subprocess.run([sys.executable, "-c", TIMED_RUNS, str(runs)], cwd=REPO, env=env, check=True,
+                          capture_output=True, text=True)
     return float(done.stdout.strip().splitlines()[-1])
 
 
