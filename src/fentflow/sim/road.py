@@ -32,10 +32,7 @@ def new_road(n_reps: int, n_crossings: int, travel_weeks: np.ndarray, route_cros
 
 @inlined
 def set_off(road, week, leaving):
-    """Put what leaves on each route this week, (rep, route, cargo), on the road to its arrival week.
-
-    The arrays are taken out of the road's tuple before the loops: read inside them, each read
-    costs numba a reference count."""
+    """Put what leaves on each route this week, (rep, route, cargo), on the road to its arrival week."""
     cargo, route_pure, travel, crossing, in_transit = (road.cargo, road.route_pure, road.travel_weeks,
                                                        road.route_crossing, road.pure_in_transit)
     size = cargo.shape[0]

@@ -87,10 +87,7 @@ class Demand(Module):
 
 @kernel
 def demand_step(week, st, consumed, lethal_share, out, periods):
-    """Treatment flows, then overdose deaths (Poisson) from exposure and the share of lethal pills.
-
-    The arrays are taken out of their tuples before the loops: read inside them, each read
-    costs numba a reference count."""
+    """Treatment flows, then overdose deaths (Poisson) from exposure and the share of lethal pills."""
     p = st.pars
     active, treated, users, deaths, keys = st.active, st.treated, st.users, st.deaths, st.overdose_keys
     enter, leave, treatment, naloxone, reversal = st.enter, st.leave, st.treatment, st.naloxone, st.reversal

@@ -78,10 +78,7 @@ class Distribution(Module):
 @kernel
 def distribution_step(week, st, at_crossing, relative_price, ledger, out, periods):
     """Spread what crossed, (rep, crossing, field), over the markets, pulled by their prices;
-    domestic enforcement seizes a share.
-
-    The kernels take arrays out of their tuples before their loops: read inside them, each read
-    costs numba a reference count."""
+    domestic enforcement seizes a share."""
     _arrivals(st, at_crossing, relative_price)
     arrived, seized, delivered, enforcement = st.arrived, st.seized, st.delivered, st.enforcement
     seizure_rate = st.pars.domestic_seizure_rate

@@ -190,10 +190,7 @@ def _raid(p, st, week, ledger):
 
 @inlined
 def _ship(p, st, week):
-    """A share of finished stock leaves each site, as the cargo of as many loads as carry it.
-
-    The arrays are taken out of their tuples before the loops: read inside them, each read
-    costs numba a reference count."""
+    """A share of finished stock leaves each site, as the cargo of as many loads as carry it."""
     cargo, per_load, stock, shipped, ship_fraction = st.cargo, st.per_load, st.product_stock, st.shipped, p.ship_fraction
     n_reps, n_sites, n_fields = cargo.shape
     for r in range(n_reps):

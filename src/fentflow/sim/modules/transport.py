@@ -93,10 +93,7 @@ def travel_weeks(net) -> np.ndarray:
 @kernel
 def transport_step(week, st, cargo, crossing_loss, ledger, out, periods):
     """Split each site's cargo, (rep, site, cargo), over its routes; intercept in Mexico; let a share of
-    what waits set off (`st.leaving`, which crossing puts on the road).
-
-    The kernels take arrays out of their tuples before their loops: read inside them, each read
-    costs numba a reference count."""
+    what waits set off (`st.leaving`, which crossing puts on the road)."""
     _route_shares(st, crossing_loss)
     _dispatch(st, cargo)
     waiting, leaving, moves = st.waiting, st.leaving, st.staging_p

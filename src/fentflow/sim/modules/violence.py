@@ -87,10 +87,7 @@ class Violence(Module):
 
 @kernel
 def violence_step(week, st, inflow_by_state, produced, transit_by_state, out, periods):
-    """Flows through each state, remembered over a quarter, meet rivalry and raise the baseline; Poisson draws.
-
-    The arrays are taken out of their tuples before the loops: read inside them, each read
-    costs numba a reference count."""
+    """Flows through each state, remembered over a quarter, meet rivalry and raise the baseline; Poisson draws."""
     p = st.pars
     flow, remembered, conflict, rivalry, site_state = st.flow, st.flow_kg_week, st.conflict, st.rivalry, st.site_state
     shift, baseline, homicides, keys = st.state_shift, st.baseline, st.homicides, st.violence_keys
