@@ -75,21 +75,17 @@ class TallyState(NamedTuple):
     shipped: np.ndarray          # (rep,) pure kg the sites have shipped so far
 
 
-class TallyResults(NamedTuple):
-    sites_shipped_kg: np.ndarray
-
-
 class Tally(Module):
     """A trivial compiled module: adds up the pure kg of the sites' cargo (production's state)."""
     name = "tally"
-    outputs = TallyResults
 
     def __init__(self, sim):
         super().__init__(sim)
         self.state = TallyState(np.zeros(self.n_reps))
 
     def declare_results(self):
-        self.sim.results.declare("sites_shipped_kg", "pure kg", "flow", "national")
+        self.results_block = self.sim.results.declare_block("national", ("all",), {
+            "sites_shipped_kg": ("pure kg", "flow", "pure kg the sites shipped")})
 
 
 @numba.njit(cache=True)
@@ -99,7 +95,7 @@ def tally_step(week, st, cargo, out, periods):
         for s in range(cargo.shape[1]):
             kg[r, 0] += cargo[r, s, PILL_PURE] + cargo[r, s, POWDER_PURE]
         st.shipped[r] += kg[r, 0]
-    add_flow(out.sites_shipped_kg, week, kg, periods)
+    add_flow(out, 0, week, kg, periods)
 
 
 @numba.njit(cache=True)
@@ -131,11 +127,11 @@ def test_every_array_the_kernels_take_is_c_contiguous():
     """One memory layout for every run keeps to one compiled signature (no recompiling for a batch)."""
     sim = _sim(pars={"raids_per_year": np.linspace(1, 9, 8)[::2]}, resolution="month")
     states = [m.state for m in sim.modules.values()]
-    tuples = [sim.results.periods, sim.ledger.arrays, sim.modules["crossing"].state.road, *states,
-              *(st.pars for st in states),
-              *(m.results(m.outputs) for m in sim.modules.values() if m.outputs is not None)]
+    tuples = [sim.results.periods, sim.ledger.arrays, sim.modules["crossing"].state.road, *states]
     odd = [(type(arrays).__name__, name) for arrays in tuples for name, array in zip(arrays._fields, arrays)
            if not isinstance(array, tuple) and not (array.flags.c_contiguous and array.flags.writeable)]
+    odd += [(name, "results") for name, m in sim.modules.items()
+            if m.results_block is not None and not m.results_block.flags.c_contiguous]
     assert odd == []
 
 

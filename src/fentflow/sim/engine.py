@@ -199,7 +199,7 @@ class Sim:
         and the modules' states and result arrays, as the week takes them."""
         compiled = [m for m in self.modules.values() if type(m) in self.week_wiring.modules]
         return ([m.name for m in compiled] + ["ledger"], tuple(m.state for m in compiled),
-                tuple(m.results(m.outputs) for m in compiled if m.outputs is not None))
+                tuple(m.results_block for m in compiled if m.results_block is not None))
 
     def week_arguments(self, first: int, stop: int, lo: int, hi: int) -> tuple:
         """What the week (`fused.run_weeks`) takes to run steps lo..hi-1 of weeks first..stop-1 of this run."""

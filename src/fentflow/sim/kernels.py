@@ -64,26 +64,26 @@ def zero(array):
 
 
 @kernel
-def add_flow(target, week, values, periods):
-    """Add a (rep, place) flow to its period(s) of `target`, (period, rep, place). A week inside one
-    period has a share of exactly 1 there, and x * 1.0 is x: one loop serves both cases."""
+def add_flow(block, row, week, values, periods):
+    """Add a (rep, place) flow to its period(s) of row `row` of a results block, (row, period, rep, place).
+    A week inside one period has a share of exactly 1 there, and x * 1.0 is x: one loop serves both cases."""
     for k in range(2):
         share = periods.flow_share[week, k]
         if share == 0.0:
             continue
-        row = periods.flow_period[week, k]
+        period = periods.flow_period[week, k]
         for r in range(values.shape[0]):
             for place in range(values.shape[1]):
-                target[row, r, place] += values[r, place] * share
+                block[row, period, r, place] += values[r, place] * share
 
 
 @kernel
-def set_stock(target, week, values, periods):
-    """Set a (rep, place) stock as the value of its period in `target`."""
-    row = periods.stock_period[week]
+def set_stock(block, row, week, values, periods):
+    """Set a (rep, place) stock as the value of its period in row `row` of a results block."""
+    period = periods.stock_period[week]
     for r in range(values.shape[0]):
         for place in range(values.shape[1]):
-            target[row, r, place] = values[r, place]
+            block[row, period, r, place] = values[r, place]
 
 
 @intrinsic

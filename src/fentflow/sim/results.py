@@ -2,13 +2,16 @@
 
 Each quantity is declared once by the module that produces it, with its unit, its places
 (crossings, markets, states, ...) and whether it is a *flow* (summed over a period) or a
-*stock* (the value at the end of the period). Periods are weeks by default; `resolution=
+*stock* (the value at the end of the period). A compiled module declares its quantities as the
+rows of one array, (row, period, replicate, place), which its kernel writes (`declare_block`):
+the week then hands each kernel one array of results, not one per quantity (numba unpacks every
+array a compiled call takes, at every call). Each quantity's array is a view of its row. Periods are weeks by default; `resolution=
 "month"` keeps calendar months only, which is what batched calibration needs: a week's flow
 is split over the months its days fall in, a stock counts in its Thursday's month.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +32,13 @@ class Quantity:
     place_kind: str        # "crossing", "market", "state", "site", "entry", "national"
     places: tuple[str, ...]
     doc: str
+
+
+def rows(block: Mapping[str, object], *names: str) -> tuple[int, ...]:
+    """The rows of the named quantities in a block's declaration (`Results.declare_block`): the numbers a
+    kernel writes them under."""
+    order = list(block)
+    return tuple(order.index(name) for name in names)
 
 
 class Results:
@@ -56,6 +66,7 @@ class Results:
                                np.asarray(self.period_of_week, np.int64))
         self.quantities: dict[str, Quantity] = {}
         self.data: dict[str, np.ndarray] = {}
+        self._rows: dict[str, tuple[np.ndarray, int]] = {}     # name -> its block and row there
 
     @property
     def n_periods(self) -> int:
@@ -63,17 +74,29 @@ class Results:
 
     def declare(self, name: str, unit: str, kind: str, place_kind: str,
                 places: Sequence[str] = ("all",), doc: str = "") -> None:
-        if name in self.quantities:
-            raise ValueError(f"result {name!r} declared twice")
-        self.quantities[name] = Quantity(name, unit, kind, place_kind, tuple(places), doc)
-        self.data[name] = np.zeros((self.n_periods, self.n_reps, len(places)))
+        """One quantity (a block of one row)."""
+        self.declare_block(place_kind, places, {name: (unit, kind, doc)})
+
+    def declare_block(self, place_kind: str, places: Sequence[str],
+                      rows: Mapping[str, tuple[str, str, str]]) -> np.ndarray:
+        """Quantities with the same places as the rows of one array, (row, period, replicate, place), in the
+        order of `rows` (name -> unit, FLOW or STOCK, doc); returns the array."""
+        for name in rows:
+            if name in self.quantities:
+                raise ValueError(f"result {name!r} declared twice")
+        block = np.zeros((len(rows), self.n_periods, self.n_reps, len(places)))
+        for row, (name, (unit, kind, doc)) in enumerate(rows.items()):
+            self.quantities[name] = Quantity(name, unit, kind, place_kind, tuple(places), doc)
+            self.data[name] = block[row]
+            self._rows[name] = block, row
+        return block
 
     def record(self, name: str, week: int, values: np.ndarray) -> None:
         """Add a flow to its period, or set a stock's end-of-period value: what the compiled kernels
         do, for modules written in Python."""
         values = np.ascontiguousarray(values, dtype=float).reshape(self.n_reps, -1)
         record = set_stock if self.quantities[name].kind == STOCK else add_flow
-        record(self.data[name], week, values, self.periods)
+        record(*self._rows[name], week, values, self.periods)
 
     def __getitem__(self, name: str) -> np.ndarray:
         if name not in self.data:

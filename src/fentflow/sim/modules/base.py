@@ -2,8 +2,9 @@
 
 A compiled module's state lives in the arrays of its `state` (a NamedTuple), which its step
 kernel updates in place; the arrays read as attributes too (`production.produced`). The
-parameters its kernel reads travel in the state too, as its own small NamedTuple (`state.pars`,
-made by `kernel_pars`), never the whole parameter set. Its
+parameters its kernel reads travel in the state too, one record per replicate (`state.pars`,
+made by `kernel_pars`), never the whole parameter set; its results are the rows of one array
+(`results_block`, declared from the module's `RESULTS`). Its
 kernel is called from the one wired week (`fused.run_weeks`), never from the module. A
 module written in plain Python (inserted with `Sim(steps=...)`) has a `step(week)`, can keep
 its state however it likes, reads the others' states (this week's shipments, what sets off,
@@ -19,7 +20,7 @@ import numpy as np
 class Module:
     name: str = ""
     state: NamedTuple | None = None
-    outputs: type | None = None     # the NamedTuple of result arrays its kernel writes, if any
+    results_block: np.ndarray | None = None   # the results its kernel writes, if any (`Results.declare_block`)
 
     def __init__(self, sim):
         self.sim = sim
@@ -27,7 +28,6 @@ class Module:
         self.net = sim.net
         self.n_reps = sim.n_reps
         self._columns: dict[str, np.ndarray] = {}
-        self._results: dict[type, NamedTuple] = {}
 
     def __getattr__(self, name: str):
         """The state's arrays read as attributes (only called when normal lookup fails)."""
@@ -51,10 +51,15 @@ class Module:
             column = self._columns[name] = self.pars[name][:, None]
         return column
 
-    def kernel_pars(self, fields: type) -> NamedTuple:
-        """The parameters this module's kernel reads, as the NamedTuple `fields` of (rep,) columns
-        (its fields name them). Kernels take only what they read: smaller signatures compile faster."""
-        return fields(*(self.pars[name] for name in fields._fields))
+    def kernel_pars(self, fields: type) -> np.ndarray:
+        """The parameters this module's kernel reads (the fields of the NamedTuple `fields` name them), as one
+        record per replicate: `pars.name` is a (rep,) column in the kernel as in a NamedTuple, but the week
+        passes one array, not one per parameter (numba unpacks every array a call takes, at every call).
+        Kernels take only what they read: smaller signatures compile faster."""
+        table = np.zeros(self.n_reps, np.dtype([(name, np.float64) for name in fields._fields]))
+        for name in fields._fields:
+            table[name] = self.pars[name]
+        return table
 
     def rng(self, decision: str, r: int) -> np.random.Generator:
         """The NumPy generator of a decision for the replicate in position `r`, for draws made in Python."""
@@ -63,13 +68,6 @@ class Module:
     def keys(self, decision: str) -> np.ndarray:
         """The keys of a decision, (rep, 2), for draws made in a compiled kernel (`dice.roll`)."""
         return self.sim.streams.keys(decision)
-
-    def results(self, fields: type) -> NamedTuple:
-        """This module's declared result arrays as the NamedTuple `fields` (its fields name them), made once."""
-        arrays = self._results.get(fields)
-        if arrays is None:
-            arrays = self._results[fields] = fields(*(self.sim.results[name] for name in fields._fields))
-        return arrays
 
     def record(self, name: str, week: int, values) -> None:
         """Add (flow) or set (stock) a result from Python: for modules without a compiled kernel."""

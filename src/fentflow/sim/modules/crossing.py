@@ -29,6 +29,7 @@ from fentflow.sim.kernels import add_flow, inlined, kernel
 from fentflow.sim.modules.base import Module
 from fentflow.sim.modules.production import MAX_PURITY, MIN_PURITY, PURITY_CONCENTRATION
 from fentflow.sim.modules.transport import travel_weeks
+from fentflow.sim.results import FLOW
 from fentflow.units import LETHAL_DOSE_MG   # DEA's threshold: pills with >= 2 mg count as potentially lethal
 
 REFERENCE_LOAD_KG = 5.0
@@ -50,6 +51,8 @@ ROW = {name: k for k, name in enumerate(COUNTS)}
 ATTEMPTS, ATTEMPTED_GROSS, ATTEMPTED_PURE = ROW["attempts"], ROW["attempted_gross_kg"], ROW["attempted_pure_kg"]
 EVENTS, SEIZED_GROSS, SEIZED_PURE = ROW["seizure_events"], ROW["seized_gross_kg"], ROW["seized_pure_kg"]
 SEIZED_PILLS, PASSED_PURE = ROW["seized_pills"], ROW["passed_pure_kg"]
+# Its results, the rows of one block (`Results.declare_block`), are the week's totals, summed by period.
+RESULTS = {name: (unit, FLOW, doc) for name, (unit, doc) in COUNTS.items()}
 
 
 class CrossingPars(NamedTuple):
@@ -78,12 +81,8 @@ class CrossingState(NamedTuple):
     pars: CrossingPars        # the parameters its kernel reads
 
 
-CrossingResults = NamedTuple("CrossingResults", [(name, np.ndarray) for name in COUNTS])
-
-
 class Crossing(Module):
     name = "crossing"
-    outputs = CrossingResults
 
     def __init__(self, sim):
         super().__init__(sim)
@@ -101,8 +100,7 @@ class Crossing(Module):
             pars=self.kernel_pars(CrossingPars))
 
     def declare_results(self) -> None:
-        for name, (unit, doc) in COUNTS.items():
-            self.sim.results.declare(name, unit, "flow", "crossing", self.net.crossings, doc)
+        self.results_block = self.sim.results.declare_block("crossing", self.net.crossings, RESULTS)
 
     def detection(self, week) -> np.ndarray:
         """Detection probability of a reference-size load at each crossing, (rep, crossing).
@@ -131,8 +129,8 @@ def crossing_step(week, st, leaving, ledger, out, periods):
     for r in range(seized_pure.shape[0]):
         for c in range(seized_pure.shape[1]):
             ledger.seized[r] += seized_pure[r, c]
-    for k, target in enumerate(out):
-        add_flow(target, week, st.totals[k], periods)
+    for k in range(out.shape[0]):
+        add_flow(out, k, week, st.totals[k], periods)
 
 
 @inlined

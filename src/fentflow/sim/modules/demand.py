@@ -21,6 +21,7 @@ from fentflow.sim.curves import log_path
 from fentflow.sim.dice import new_die, place_unit, poisson, roll
 from fentflow.sim.kernels import add_flow, inlined, kernel, set_stock
 from fentflow.sim.modules.base import Module
+from fentflow.sim.results import FLOW, STOCK, rows
 
 MAX_EXPOSURE = 1.0  # exposure is fentanyl's share of opioid use: it cannot exceed all of it
 
@@ -48,15 +49,17 @@ class DemandState(NamedTuple):
     pars: DemandPars        # the parameters its kernel reads
 
 
-class DemandResults(NamedTuple):
-    deaths: np.ndarray
-    people_active_use: np.ndarray
-    people_in_treatment: np.ndarray
+# Its results: name -> unit, flow or stock, doc; the rows of its results block, in order.
+RESULTS = {
+    "deaths": ("deaths", FLOW, "synthetic-opioid overdose deaths"),
+    "people_active_use": ("persons", STOCK, "people with OUD not in treatment"),
+    "people_in_treatment": ("persons", STOCK, "people with OUD on MOUD"),
+}
+DEATHS, ACTIVE_USE, IN_TREATMENT = rows(RESULTS, "deaths", "people_active_use", "people_in_treatment")
 
 
 class Demand(Module):
     name = "demand"
-    outputs = DemandResults
 
     def __init__(self, sim):
         super().__init__(sim)
@@ -74,10 +77,7 @@ class Demand(Module):
             overdose_keys=self.keys("overdose"), die=new_die(), pars=self.kernel_pars(DemandPars))
 
     def declare_results(self) -> None:
-        declare, markets = self.sim.results.declare, self.net.markets
-        declare("deaths", "deaths", "flow", "market", markets, "synthetic-opioid overdose deaths")
-        declare("people_active_use", "persons", "stock", "market", markets, "people with OUD not in treatment")
-        declare("people_in_treatment", "persons", "stock", "market", markets, "people with OUD on MOUD")
+        self.results_block = self.sim.results.declare_block("market", self.net.markets, RESULTS)
 
     def _reversal(self, week) -> np.ndarray:
         """Share of fatal overdoses reversed before the lever, (rep,); (week, rep) for a (week, 1) array of weeks."""
@@ -108,9 +108,9 @@ def demand_step(week, st, consumed, lethal_share, out, periods):
             expected = users[r, m] * hazard * (1.0 - reversed_share)
             roll(die, keys[r], place_unit(week, m))
             deaths[r, m] = poisson(die, expected)
-    add_flow(out.deaths, week, deaths, periods)
-    set_stock(out.people_active_use, week, active, periods)
-    set_stock(out.people_in_treatment, week, treated, periods)
+    add_flow(out, DEATHS, week, deaths, periods)
+    set_stock(out, ACTIVE_USE, week, active, periods)
+    set_stock(out, IN_TREATMENT, week, treated, periods)
 
 
 @inlined

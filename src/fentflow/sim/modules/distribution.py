@@ -15,6 +15,7 @@ import numpy as np
 from fentflow.sim.kernels import add_flow, inlined, kernel
 from fentflow.sim.modules.base import Module
 from fentflow.sim.network import distribution_shares
+from fentflow.sim.results import FLOW, rows
 
 # What a market holds, per form: the columns of the (rep, market, field) arrays.
 FIELDS = ("pill_pure_kg", "pills", "pills_ge2mg", "powder_pure_kg", "powder_gross_kg")
@@ -43,17 +44,21 @@ class DistributionState(NamedTuple):
     pars: DistributionPars        # the parameters its kernel reads
 
 
-class DistributionResults(NamedTuple):
-    arrived_pure_kg: np.ndarray
-    domestic_seized_pure_kg: np.ndarray
-    domestic_seized_pills: np.ndarray
-    domestic_seized_pills_ge2mg: np.ndarray
-    domestic_seized_powder_gross_kg: np.ndarray
+# Its results: name -> unit, flow or stock, doc; the rows of its results block, in order.
+RESULTS = {
+    "arrived_pure_kg": ("pure kg", FLOW, "fentanyl reaching the market"),
+    "domestic_seized_pure_kg": ("pure kg", FLOW, "domestic seizures, pure"),
+    "domestic_seized_pills": ("pills", FLOW, "domestic seizures of pills"),
+    "domestic_seized_pills_ge2mg": ("pills", FLOW, "domestic seizures of pills with >= 2 mg"),
+    "domestic_seized_powder_gross_kg": ("gross kg", FLOW, "domestic seizures of powder, gross"),
+}
+ARRIVED_PURE_KG, SEIZED_PURE_KG, SEIZED_PILLS, SEIZED_PILLS_GE2MG, SEIZED_POWDER_GROSS_KG = rows(
+    RESULTS, "arrived_pure_kg", "domestic_seized_pure_kg",
+    "domestic_seized_pills", "domestic_seized_pills_ge2mg", "domestic_seized_powder_gross_kg")
 
 
 class Distribution(Module):
     name = "distribution"
-    outputs = DistributionResults
 
     def __init__(self, sim):
         super().__init__(sim)
@@ -66,14 +71,7 @@ class Distribution(Module):
                                        self.kernel_pars(DistributionPars))
 
     def declare_results(self) -> None:
-        declare, markets = self.sim.results.declare, self.net.markets
-        declare("arrived_pure_kg", "pure kg", "flow", "market", markets, "fentanyl reaching the market")
-        declare("domestic_seized_pure_kg", "pure kg", "flow", "market", markets, "domestic seizures, pure")
-        declare("domestic_seized_pills", "pills", "flow", "market", markets, "domestic seizures of pills")
-        declare("domestic_seized_pills_ge2mg", "pills", "flow", "market", markets,
-                "domestic seizures of pills with >= 2 mg")
-        declare("domestic_seized_powder_gross_kg", "gross kg", "flow", "market", markets,
-                "domestic seizures of powder, gross")
+        self.results_block = self.sim.results.declare_block("market", self.net.markets, RESULTS)
 
 @kernel
 def distribution_step(week, st, at_crossing, relative_price, ledger, out, periods):
@@ -93,11 +91,11 @@ def distribution_step(week, st, at_crossing, relative_price, ledger, out, period
             seized_pure[r, m] = seized[r, m, PILL_PURE] + seized[r, m, POWDER_PURE]
             arrived_pure[r, m] = arrived[r, m, PILL_PURE] + arrived[r, m, POWDER_PURE]
         ledger.seized[r] += seized_pure[r].sum()
-    add_flow(out.arrived_pure_kg, week, arrived_pure, periods)
-    add_flow(out.domestic_seized_pure_kg, week, seized_pure, periods)
-    add_flow(out.domestic_seized_pills, week, seized[:, :, PILLS], periods)
-    add_flow(out.domestic_seized_pills_ge2mg, week, seized[:, :, PILLS_GE2MG], periods)
-    add_flow(out.domestic_seized_powder_gross_kg, week, seized[:, :, POWDER_GROSS], periods)
+    add_flow(out, ARRIVED_PURE_KG, week, arrived_pure, periods)
+    add_flow(out, SEIZED_PURE_KG, week, seized_pure, periods)
+    add_flow(out, SEIZED_PILLS, week, seized[:, :, PILLS], periods)
+    add_flow(out, SEIZED_PILLS_GE2MG, week, seized[:, :, PILLS_GE2MG], periods)
+    add_flow(out, SEIZED_POWDER_GROSS_KG, week, seized[:, :, POWDER_GROSS], periods)
 
 
 @inlined

@@ -15,6 +15,7 @@ import numpy as np
 from fentflow.sim.kernels import add_flow, inlined, kernel, set_stock
 from fentflow.sim.modules.base import Module
 from fentflow.sim.modules.distribution import FIELDS, PILL_PURE, PILLS, PILLS_GE2MG, POWDER_GROSS, POWDER_PURE
+from fentflow.sim.results import FLOW, STOCK, rows
 
 RETAIL_UNIT_MG = 100.0        # assumption: one retail unit of powder, like one pill of ~100 mg
 PRICE_BOUNDS = (0.02, 20.0)   # relative to the reference price
@@ -45,16 +46,19 @@ class MarketState(NamedTuple):
     pars: MarketPars        # the parameters its kernel reads
 
 
-class MarketResults(NamedTuple):
-    consumed_pure_kg: np.ndarray
-    retail_stock_kg: np.ndarray
-    price_usd_per_pill: np.ndarray
-    potency_mg_per_unit: np.ndarray
+# Its results: name -> unit, flow or stock, doc; the rows of its results block, in order.
+RESULTS = {
+    "consumed_pure_kg": ("pure kg", FLOW, "fentanyl used"),
+    "retail_stock_kg": ("pure kg", STOCK, "retail stock at the end of the period"),
+    "price_usd_per_pill": ("USD/pill", STOCK, "retail price of one pill"),
+    "potency_mg_per_unit": ("mg/unit", STOCK, "pure mg per retail unit used"),
+}
+CONSUMED_PURE_KG, RETAIL_STOCK_KG, PRICE_USD_PER_PILL, POTENCY_MG_PER_UNIT = rows(
+    RESULTS, "consumed_pure_kg", "retail_stock_kg", "price_usd_per_pill", "potency_mg_per_unit")
 
 
 class Market(Module):
     name = "market"
-    outputs = MarketResults
 
     def __init__(self, sim):
         super().__init__(sim)
@@ -65,11 +69,7 @@ class Market(Module):
                                  pars=self.kernel_pars(MarketPars))
 
     def declare_results(self) -> None:
-        declare, markets = self.sim.results.declare, self.net.markets
-        declare("consumed_pure_kg", "pure kg", "flow", "market", markets, "fentanyl used")
-        declare("retail_stock_kg", "pure kg", "stock", "market", markets, "retail stock at the end of the period")
-        declare("price_usd_per_pill", "USD/pill", "stock", "market", markets, "retail price of one pill")
-        declare("potency_mg_per_unit", "mg/unit", "stock", "market", markets, "pure mg per retail unit used")
+        self.results_block = self.sim.results.declare_block("market", self.net.markets, RESULTS)
 
 @kernel
 def market_step(week, st, delivered, users, ledger, out, periods):
@@ -108,10 +108,10 @@ def market_step(week, st, delivered, users, ledger, out, periods):
             price[r, m] = relative_price[r, m] * p.price_per_pill_ref[r]
             total += consumed[r, m]
         ledger.consumed[r] += total
-    add_flow(out.consumed_pure_kg, week, consumed, periods)
-    set_stock(out.retail_stock_kg, week, pure_after, periods)
-    set_stock(out.price_usd_per_pill, week, price, periods)
-    set_stock(out.potency_mg_per_unit, week, potency, periods)
+    add_flow(out, CONSUMED_PURE_KG, week, consumed, periods)
+    set_stock(out, RETAIL_STOCK_KG, week, pure_after, periods)
+    set_stock(out, PRICE_USD_PER_PILL, week, price, periods)
+    set_stock(out, POTENCY_MG_PER_UNIT, week, potency, periods)
 
 
 @inlined

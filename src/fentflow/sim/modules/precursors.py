@@ -16,6 +16,7 @@ import numpy as np
 from fentflow.sim.curves import segmented_growth
 from fentflow.sim.kernels import add_flow, inlined, kernel
 from fentflow.sim.modules.base import Module
+from fentflow.sim.results import FLOW, rows
 
 # Manzanillo's precursor seizures began in 2022, "before 2022 they were not regulated" (SEMAR, as reported by
 # EFE / La Nación, 24 Jul 2023: https://www.lanacion.com.ar/agencias/manzanillo-una-barrera-en-el-pacifico-mexicano-contra-el-fentanilo-nid24072023/)
@@ -60,14 +61,16 @@ class PrecursorsState(NamedTuple):
     pars: PrecursorsPars        # the parameters its kernel reads
 
 
-class PrecursorsResults(NamedTuple):
-    precursor_inflow_kg: np.ndarray
-    precursor_seized_kg: np.ndarray
+# Its results: name -> unit, flow or stock, doc; the rows of its results block, in order.
+RESULTS = {
+    "precursor_inflow_kg": ("fent-eq kg", FLOW, "precursors arriving at each entry point"),
+    "precursor_seized_kg": ("fent-eq kg", FLOW, "precursors seized at each entry point"),
+}
+INFLOW_KG, SEIZED_KG = rows(RESULTS, "precursor_inflow_kg", "precursor_seized_kg")
 
 
 class Precursors(Module):
     name = "precursors"
-    outputs = PrecursorsResults
 
     def __init__(self, sim):
         super().__init__(sim)
@@ -86,11 +89,7 @@ class Precursors(Module):
         self.delivered, self.inflow_by_state = self.state.delivered, self.state.inflow_by_state
 
     def declare_results(self) -> None:
-        entries = self.net.entries
-        self.sim.results.declare("precursor_inflow_kg", "fent-eq kg", "flow", "entry", entries,
-                                 "precursors arriving at each entry point")
-        self.sim.results.declare("precursor_seized_kg", "fent-eq kg", "flow", "entry", entries,
-                                 "precursors seized at each entry point")
+        self.results_block = self.sim.results.declare_block("entry", self.net.entries, RESULTS)
 
     def trajectory(self, year) -> np.ndarray:
         """Supply before price response and controls, (rep,) kg/week."""
@@ -116,8 +115,8 @@ def precursors_step(week, st, price_index, site_appeal, ledger, out, periods):
         for e in range(st.entry_share.size):
             st.inflow_by_state[r, st.entry_state[e]] += st.inflow[r, e]
     inflow, seized = st.inflow, st.seized     # `st` read for the last time before recording (`kernels.py`)
-    add_flow(out.precursor_inflow_kg, week, inflow, periods)
-    add_flow(out.precursor_seized_kg, week, seized, periods)
+    add_flow(out, INFLOW_KG, week, inflow, periods)
+    add_flow(out, SEIZED_KG, week, seized, periods)
 
 
 @inlined

@@ -20,6 +20,7 @@ from fentflow.sim.curves import log_path, logit_path
 from fentflow.sim.dice import new_die, place_unit, roll, uniform
 from fentflow.sim.kernels import add_flow, inlined, kernel, set_stock
 from fentflow.sim.modules.base import Module
+from fentflow.sim.results import FLOW, STOCK, rows
 from fentflow.units import LETHAL_DOSE_MG, WEEKS_PER_YEAR
 
 PURITY_CONCENTRATION = 20.0  # beta(a, b) with a + b = 20: sd ~ 0.09 at mean 0.2 (T2c range 0-81%)
@@ -53,16 +54,19 @@ class ProductionState(NamedTuple):
     pars: ProductionPars        # the parameters its kernel reads
 
 
-class ProductionResults(NamedTuple):
-    produced_kg: np.ndarray
-    raids: np.ndarray
-    destroyed_kg: np.ndarray
-    site_stock_kg: np.ndarray
+# Its results: name -> unit, flow or stock, doc; the rows of its results block, in order.
+RESULTS = {
+    "produced_kg": ("pure kg", FLOW, "finished product pressed or cut"),
+    "raids": ("raids", FLOW, "raids on production sites"),
+    "destroyed_kg": ("pure kg", FLOW, "stock destroyed in raids"),
+    "site_stock_kg": ("pure kg", STOCK, "precursor and product stock at sites"),
+}
+PRODUCED_KG, RAIDS, DESTROYED_KG, SITE_STOCK_KG = rows(
+    RESULTS, "produced_kg", "raids", "destroyed_kg", "site_stock_kg")
 
 
 class Production(Module):
     name = "production"
-    outputs = ProductionResults
 
     def __init__(self, sim):
         super().__init__(sim)
@@ -73,12 +77,7 @@ class Production(Module):
             pars=self.kernel_pars(ProductionPars))
 
     def declare_results(self) -> None:
-        sites = self.net.sites
-        declare = self.sim.results.declare
-        declare("produced_kg", "pure kg", "flow", "site", sites, "finished product pressed or cut")
-        declare("raids", "raids", "flow", "site", sites, "raids on production sites")
-        declare("destroyed_kg", "pure kg", "flow", "site", sites, "stock destroyed in raids")
-        declare("site_stock_kg", "pure kg", "stock", "site", sites, "precursor and product stock at sites")
+        self.results_block = self.sim.results.declare_block("site", self.net.sites, RESULTS)
 
     def _per_week_inputs(self) -> dict[str, np.ndarray]:
         """What depends only on the week and the parameters, as (week, rep[, site]) arrays, made once."""
@@ -149,10 +148,10 @@ def production_step(week, st, delivered, ledger, out, periods):
         for s in range(stock.shape[1]):
             stock[r, s] = st.precursor_stock[r, s] + st.product_stock[r, s]
     produced, destroyed, raided = st.produced, st.destroyed, st.raided   # `st` read for the last time (`kernels.py`)
-    add_flow(out.produced_kg, week, produced, periods)
-    add_flow(out.destroyed_kg, week, destroyed, periods)
-    add_flow(out.raids, week, raided, periods)
-    set_stock(out.site_stock_kg, week, stock, periods)
+    add_flow(out, PRODUCED_KG, week, produced, periods)
+    add_flow(out, DESTROYED_KG, week, destroyed, periods)
+    add_flow(out, RAIDS, week, raided, periods)
+    set_stock(out, SITE_STOCK_KG, week, stock, periods)
 
 
 @inlined

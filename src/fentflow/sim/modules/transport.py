@@ -18,6 +18,7 @@ from fentflow.sim.cargo import N_CARGO, PILL_PURE, POWDER_PURE
 from fentflow.sim.kernels import add_flow, inlined, kernel
 from fentflow.sim.modules.base import Module
 from fentflow.sim.network import route_appeal
+from fentflow.sim.results import FLOW, rows
 
 HOURS_PER_WEEK = 168.0
 
@@ -46,14 +47,16 @@ class TransportState(NamedTuple):
     pars: TransportPars        # the parameters its kernel reads
 
 
-class TransportResults(NamedTuple):
-    dispatched_kg: np.ndarray
-    mexico_seized_kg: np.ndarray
+# Its results: name -> unit, flow or stock, doc; the rows of its results block, in order.
+RESULTS = {
+    "dispatched_kg": ("pure kg", FLOW, "product leaving sites for the border"),
+    "mexico_seized_kg": ("pure kg", FLOW, "loads intercepted in Mexico on the way north, by site of origin"),
+}
+DISPATCHED_KG, MEXICO_SEIZED_KG = rows(RESULTS, "dispatched_kg", "mexico_seized_kg")
 
 
 class Transport(Module):
     name = "transport"
-    outputs = TransportResults
 
     def __init__(self, sim):
         super().__init__(sim)
@@ -73,10 +76,7 @@ class Transport(Module):
             pars=self.kernel_pars(TransportPars))
 
     def declare_results(self) -> None:
-        declare = self.sim.results.declare
-        declare("dispatched_kg", "pure kg", "flow", "site", self.net.sites, "product leaving sites for the border")
-        declare("mexico_seized_kg", "pure kg", "flow", "site", self.net.sites,
-                "loads intercepted in Mexico on the way north, by site of origin")
+        self.results_block = self.sim.results.declare_block("site", self.net.sites, RESULTS)
 
 def _sparse_rows(route_states: np.ndarray) -> dict[str, np.ndarray]:
     routes, states = np.nonzero(route_states)
@@ -104,8 +104,8 @@ def transport_step(week, st, cargo, crossing_loss, ledger, out, periods):
                 waiting[r, j, f] -= leaving[r, j, f]
         ledger.seized[r] += st.seized_by_site[r].sum()
     dispatched, seized = st.dispatched, st.seized_by_site     # `st` read for the last time (`kernels.py`)
-    add_flow(out.dispatched_kg, week, dispatched, periods)
-    add_flow(out.mexico_seized_kg, week, seized, periods)
+    add_flow(out, DISPATCHED_KG, week, dispatched, periods)
+    add_flow(out, MEXICO_SEIZED_KG, week, seized, periods)
 
 
 @inlined

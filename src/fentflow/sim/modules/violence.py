@@ -23,6 +23,7 @@ import numpy as np
 from fentflow.sim.dice import new_die, place_unit, poisson, roll, standard_normal
 from fentflow.sim.kernels import add_flow, inlined, kernel, set_stock
 from fentflow.sim.modules.base import Module
+from fentflow.sim.results import FLOW, STOCK, rows
 from fentflow.units import WEEKS_PER_YEAR
 
 FLOW_MEMORY_WEEKS = 13.0
@@ -51,15 +52,17 @@ class ViolenceState(NamedTuple):
     pars: ViolencePars        # the parameters its kernel reads
 
 
-class ViolenceResults(NamedTuple):
-    homicides: np.ndarray
-    fentanyl_flow_kg: np.ndarray
-    conflict_index: np.ndarray
+# Its results: name -> unit, flow or stock, doc; the rows of its results block, in order.
+RESULTS = {
+    "homicides": ("victims", FLOW, "intentional homicides (SESNSP-comparable)"),
+    "fentanyl_flow_kg": ("pure kg", FLOW, "fentanyl entering, produced in or passing through the state"),
+    "conflict_index": ("pure t/yr", STOCK, "rivalry x remembered flow"),
+}
+HOMICIDES, FLOW_KG, CONFLICT_INDEX = rows(RESULTS, "homicides", "fentanyl_flow_kg", "conflict_index")
 
 
 class Violence(Module):
     name = "violence"
-    outputs = ViolenceResults
 
     def __init__(self, sim):
         super().__init__(sim)
@@ -79,11 +82,7 @@ class Violence(Module):
         return sd * z - sd ** 2 / 2
 
     def declare_results(self) -> None:
-        declare, states = self.sim.results.declare, self.net.states
-        declare("homicides", "victims", "flow", "state", states, "intentional homicides (SESNSP-comparable)")
-        declare("fentanyl_flow_kg", "pure kg", "flow", "state", states,
-                "fentanyl entering, produced in or passing through the state")
-        declare("conflict_index", "pure t/yr", "stock", "state", states, "rivalry x remembered flow")
+        self.results_block = self.sim.results.declare_block("state", self.net.states, RESULTS)
 
 @kernel
 def violence_step(week, st, inflow_by_state, produced, transit_by_state, out, periods):
@@ -111,9 +110,9 @@ def violence_step(week, st, inflow_by_state, produced, transit_by_state, out, pe
             rise = _rise(effect, conflict[r, k], half)
             expected = baseline[r, k] * np.exp(shift[r, k]) * (1.0 + rise + national_rise) / WEEKS_PER_YEAR
             homicides[r, k] = poisson(die, expected)
-    add_flow(out.homicides, week, homicides, periods)
-    add_flow(out.fentanyl_flow_kg, week, flow, periods)
-    set_stock(out.conflict_index, week, conflict, periods)
+    add_flow(out, HOMICIDES, week, homicides, periods)
+    add_flow(out, FLOW_KG, week, flow, periods)
+    set_stock(out, CONFLICT_INDEX, week, conflict, periods)
 
 
 @inlined
