@@ -26,8 +26,8 @@ from fentflow.calibrate.distance import Distance
 from fentflow.calibrate.posterior import parameter_columns, posterior_from_history, read_posterior
 from fentflow.calibrate.priors import FITTED, fitted_parameters
 from fentflow.calibrate.statistics import TargetSet
-from fentflow.ensemble.parameters import PosteriorDraws
 from fentflow.errors import InputError
+from fentflow.sim.sources import PosteriorDraws
 
 SHORT = TargetSet(start="2019-01-01", end="2021-12-31", data_end=2021)
 TINY = get_budget("tiny")

@@ -112,7 +112,7 @@ def test_a_straddle_the_markets_agree_on_gets_no_market_reason(monkeypatch):
 def test_a_market_is_short_of_supply_when_its_price_is_above_the_reference():
 
     from fentflow.ensemble.comparison import Comparison
-    from fentflow.ensemble.parameters import DefaultParameters
+    from fentflow.sim.sources import DefaultParameters
     from fentflow.sim.pars import PAR_BY_NAME
 
     reference = PAR_BY_NAME["price_per_pill_ref"].default

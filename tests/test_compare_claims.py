@@ -66,7 +66,7 @@ def test_c12_verdicts_follow_the_rule(rows):
 
 
 def test_a_sensitivity_fixes_one_parameter_in_every_run_and_keeps_the_rest():
-    from fentflow.ensemble.parameters import WithFixed, parameter_source
+    from fentflow.sim.sources import WithFixed, parameter_source
 
     base = parameter_source("calibrated")
     fixed = WithFixed(base, (("raid_capacity_loss", 0.0),))

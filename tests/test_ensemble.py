@@ -4,12 +4,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from fentflow.ensemble.parameters import DefaultParameters, PosteriorDraws
 from fentflow.ensemble.run import make_task, run_block, run_one
 from fentflow.ensemble.spec import ComparisonSpec, parse_years
 from fentflow.ensemble.store import RunStore, Status
 from fentflow.errors import InputError
 from fentflow.policy.scenarios import load_scenario
+from fentflow.sim.sources import DefaultParameters, PosteriorDraws
 
 SPAN = {"start": "2024-07-01", "end": "2025-12-31"}
 

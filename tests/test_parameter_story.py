@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 import fentflow as ff
 from fentflow.cli import app
 from fentflow.errors import InputError
-from fentflow.ensemble.parameters import (DEFAULT_REPLICATES, MIN_INTERVAL_RUNS, PosteriorDraws, interval_warning,
-                                          parameter_source)
 from fentflow.sim.pars import PAR_BY_NAME
+from fentflow.sim.sources import (DEFAULT_REPLICATES, MIN_INTERVAL_RUNS, PosteriorDraws, interval_warning,
+                                          parameter_source)
 
 runner = CliRunner()
 SHORT = {"start": "2021-01-01", "end": "2021-03-31"}

@@ -12,9 +12,9 @@ from fentflow.calibrate.priors import FITTED
 from fentflow.calibrate.shipped import shipped_path, shipped_table
 from fentflow.claims import ClaimContext, claim_rows
 from fentflow.cli import app
-from fentflow.ensemble.parameters import DefaultParameters, PosteriorDraws, parameter_source
 from fentflow.errors import InputError
 from fentflow.sim.pars import PAR_BY_NAME
+from fentflow.sim.sources import DefaultParameters, PosteriorDraws, parameter_source
 
 QUANTILES = ["p05", "p25", "median", "p75", "p95"]
 

@@ -25,21 +25,21 @@ import typer  # noqa: E402  (after the start-up Ctrl-C handler)
 from rich.console import Console
 from rich.table import Table
 
+from fentflow.boundary import BoundaryGroup, interrupted
 from fentflow.calibrate.cli import calibrate_command
 from fentflow.calibrate.fitcheck_cli import fit_check_command
 from fentflow.calibrate.validate_cli import validate_app
 from fentflow.claims.cli import claims_command
-from fentflow.boundary import BoundaryGroup, interrupted
 from fentflow.clikit import run_with_progress, user_errors, warn_intervals
-from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP, DEFAULT_REPLICATES, REPLICATES_HELP
-from fentflow.staging import staged_output
 from fentflow.ensemble.cli import compare_command, query_command, scenarios_command
 from fentflow.observed.cli import convert_command, data_app
 from fentflow.report.cli import report_command
 from fentflow.risk.cli import map_command
-from fentflow.world.cli import app as world_app
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
+from fentflow.sim.sources import CALIBRATED, CHOICE_HELP, DEFAULT_REPLICATES, REPLICATES_HELP
+from fentflow.staging import staged_output
 from fentflow.units import KG_PER_LB
+from fentflow.world.cli import app as world_app
 
 if _STARTING:
     signal.signal(signal.SIGINT, signal.default_int_handler)   # imports done: Ctrl-C is the boundary's now

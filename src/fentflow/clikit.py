@@ -43,7 +43,7 @@ def output_folder(path: Path, option: str = "--out") -> Path:
 
 def warn_intervals(runs: int) -> None:
     """Print a warning on stderr when `runs` are too few to back the 90% intervals a command shows."""
-    from fentflow.ensemble.parameters import interval_warning
+    from fentflow.sim.sources import interval_warning
     warning = interval_warning(runs)
     if warning:
         err_console().print(Text.assemble(("warning:", "bold yellow"), " ", warning))

@@ -8,9 +8,9 @@ from rich.console import Console
 from rich.table import Table
 
 from fentflow.clikit import data_option, run_with_progress, use_data, user_errors, warn_intervals
-from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP, DEFAULT_REPLICATES, REPLICATES_HELP
-from fentflow.staging import staged_output
 from fentflow.sim.calendar import DEFAULT_START
+from fentflow.sim.sources import CALIBRATED, CHOICE_HELP, DEFAULT_REPLICATES, REPLICATES_HELP
+from fentflow.staging import staged_output
 
 console = Console(highlight=False)
 

@@ -2,7 +2,7 @@
 
 Columns: `draw`, the calibrated parameters (simulator names and units), `weight` (ABC-SMC
 importance weights, times the regression adjustment's kernel when adjusted; summing to 1),
-`distance` and `generation`. The same layout is what `fentflow.ensemble.parameters.PosteriorDraws`
+`distance` and `generation`. The same layout is what `fentflow.sim.sources.PosteriorDraws`
 reads, so `run` and `compare` can use it.
 
 `load_default_posterior()` returns the posterior shipped with the package (see

@@ -19,8 +19,8 @@ from fentflow.claims.context import ClaimContext
 from fentflow.claims.registry import claim_rows
 from fentflow.claims.row import CONSISTENT, INCONSISTENT, PRIMARY_NOT_FOUND, VERDICTS, ClaimRow, rows_frame
 from fentflow.clikit import data_option, use_data, user_errors, warn_intervals
-from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP, DEFAULT_REPLICATES, REPLICATES_HELP
 from fentflow.errors import InputError
+from fentflow.sim.sources import CALIBRATED, CHOICE_HELP, DEFAULT_REPLICATES, REPLICATES_HELP
 
 VERDICT_STYLE = {CONSISTENT: "bold green", INCONSISTENT: "bold red"}   # not checkable: yellow
 
@@ -36,7 +36,7 @@ def claims_command(
     data: Path | None = data_option(),
 ) -> None:
     """Check the news report's 13 claims (C1-C13) against public data and the model."""
-    from fentflow.ensemble.parameters import parameter_source
+    from fentflow.sim.sources import parameter_source
     from fentflow.world import World
 
     with user_errors():

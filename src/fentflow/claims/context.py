@@ -25,11 +25,11 @@ class ClaimContext:
     `replicates` (default `DEFAULT_REPLICATES`, as every command) runs that many replicates with
     different random and parameter draws, so model figures come with a 5-95% band.
     `parameters` is "calibrated" (the default, as every command), "defaults", a posterior path or
-    a `fentflow.ensemble.parameters` source.
+    a `fentflow.sim.sources` source.
     """
 
     def __init__(self, world=None, seed: int = 0, replicates: int | None = None, parameters=None) -> None:
-        from fentflow.ensemble.parameters import CALIBRATED, DEFAULT_REPLICATES, parameter_source
+        from fentflow.sim.sources import CALIBRATED, DEFAULT_REPLICATES, parameter_source
 
         replicates = DEFAULT_REPLICATES if replicates is None else replicates
         if replicates < 1:

@@ -10,23 +10,25 @@
     write_report(comparison, "out/compare")                # tables/*.csv|parquet, charts/*.png
     connect("out/compare").sql("SELECT * FROM national WHERE metric = 'deaths'").df()
 
-Parts, one concept each: `spec` (what a comparison is; blocks, seeds, fingerprints),
-`parameters` (default parameters or posterior draws), `run` (`run_block`, `run_one`: the pure
-unit of work), `summary` (what one run keeps), `store` (per-run Parquet files with integrity
-checks), `execute` (this process, a local Dask cluster or `--scheduler`), `compare` (plan,
-resume, compute), `paired` (paired differences and quantiles), `comparison` (the result),
-`report` and `charts` (files), `query` (DuckDB views), `cli` (the commands).
+Parts, one concept each: `spec` (what a comparison is; blocks, seeds, fingerprints), `run`
+(`run_block`, `run_one`: the pure unit of work), `summary` (what one run keeps), `store`
+(per-run Parquet files with integrity checks), `execute` (this process, a local Dask cluster or
+`--scheduler`), `compare` (plan, resume, compute), `paired` (paired differences and quantiles),
+`comparison` (the result), `report` and `charts` (files), `query` (DuckDB views), `cli` (the
+commands). Where a run's parameters come from (the defaults or posterior draws) is the engine's
+(`fentflow.sim.sources`): `ff.Sim` reads them too, without loading what comparisons need
+(DuckDB, Dask).
 """
 from __future__ import annotations
 
 from fentflow.ensemble.compare import compare
 from fentflow.ensemble.comparison import Comparison
-from fentflow.ensemble.parameters import DefaultParameters, PosteriorDraws
 from fentflow.ensemble.query import connect, query
 from fentflow.ensemble.report import write_report
 from fentflow.ensemble.run import run_block, run_one
 from fentflow.ensemble.spec import ComparisonSpec
 from fentflow.ensemble.store import RunStore
+from fentflow.sim.sources import DefaultParameters, PosteriorDraws
 
 __all__ = ["Comparison", "ComparisonSpec", "DefaultParameters", "PosteriorDraws", "RunStore", "compare",
            "connect", "query", "run_block", "run_one", "write_report"]

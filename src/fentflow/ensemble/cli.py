@@ -20,10 +20,10 @@ from fentflow.boundary import err_console
 from fentflow.clikit import compile_notice, output_folder, user_errors, warn_intervals
 from fentflow.ensemble.execute import check_scheduler
 from fentflow.ensemble.lock import store_lock
-from fentflow.sim.calendar import check_span
-from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP, parameter_source
 from fentflow.ensemble.spec import DEFAULT_BLOCK_SIZE, DEFAULT_RUNS
+from fentflow.sim.calendar import check_span
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
+from fentflow.sim.sources import CALIBRATED, CHOICE_HELP, parameter_source
 from fentflow.tables import Column, print_fitting
 
 console = Console(highlight=False)

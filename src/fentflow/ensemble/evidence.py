@@ -33,11 +33,11 @@ from fentflow.ensemble import paired
 from fentflow.ensemble.compare import compare
 from fentflow.ensemble.comparison import Comparison
 from fentflow.ensemble.lock import store_lock
-from fentflow.ensemble.parameters import WithFixed
 from fentflow.ensemble.spec import ComparisonSpec
 from fentflow.errors import InputError
 from fentflow.policy.scenarios import load_scenario
 from fentflow.sim.calendar import DEFAULT_END
+from fentflow.sim.sources import WithFixed
 
 log = logging.getLogger(__name__)
 

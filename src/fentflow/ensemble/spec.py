@@ -22,10 +22,10 @@ from pathlib import Path
 import pandas as pd
 
 import fentflow
-from fentflow.ensemble.parameters import DEFAULT_REPLICATES, ParameterSource, parameter_source
 from fentflow.errors import InputError
 from fentflow.policy.scenarios import Scenario
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
+from fentflow.sim.sources import DEFAULT_REPLICATES, ParameterSource, parameter_source
 
 DEFAULT_RUNS = DEFAULT_REPLICATES     # runs per arm: the count behind every interval
 DEFAULT_BLOCK_SIZE = 10

@@ -90,7 +90,7 @@ def page(sections: list[Section], context: ReportContext) -> str:
 
 def _run_baseline(world, out: Path, seed: int, start: str, end: str, report: Callable[[str, float], None]) -> None:
     """What `fentflow run --out OUT` does: the default (calibrated) parameters and replicates."""
-    from fentflow.ensemble.parameters import CALIBRATED
+    from fentflow.sim.sources import CALIBRATED
     from fentflow.sim.engine import Sim
     from fentflow.sim.output import write_outputs
 

@@ -39,7 +39,7 @@ class ReportContext:
     @functools.cached_property
     def parameters(self):
         """The parameter source the run used (`fentflow run --parameters`), for checks that simulate again."""
-        from fentflow.ensemble.parameters import parameter_source
+        from fentflow.sim.sources import parameter_source
         return parameter_source(self.summary.get("parameter_choice", "defaults"))
 
     @functools.cached_property

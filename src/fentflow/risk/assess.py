@@ -96,7 +96,7 @@ def assess(world=None, year: int | None = None, scenario: str | Scenario | None 
 
     `scenario` is a bundled scenario name or a scenario file (`fentflow.policy.scenarios`).
     `year` defaults to `default_year(scenario)`. `parameters` is "calibrated" (the default),
-    "defaults", a posterior path or a `fentflow.ensemble.parameters` source; `replicates`
+    "defaults", a posterior path or a `fentflow.sim.sources` source; `replicates`
     defaults to `DEFAULT_REPLICATES`. `progress(stage, fraction)` hears of each stage
     ("simulating ...", then "scoring the states") as it advances.
     """

@@ -14,11 +14,11 @@ from rich.console import Console
 from rich.table import Table
 
 from fentflow.clikit import compile_notice, staged_progress, user_errors, warn_intervals
-from fentflow.ensemble.parameters import CALIBRATED, CHOICE_HELP, DEFAULT_REPLICATES
-from fentflow.staging import staged_output
 from fentflow.errors import InputError
 from fentflow.risk.hotspots import COLD, HOT
 from fentflow.risk.levels import score_text
+from fentflow.sim.sources import CALIBRATED, CHOICE_HELP, DEFAULT_REPLICATES
+from fentflow.staging import staged_output
 
 DEFAULT_OUT = Path("out/map")
 GI_SHORT = {HOT: "hot", COLD: "cold"}
@@ -41,7 +41,7 @@ def map_command(
     parameters: str = typer.Option(CALIBRATED, "--parameters", help=CHOICE_HELP),
 ) -> None:
     """Map the fentanyl supply-chain risk of Mexico's 32 states: levels, drivers, stability, hotspots."""
-    from fentflow.ensemble.parameters import parameter_source
+    from fentflow.sim.sources import parameter_source
     from fentflow.risk.assess import assess
     from fentflow.risk.writers import write_map_files
     from fentflow.world import World

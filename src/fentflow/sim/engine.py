@@ -33,6 +33,7 @@ from fentflow.sim.network import network_of
 from fentflow.sim.pars import Pars
 from fentflow.sim.results import Results
 from fentflow.sim.rng import Streams
+from fentflow.sim.sources import CALIBRATED, DEFAULT_REPLICATES, choice_of, parameter_source
 
 log = logging.getLogger(__name__)
 
@@ -269,8 +270,6 @@ def _parameters(pars, parameters, replicates: int | None, seed: int,
     """The run's parameter values; the choice that names their source (`calibrated`, `defaults`, a path;
     None for explicit values) and its description; the posterior draw of each replicate (-1: none).
     Replicate k of an ensemble takes run k's draw, whatever batch it runs in (`replicate_ids`)."""
-    from fentflow.ensemble.parameters import CALIBRATED, DEFAULT_REPLICATES, choice_of, parameter_source  # no cycle
-
     if replicates is not None and replicates < 1:
         raise InputError(f"replicates must be at least 1, got {replicates}", field="replicates")
     if pars is not None:
