@@ -20,7 +20,10 @@ import numpy as np
 class Module:
     name: str = ""
     state: NamedTuple | None = None
-    results_block: np.ndarray | None = None   # the results its kernel writes, if any (`Results.declare_block`)
+    # The results its kernel writes, if any: the rows of one array (`Results.declare_block`), declared
+    # from the module file's `RESULTS` (name -> unit, FLOW or STOCK, doc, in row order); the kernel
+    # writes row k of it under a constant named for the quantity (`results.rows`).
+    results_block: np.ndarray | None = None
 
     def __init__(self, sim):
         self.sim = sim

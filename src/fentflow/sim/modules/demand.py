@@ -49,7 +49,6 @@ class DemandState(NamedTuple):
     pars: DemandPars        # the parameters its kernel reads
 
 
-# Its results: name -> unit, flow or stock, doc; the rows of its results block, in order.
 RESULTS = {
     "deaths": ("deaths", FLOW, "synthetic-opioid overdose deaths"),
     "people_active_use": ("persons", STOCK, "people with OUD not in treatment"),

@@ -44,7 +44,6 @@ class DistributionState(NamedTuple):
     pars: DistributionPars        # the parameters its kernel reads
 
 
-# Its results: name -> unit, flow or stock, doc; the rows of its results block, in order.
 RESULTS = {
     "arrived_pure_kg": ("pure kg", FLOW, "fentanyl reaching the market"),
     "domestic_seized_pure_kg": ("pure kg", FLOW, "domestic seizures, pure"),

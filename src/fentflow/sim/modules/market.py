@@ -46,7 +46,6 @@ class MarketState(NamedTuple):
     pars: MarketPars        # the parameters its kernel reads
 
 
-# Its results: name -> unit, flow or stock, doc; the rows of its results block, in order.
 RESULTS = {
     "consumed_pure_kg": ("pure kg", FLOW, "fentanyl used"),
     "retail_stock_kg": ("pure kg", STOCK, "retail stock at the end of the period"),

@@ -61,7 +61,6 @@ class PrecursorsState(NamedTuple):
     pars: PrecursorsPars        # the parameters its kernel reads
 
 
-# Its results: name -> unit, flow or stock, doc; the rows of its results block, in order.
 RESULTS = {
     "precursor_inflow_kg": ("fent-eq kg", FLOW, "precursors arriving at each entry point"),
     "precursor_seized_kg": ("fent-eq kg", FLOW, "precursors seized at each entry point"),

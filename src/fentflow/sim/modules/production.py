@@ -54,7 +54,6 @@ class ProductionState(NamedTuple):
     pars: ProductionPars        # the parameters its kernel reads
 
 
-# Its results: name -> unit, flow or stock, doc; the rows of its results block, in order.
 RESULTS = {
     "produced_kg": ("pure kg", FLOW, "finished product pressed or cut"),
     "raids": ("raids", FLOW, "raids on production sites"),

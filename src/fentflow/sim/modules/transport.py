@@ -47,7 +47,6 @@ class TransportState(NamedTuple):
     pars: TransportPars        # the parameters its kernel reads
 
 
-# Its results: name -> unit, flow or stock, doc; the rows of its results block, in order.
 RESULTS = {
     "dispatched_kg": ("pure kg", FLOW, "product leaving sites for the border"),
     "mexico_seized_kg": ("pure kg", FLOW, "loads intercepted in Mexico on the way north, by site of origin"),

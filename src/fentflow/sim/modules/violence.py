@@ -52,7 +52,6 @@ class ViolenceState(NamedTuple):
     pars: ViolencePars        # the parameters its kernel reads
 
 
-# Its results: name -> unit, flow or stock, doc; the rows of its results block, in order.
 RESULTS = {
     "homicides": ("victims", FLOW, "intentional homicides (SESNSP-comparable)"),
     "fentanyl_flow_kg": ("pure kg", FLOW, "fentanyl entering, produced in or passing through the state"),
