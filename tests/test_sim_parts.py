@@ -10,7 +10,7 @@ from fentflow.sim.ledger import Ledger, first_broken
 from fentflow.sim.modules.precursors import rates_after_the_data
 from fentflow.sim.road import new_road, set_off, take_off
 from fentflow.sim.pars import PARAMETERS, Pars
-from fentflow.sim.results import Results
+from fentflow.sim.results import FLOW, STOCK, Results, rows
 from fentflow.sim.rng import Streams
 from fentflow import units
 
@@ -155,6 +155,21 @@ def test_python_records_split_a_flow_over_its_months_and_set_a_stock():
     results.record("stock", week, [3.0, 4.0])
     np.testing.assert_allclose(results["flow"][:, :, 0], [[5.0, 10.0], [2.0, 4.0]])
     assert results["stock"][:, :, 0].tolist() == [[3.0, 4.0], [0.0, 0.0]]   # its Thursday, Jan 30, is in January
+
+
+def test_a_block_holds_its_quantities_as_rows_each_readable_by_name():
+    results = Results(Calendar.between("2020-01-06", "2020-01-26"), n_reps=2)
+    declared = {"seized": ("kg", FLOW, "seized"), "stock": ("kg", STOCK, "held")}
+    block = results.declare_block("crossing", ("a", "b", "c"), declared)
+    assert block.shape == (2, 3, 2, 3) and rows(declared, "stock", "seized") == (1, 0)
+    block[1, 2, 0, 1] = 4.0                   # what a kernel writes to row 1 ...
+    assert results["stock"][2, 0, 1] == 4.0   # ... is the quantity's array
+    results.record("seized", 0, np.ones((2, 3)))
+    assert block[0, 0].sum() == 6.0 and results.frame("crossing")["seized"].sum() == 6.0
+    with pytest.raises(ValueError, match="'stock' declared twice"):
+        results.declare("stock", "kg", "stock", "crossing", ("a", "b", "c"))
+    with pytest.raises(KeyError, match="not declared in the block: stocks"):
+        rows(declared, "stocks")
 
 
 def test_segmented_growth_is_one_at_the_anchor_continuous_and_grows_at_each_segments_rate():

@@ -5,9 +5,11 @@ Each quantity is declared once by the module that produces it, with its unit, it
 *stock* (the value at the end of the period). A compiled module declares its quantities as the
 rows of one array, (row, period, replicate, place), which its kernel writes (`declare_block`):
 the week then hands each kernel one array of results, not one per quantity (numba unpacks every
-array a compiled call takes, at every call). Each quantity's array is a view of its row. Periods are weeks by default; `resolution=
-"month"` keeps calendar months only, which is what batched calibration needs: a week's flow
-is split over the months its days fall in, a stock counts in its Thursday's month.
+array a compiled call takes, at every call). Each quantity's array is a view of its row.
+
+Periods are weeks by default; `resolution="month"` keeps calendar months only, which is what
+batched calibration needs: a week's flow is split over the months its days fall in, a stock
+counts in its Thursday's month.
 """
 from __future__ import annotations
 
@@ -34,11 +36,14 @@ class Quantity:
     doc: str
 
 
-def rows(block: Mapping[str, object], *names: str) -> tuple[int, ...]:
+def rows(declared: Mapping[str, object], *names: str) -> tuple[int, ...]:
     """The rows of the named quantities in a block's declaration (`Results.declare_block`): the numbers a
     kernel writes them under."""
-    order = list(block)
-    return tuple(order.index(name) for name in names)
+    order = {name: row for row, name in enumerate(declared)}
+    unknown = [name for name in names if name not in order]
+    if unknown:
+        raise KeyError(f"not declared in the block: {', '.join(unknown)} (declared: {', '.join(order)})")
+    return tuple(order[name] for name in names)
 
 
 class Results:
@@ -78,14 +83,14 @@ class Results:
         self.declare_block(place_kind, places, {name: (unit, kind, doc)})
 
     def declare_block(self, place_kind: str, places: Sequence[str],
-                      rows: Mapping[str, tuple[str, str, str]]) -> np.ndarray:
+                      declared: Mapping[str, tuple[str, str, str]]) -> np.ndarray:
         """Quantities with the same places as the rows of one array, (row, period, replicate, place), in the
-        order of `rows` (name -> unit, FLOW or STOCK, doc); returns the array."""
-        for name in rows:
+        order of `declared` (name -> unit, FLOW or STOCK, doc); returns the array."""
+        for name in declared:
             if name in self.quantities:
                 raise ValueError(f"result {name!r} declared twice")
-        block = np.zeros((len(rows), self.n_periods, self.n_reps, len(places)))
-        for row, (name, (unit, kind, doc)) in enumerate(rows.items()):
+        block = np.zeros((len(declared), self.n_periods, self.n_reps, len(places)))
+        for row, (name, (unit, kind, doc)) in enumerate(declared.items()):
             self.quantities[name] = Quantity(name, unit, kind, place_kind, tuple(places), doc)
             self.data[name] = block[row]
             self._rows[name] = block, row
