@@ -1,7 +1,7 @@
 """Calling one compiled function many times with arguments of unchanging types.
 
 At every call, numba's dispatcher works out the type of every argument to pick the compiled
-version. The week's arguments hold about 170 arrays in nested tuples, and working out their
+version. The week's arguments hold about 130 arrays in nested tuples, and working out their
 types costs about 35 µs a call: a third of a week's own work when a run is stepped week by
 week (`Sim.step`). `Resolved` works them out once, at its first call, and from then on calls
 the version compiled for those types (`Dispatcher.get_overload`).
