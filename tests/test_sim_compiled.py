@@ -95,7 +95,7 @@ def tally_step(week, st, cargo, out, periods):
         for s in range(cargo.shape[1]):
             kg[r, 0] += cargo[r, s, PILL_PURE] + cargo[r, s, POWDER_PURE]
         st.shipped[r] += kg[r, 0]
-    add_flow(out, 0, week, kg, periods)
+    add_flow(out[0], week, kg, periods)
 
 
 @numba.njit(cache=True)

@@ -63,27 +63,30 @@ def zero(array):
         flat[i] = 0.0
 
 
+# A kernel records a quantity into its row of the module's results block, `out[ROW]`: the row is
+# passed as a view rather than as a number, because numba compiles a called function once for
+# each constant number it is handed (20 versions of these two, a second of compiling).
 @kernel
-def add_flow(block, row, week, values, periods):
-    """Add a (rep, place) flow to its period(s) of row `row` of a results block, (row, period, rep, place).
-    A week inside one period has a share of exactly 1 there, and x * 1.0 is x: one loop serves both cases."""
+def add_flow(target, week, values, periods):
+    """Add a (rep, place) flow to its period(s) of `target`, (period, rep, place). A week inside one
+    period has a share of exactly 1 there, and x * 1.0 is x: one loop serves both cases."""
     for k in range(2):
         share = periods.flow_share[week, k]
         if share == 0.0:
             continue
-        period = periods.flow_period[week, k]
+        row = periods.flow_period[week, k]
         for r in range(values.shape[0]):
             for place in range(values.shape[1]):
-                block[row, period, r, place] += values[r, place] * share
+                target[row, r, place] += values[r, place] * share
 
 
 @kernel
-def set_stock(block, row, week, values, periods):
-    """Set a (rep, place) stock as the value of its period in row `row` of a results block."""
-    period = periods.stock_period[week]
+def set_stock(target, week, values, periods):
+    """Set a (rep, place) stock as the value of its period in `target`."""
+    row = periods.stock_period[week]
     for r in range(values.shape[0]):
         for place in range(values.shape[1]):
-            block[row, period, r, place] = values[r, place]
+            target[row, r, place] = values[r, place]
 
 
 @intrinsic

@@ -71,7 +71,6 @@ class Results:
                                np.asarray(self.period_of_week, np.int64))
         self.quantities: dict[str, Quantity] = {}
         self.data: dict[str, np.ndarray] = {}
-        self._rows: dict[str, tuple[np.ndarray, int]] = {}     # name -> its block and row there
 
     @property
     def n_periods(self) -> int:
@@ -93,7 +92,6 @@ class Results:
         for row, (name, (unit, kind, doc)) in enumerate(declared.items()):
             self.quantities[name] = Quantity(name, unit, kind, place_kind, tuple(places), doc)
             self.data[name] = block[row]
-            self._rows[name] = block, row
         return block
 
     def record(self, name: str, week: int, values: np.ndarray) -> None:
@@ -101,7 +99,7 @@ class Results:
         do, for modules written in Python."""
         values = np.ascontiguousarray(values, dtype=float).reshape(self.n_reps, -1)
         record = set_stock if self.quantities[name].kind == STOCK else add_flow
-        record(*self._rows[name], week, values, self.periods)
+        record(self.data[name], week, values, self.periods)
 
     def __getitem__(self, name: str) -> np.ndarray:
         if name not in self.data:

@@ -130,7 +130,7 @@ def crossing_step(week, st, leaving, ledger, out, periods):
         for c in range(seized_pure.shape[1]):
             ledger.seized[r] += seized_pure[r, c]
     for k in range(out.shape[0]):
-        add_flow(out, k, week, st.totals[k], periods)
+        add_flow(out[k], week, st.totals[k], periods)
 
 
 @inlined

@@ -107,9 +107,9 @@ def demand_step(week, st, consumed, lethal_share, out, periods):
             expected = users[r, m] * hazard * (1.0 - reversed_share)
             roll(die, keys[r], place_unit(week, m))
             deaths[r, m] = poisson(die, expected)
-    add_flow(out, DEATHS, week, deaths, periods)
-    set_stock(out, ACTIVE_USE, week, active, periods)
-    set_stock(out, IN_TREATMENT, week, treated, periods)
+    add_flow(out[DEATHS], week, deaths, periods)
+    set_stock(out[ACTIVE_USE], week, active, periods)
+    set_stock(out[IN_TREATMENT], week, treated, periods)
 
 
 @inlined

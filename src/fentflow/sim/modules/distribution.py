@@ -90,11 +90,11 @@ def distribution_step(week, st, at_crossing, relative_price, ledger, out, period
             seized_pure[r, m] = seized[r, m, PILL_PURE] + seized[r, m, POWDER_PURE]
             arrived_pure[r, m] = arrived[r, m, PILL_PURE] + arrived[r, m, POWDER_PURE]
         ledger.seized[r] += seized_pure[r].sum()
-    add_flow(out, ARRIVED_PURE_KG, week, arrived_pure, periods)
-    add_flow(out, SEIZED_PURE_KG, week, seized_pure, periods)
-    add_flow(out, SEIZED_PILLS, week, seized[:, :, PILLS], periods)
-    add_flow(out, SEIZED_PILLS_GE2MG, week, seized[:, :, PILLS_GE2MG], periods)
-    add_flow(out, SEIZED_POWDER_GROSS_KG, week, seized[:, :, POWDER_GROSS], periods)
+    add_flow(out[ARRIVED_PURE_KG], week, arrived_pure, periods)
+    add_flow(out[SEIZED_PURE_KG], week, seized_pure, periods)
+    add_flow(out[SEIZED_PILLS], week, seized[:, :, PILLS], periods)
+    add_flow(out[SEIZED_PILLS_GE2MG], week, seized[:, :, PILLS_GE2MG], periods)
+    add_flow(out[SEIZED_POWDER_GROSS_KG], week, seized[:, :, POWDER_GROSS], periods)
 
 
 @inlined

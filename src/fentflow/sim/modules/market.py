@@ -107,10 +107,10 @@ def market_step(week, st, delivered, users, ledger, out, periods):
             price[r, m] = relative_price[r, m] * p.price_per_pill_ref[r]
             total += consumed[r, m]
         ledger.consumed[r] += total
-    add_flow(out, CONSUMED_PURE_KG, week, consumed, periods)
-    set_stock(out, RETAIL_STOCK_KG, week, pure_after, periods)
-    set_stock(out, PRICE_USD_PER_PILL, week, price, periods)
-    set_stock(out, POTENCY_MG_PER_UNIT, week, potency, periods)
+    add_flow(out[CONSUMED_PURE_KG], week, consumed, periods)
+    set_stock(out[RETAIL_STOCK_KG], week, pure_after, periods)
+    set_stock(out[PRICE_USD_PER_PILL], week, price, periods)
+    set_stock(out[POTENCY_MG_PER_UNIT], week, potency, periods)
 
 
 @inlined

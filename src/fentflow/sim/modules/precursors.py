@@ -114,8 +114,8 @@ def precursors_step(week, st, price_index, site_appeal, ledger, out, periods):
         for e in range(st.entry_share.size):
             st.inflow_by_state[r, st.entry_state[e]] += st.inflow[r, e]
     inflow, seized = st.inflow, st.seized     # `st` read for the last time before recording (`kernels.py`)
-    add_flow(out, INFLOW_KG, week, inflow, periods)
-    add_flow(out, SEIZED_KG, week, seized, periods)
+    add_flow(out[INFLOW_KG], week, inflow, periods)
+    add_flow(out[SEIZED_KG], week, seized, periods)
 
 
 @inlined

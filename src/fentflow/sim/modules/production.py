@@ -147,10 +147,10 @@ def production_step(week, st, delivered, ledger, out, periods):
         for s in range(stock.shape[1]):
             stock[r, s] = st.precursor_stock[r, s] + st.product_stock[r, s]
     produced, destroyed, raided = st.produced, st.destroyed, st.raided   # `st` read for the last time (`kernels.py`)
-    add_flow(out, PRODUCED_KG, week, produced, periods)
-    add_flow(out, DESTROYED_KG, week, destroyed, periods)
-    add_flow(out, RAIDS, week, raided, periods)
-    set_stock(out, SITE_STOCK_KG, week, stock, periods)
+    add_flow(out[PRODUCED_KG], week, produced, periods)
+    add_flow(out[DESTROYED_KG], week, destroyed, periods)
+    add_flow(out[RAIDS], week, raided, periods)
+    set_stock(out[SITE_STOCK_KG], week, stock, periods)
 
 
 @inlined

@@ -103,8 +103,8 @@ def transport_step(week, st, cargo, crossing_loss, ledger, out, periods):
                 waiting[r, j, f] -= leaving[r, j, f]
         ledger.seized[r] += st.seized_by_site[r].sum()
     dispatched, seized = st.dispatched, st.seized_by_site     # `st` read for the last time (`kernels.py`)
-    add_flow(out, DISPATCHED_KG, week, dispatched, periods)
-    add_flow(out, MEXICO_SEIZED_KG, week, seized, periods)
+    add_flow(out[DISPATCHED_KG], week, dispatched, periods)
+    add_flow(out[MEXICO_SEIZED_KG], week, seized, periods)
 
 
 @inlined

@@ -109,9 +109,9 @@ def violence_step(week, st, inflow_by_state, produced, transit_by_state, out, pe
             rise = _rise(effect, conflict[r, k], half)
             expected = baseline[r, k] * np.exp(shift[r, k]) * (1.0 + rise + national_rise) / WEEKS_PER_YEAR
             homicides[r, k] = poisson(die, expected)
-    add_flow(out, HOMICIDES, week, homicides, periods)
-    add_flow(out, FLOW_KG, week, flow, periods)
-    set_stock(out, CONFLICT_INDEX, week, conflict, periods)
+    add_flow(out[HOMICIDES], week, homicides, periods)
+    add_flow(out[FLOW_KG], week, flow, periods)
+    set_stock(out[CONFLICT_INDEX], week, conflict, periods)
 
 
 @inlined
