@@ -17,7 +17,7 @@ from fentflow.sim.modules.base import Module
 
 
 class AdaptationPars(NamedTuple):
-    """The parameters adaptation's kernel reads, (rep,) each."""
+    """The parameters adaptation's kernel reads: the fields of its records (`Module.kernel_pars`)."""
     adaptation_weeks: np.ndarray
     production_adaptation: np.ndarray
 
@@ -26,7 +26,7 @@ class AdaptationState(NamedTuple):
     crossing_loss: np.ndarray   # (rep, crossing) remembered seizure rate by gross weight
     site_loss: np.ndarray       # (rep, site) remembered share of output lost
     site_appeal: np.ndarray     # (rep, site) how much precursor routing favours the site
-    pars: AdaptationPars        # the parameters its kernel reads
+    pars: np.ndarray        # (rep,) records: the parameters its kernel reads, named by `AdaptationPars`
 
 
 class Adaptation(Module):

@@ -56,7 +56,7 @@ RESULTS = {name: (unit, FLOW, doc) for name, (unit, doc) in COUNTS.items()}
 
 
 class CrossingPars(NamedTuple):
-    """The parameters crossing's kernel reads, (rep,) each."""
+    """The parameters crossing's kernel reads: the fields of its records (`Module.kernel_pars`)."""
     detection_size_elasticity: np.ndarray
     load_gross_sigma: np.ndarray
     pill_mg_sigma: np.ndarray
@@ -78,7 +78,7 @@ class CrossingState(NamedTuple):
     load_keys: np.ndarray            # and each seized load's form, size and potency
     die: np.ndarray                  # (1,) `dice.DIE` scratch: the die rolled for each unit (`dice.roll`)
     seized_share: np.ndarray         # (crossing,) scratch: the share of its arrivals each crossing seized
-    pars: CrossingPars        # the parameters its kernel reads
+    pars: np.ndarray        # (rep,) records: the parameters its kernel reads, named by `CrossingPars`
 
 
 class Crossing(Module):

@@ -27,7 +27,7 @@ MAX_EXPOSURE = 1.0  # exposure is fentanyl's share of opioid use: it cannot exce
 
 
 class DemandPars(NamedTuple):
-    """The parameters demand's kernel reads, (rep,) each."""
+    """The parameters demand's kernel reads: the fields of its records (`Module.kernel_pars`)."""
     moud_hazard_ratio: np.ndarray
     overdose_hazard: np.ndarray
     need_mg_per_user_week: np.ndarray
@@ -46,7 +46,7 @@ class DemandState(NamedTuple):
     naloxone: np.ndarray     # (week, market) the naloxone lever
     overdose_keys: np.ndarray  # (rep, 2) the overdose decision's keys, drawn per (week, market) (`dice.roll`)
     die: np.ndarray          # (1,) `dice.DIE` scratch: the die rolled for each unit
-    pars: DemandPars        # the parameters its kernel reads
+    pars: np.ndarray        # (rep,) records: the parameters its kernel reads, named by `DemandPars`
 
 
 RESULTS = {

@@ -25,7 +25,7 @@ MAX_SEIZURE_RATE = 0.95
 
 
 class DistributionPars(NamedTuple):
-    """The parameters distribution's kernel reads, (rep,) each."""
+    """The parameters distribution's kernel reads: the fields of its records (`Module.kernel_pars`)."""
     domestic_seizure_rate: np.ndarray
     distribution_price_pull: np.ndarray
 
@@ -41,7 +41,7 @@ class DistributionState(NamedTuple):
     pull: np.ndarray          # (market,) scratch: each market's price pull ...
     by_field: np.ndarray      # (field, market) ... and what reaches it before the pull
     pulled: np.ndarray        # (crossing,) scratch: each crossing's total pulled weight
-    pars: DistributionPars        # the parameters its kernel reads
+    pars: np.ndarray        # (rep,) records: the parameters its kernel reads, named by `DistributionPars`
 
 
 RESULTS = {

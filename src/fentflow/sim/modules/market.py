@@ -22,7 +22,7 @@ PRICE_BOUNDS = (0.02, 20.0)   # relative to the reference price
 
 
 class MarketPars(NamedTuple):
-    """The parameters market's kernel reads, (rep,) each."""
+    """The parameters market's kernel reads: the fields of its records (`Module.kernel_pars`)."""
     demand_price_elasticity: np.ndarray
     need_mg_per_user_week: np.ndarray
     market_turnover: np.ndarray
@@ -43,7 +43,7 @@ class MarketState(NamedTuple):
     pure_after: np.ndarray       # ... the pure stock after use ...
     price: np.ndarray            # ... and the price per pill (USD)
     used: np.ndarray             # (field,) scratch: what one market used
-    pars: MarketPars        # the parameters its kernel reads
+    pars: np.ndarray        # (rep,) records: the parameters its kernel reads, named by `MarketPars`
 
 
 RESULTS = {

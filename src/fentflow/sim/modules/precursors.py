@@ -40,7 +40,7 @@ def rates_after_the_data(data_end: int) -> tuple[str, ...]:
 
 
 class PrecursorsPars(NamedTuple):
-    """The parameters precursors's kernel reads, (rep,) each."""
+    """The parameters precursors's kernel reads: the fields of its records (`Module.kernel_pars`)."""
     supply_price_elasticity: np.ndarray
 
 
@@ -58,7 +58,7 @@ class PrecursorsState(NamedTuple):
     entry_share: np.ndarray       # (entry,)
     entry_to_site: np.ndarray     # (entry, site)
     entry_state: np.ndarray       # (entry,) state index
-    pars: PrecursorsPars        # the parameters its kernel reads
+    pars: np.ndarray        # (rep,) records: the parameters its kernel reads, named by `PrecursorsPars`
 
 
 RESULTS = {

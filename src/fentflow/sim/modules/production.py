@@ -29,7 +29,7 @@ MIN_PURITY = 1e-4
 
 
 class ProductionPars(NamedTuple):
-    """The parameters production's kernel reads, (rep,) each."""
+    """The parameters production's kernel reads: the fields of its records (`Module.kernel_pars`)."""
     raid_stock_destroyed: np.ndarray
     raid_capacity_loss: np.ndarray
     ship_fraction: np.ndarray
@@ -51,7 +51,7 @@ class ProductionState(NamedTuple):
     raid_keys: np.ndarray         # (rep, 2) the keys of its one decision (`dice.roll`), per (week, site)
     die: np.ndarray               # (1,) `dice.DIE` scratch: the die rolled for each unit
     site_stock: np.ndarray        # (rep, site) scratch: precursor and product stock, recorded
-    pars: ProductionPars        # the parameters its kernel reads
+    pars: np.ndarray        # (rep,) records: the parameters its kernel reads, named by `ProductionPars`
 
 
 RESULTS = {

@@ -24,7 +24,7 @@ HOURS_PER_WEEK = 168.0
 
 
 class TransportPars(NamedTuple):
-    """The parameters transport's kernel reads, (rep,) each."""
+    """The parameters transport's kernel reads: the fields of its records (`Module.kernel_pars`)."""
     route_adaptation: np.ndarray
 
 
@@ -44,7 +44,7 @@ class TransportState(NamedTuple):
     route_state: np.ndarray        # route j's are route_state[first[j]:first[j + 1]]
     route_state_weight: np.ndarray
     damping: np.ndarray            # (crossing,) scratch: what remembered losses leave of each crossing's appeal
-    pars: TransportPars        # the parameters its kernel reads
+    pars: np.ndarray        # (rep,) records: the parameters its kernel reads, named by `TransportPars`
 
 
 RESULTS = {

@@ -30,7 +30,7 @@ FLOW_MEMORY_WEEKS = 13.0
 
 
 class ViolencePars(NamedTuple):
-    """The parameters violence's kernel reads, (rep,) each."""
+    """The parameters violence's kernel reads: the fields of its records (`Module.kernel_pars`)."""
     violence_flow_effect: np.ndarray
     violence_half_conflict: np.ndarray
     violence_national_effect: np.ndarray
@@ -49,7 +49,7 @@ class ViolenceState(NamedTuple):
     violence_keys: np.ndarray  # (rep, 2) the violence decision's keys, drawn per (week, state) (`dice.roll`)
     die: np.ndarray            # (1,) `dice.DIE` scratch: the die rolled for each unit
     produced_in: np.ndarray    # (state,) scratch: pure kg produced in each state this week
-    pars: ViolencePars        # the parameters its kernel reads
+    pars: np.ndarray        # (rep,) records: the parameters its kernel reads, named by `ViolencePars`
 
 
 RESULTS = {
