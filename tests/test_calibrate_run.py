@@ -1,7 +1,6 @@
 """A calibration end to end on a tiny budget and a short span: reproducible, worker-independent,
 resumable after being killed, exported to Parquet; and the `calibrate` command."""
 import json
-import os
 import signal
 import sqlite3
 import subprocess
