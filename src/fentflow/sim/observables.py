@@ -12,6 +12,7 @@ import pandas as pd
 
 from fentflow.errors import InputError, unknown_name
 from fentflow.sim import yearly
+from fentflow.sim.period_sums import group_sums, period_rows
 from fentflow.sim.periods import Span
 from fentflow.sim.results import Results
 from fentflow.units import KG_PER_LB
@@ -19,115 +20,59 @@ from fentflow.units import KG_PER_LB
 COMPONENT = {True: "port", False: "between"}
 
 
-def _periods(results: Results, flows: bool) -> pd.DataFrame:
-    """Calendar month of each period, with the share of the period's flow that falls in it."""
-    if flows and results.resolution == "week":
-        periods = results.calendar.month_shares.rename(columns={"week": "period"})
-    else:  # months, or stocks: a week's stock is its Thursday's
-        year, month = results.period_year_month()
-        periods = pd.DataFrame({"period": np.arange(results.n_periods), "year": year, "month": month,
-                                "share": 1.0})
-    return periods.assign(fy=periods["year"] + (periods["month"] >= 10))
-
-
-def _long(results: Results, *names: str) -> pd.DataFrame:
-    """(period, replicate, place) arrays of the same places -> one long table with year, month, fy.
-
-    Flows are split over the calendar months their week touches; stocks keep their value."""
-    kinds = {results.quantities[name].kind for name in names}
-    if len(kinds) > 1:
-        raise ValueError(f"mix of flows and stocks in one table: {names}")
-    flows = kinds == {"flow"}
-    places = results.quantities[names[0]].places
-    periods, reps = results.n_periods, results.n_reps
-    frame = pd.DataFrame({
-        "period": np.repeat(np.arange(periods), reps * len(places)),
-        "replicate": np.tile(np.repeat(np.arange(reps), len(places)), periods),
-        "place": pd.Index(places).take(np.tile(np.arange(len(places)), periods * reps)),  # not from objects: 15x faster
-        **{name: results[name].reshape(-1) for name in names},
-    })
-    frame = frame.merge(_periods(results, flows), on="period")
-    frame[list(names)] = frame[list(names)].mul(frame.pop("share"), axis=0)
-    return frame
-
-
-def _crossing_table(results: Results, net) -> pd.DataFrame:
-    table = _long(results, "seized_gross_kg", "seizure_events", "seized_pure_kg", "attempted_gross_kg",
-                  "attempted_pure_kg", "attempts", "seized_pills")
-    info = pd.DataFrame({"place": net.crossings, "unit": net.crossing_unit,
-                         "component": [COMPONENT[bool(p)] for p in net.crossing_is_port]})
-    return table.merge(info, on="place")
+def _by_crossing(results: Results, net, names: list[str], period_keys: list[str],
+                 crossing_keys: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Crossing results summed by replicate, period keys and the crossings' CBP `unit` and `component`."""
+    info = {"unit": net.crossing_unit, "component": [COMPONENT[bool(p)] for p in net.crossing_is_port]}
+    return group_sums(results, names, period_keys, {key: info[key] for key in crossing_keys})
 
 
 def cbp_sw_component(results: Results, net) -> pd.DataFrame:
-    return _cbp_component(_crossing_table(results, net))
-
-
-def _cbp_component(table: pd.DataFrame) -> pd.DataFrame:
-    out = table.groupby(["replicate", "fy", "component"], as_index=False)[["seized_gross_kg", "seizure_events"]].sum()
+    out = _by_crossing(results, net, ["seized_gross_kg", "seizure_events"], ["fy"], ("component",))
     out["lb"] = out.pop("seized_gross_kg") / KG_PER_LB
     return out.rename(columns={"seizure_events": "events"})
 
 
 def cbp_sw_unit(results: Results, net) -> pd.DataFrame:
-    return _cbp_unit(_crossing_table(results, net))
-
-
-def _cbp_unit(table: pd.DataFrame) -> pd.DataFrame:
-    out = table.groupby(["replicate", "fy", "unit", "component"], as_index=False)["seized_gross_kg"].sum()
+    out = _by_crossing(results, net, ["seized_gross_kg"], ["fy"], ("unit", "component"))
     out["lb"] = out.pop("seized_gross_kg") / KG_PER_LB
     return out
 
 
 def cbp_sw_monthly(results: Results, net) -> pd.DataFrame:
-    return _cbp_monthly(_crossing_table(results, net))
-
-
-def _cbp_monthly(table: pd.DataFrame) -> pd.DataFrame:
-    out = table.groupby(["replicate", "fy", "year", "month"], as_index=False)["seized_gross_kg"].sum()
+    out = _by_crossing(results, net, ["seized_gross_kg"], ["fy", "year", "month"])
     out["lb"] = out.pop("seized_gross_kg") / KG_PER_LB
     return out
 
 
 def cdc_deaths(results: Results) -> pd.DataFrame:
-    table = _long(results, "deaths")
-    return table.groupby(["replicate", "year"], as_index=False)["deaths"].sum().rename(
-        columns={"deaths": "synthetic"})
+    return group_sums(results, ["deaths"], ["year"]).rename(columns={"deaths": "synthetic"})
 
 
 def dea_seizures(results: Results) -> pd.DataFrame:
-    table = _long(results, "domestic_seized_pills", "domestic_seized_powder_gross_kg")
-    out = table.groupby(["replicate", "year"], as_index=False)[
-        ["domestic_seized_pills", "domestic_seized_powder_gross_kg"]].sum()
+    out = group_sums(results, ["domestic_seized_pills", "domestic_seized_powder_gross_kg"], ["year"])
     out["powder_lb"] = out.pop("domestic_seized_powder_gross_kg") / KG_PER_LB
     return out.rename(columns={"domestic_seized_pills": "pills"})
 
 
 def dea_share_2mg(results: Results) -> pd.DataFrame:
     """Share of domestically seized pills carrying >= 2 mg (DEA laboratory testing)."""
-    table = _long(results, "domestic_seized_pills", "domestic_seized_pills_ge2mg")
-    out = table.groupby(["replicate", "year"], as_index=False)[
-        ["domestic_seized_pills", "domestic_seized_pills_ge2mg"]].sum()
+    out = group_sums(results, ["domestic_seized_pills", "domestic_seized_pills_ge2mg"], ["year"])
     pills = out["domestic_seized_pills"]
     out["share"] = out["domestic_seized_pills_ge2mg"] / pills.where(pills > 0)
     return out[["replicate", "year", "share"]]
 
 
 def sesnsp_homicides(results: Results) -> pd.DataFrame:
-    table = _long(results, "homicides")
-    out = table.groupby(["replicate", "year", "place"], as_index=False)["homicides"].sum()
-    return out.rename(columns={"place": "abbr", "homicides": "victims"})
+    out = group_sums(results, ["homicides"], ["year"], {"abbr": results.quantities["homicides"].places})
+    return out.rename(columns={"homicides": "victims"})
 
 
 def seizure_share(results: Results, net) -> pd.DataFrame:
     """Hidden: share of what reached the border that was seized, by pure and gross weight, per calendar year."""
-    return _seizure_share(_crossing_table(results, net))
-
-
-def _seizure_share(table: pd.DataFrame) -> pd.DataFrame:
     sums = ["seized_pure_kg", "attempted_pure_kg", "seized_gross_kg", "attempted_gross_kg"]
-    by_component = table.groupby(["replicate", "year", "component"], as_index=False)[sums].sum()
-    overall = table.groupby(["replicate", "year"], as_index=False)[sums].sum().assign(component="all")
+    by_component = _by_crossing(results, net, sums, ["year"], ("component",))
+    overall = _by_crossing(results, net, sums, ["year"]).assign(component="all")
     out = pd.concat([by_component, overall], ignore_index=True)
     out["share_pure"] = out["seized_pure_kg"] / out["attempted_pure_kg"].where(out["attempted_pure_kg"] > 0)
     out["share_gross"] = out["seized_gross_kg"] / out["attempted_gross_kg"].where(out["attempted_gross_kg"] > 0)
@@ -158,7 +103,7 @@ NATIONAL = {
 
 def national_annual(results: Results) -> pd.DataFrame:
     """Calendar-year national totals of the main flows, hidden ones included."""
-    shares = _periods(results, flows=True)
+    shares = period_rows(results, flows=True)
     years = np.sort(shares["year"].unique())
     year_of = np.searchsorted(years, shares["year"].to_numpy())
     period, share = shares["period"].to_numpy(), shares["share"].to_numpy()[:, None]
@@ -204,18 +149,13 @@ def all_observables(results: Results, net) -> dict[str, pd.DataFrame]:
         tables["cdc_deaths"].groupby("year")["synthetic"].median()     # deaths per year
         tables["seizure_share"].query("component == 'all'")            # share of what reached the border
     """
-    crossings = _crossing_table(results, net)
-    return {**fitted_observables(results, net, crossings), "cbp_sw_monthly": _cbp_monthly(crossings),
-            "seizure_share": _seizure_share(crossings), "national_annual": national_annual(results)}
+    return {**fitted_observables(results, net), "cbp_sw_monthly": cbp_sw_monthly(results, net),
+            "seizure_share": seizure_share(results, net), "national_annual": national_annual(results)}
 
 
-def fitted_observables(results: Results, net, crossings: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
-    """The tables the calibration's summary statistics read (`calibrate.statistics.TargetSet.simulated`).
-
-    The border's three tables come from one long table of the crossings' results (`crossings`, built
-    here if not given): building it is most of their cost."""
-    crossings = _crossing_table(results, net) if crossings is None else crossings
-    return {"cbp_sw_component": _cbp_component(crossings), "cbp_sw_unit": _cbp_unit(crossings),
+def fitted_observables(results: Results, net) -> dict[str, pd.DataFrame]:
+    """The tables the calibration's summary statistics read (`calibrate.statistics.TargetSet.simulated`)."""
+    return {"cbp_sw_component": cbp_sw_component(results, net), "cbp_sw_unit": cbp_sw_unit(results, net),
             "cdc_deaths": cdc_deaths(results), "dea_seizures": dea_seizures(results),
             "dea_share_2mg": dea_share_2mg(results), "sesnsp_homicides": sesnsp_homicides(results),
             "us_retail_price": us_retail_price(results)}
@@ -239,11 +179,8 @@ def aggregate(results: Results, name: str, period: str = "year", by_place: bool 
         raise InputError(f"period must be one of {', '.join(PERIOD_KEYS)}, not {period!r}", field="period")
     if name not in results.quantities:
         raise unknown_name("result", name, results.quantities, field="name")
-    keys = ["replicate", *PERIOD_KEYS[period], *(["place"] if by_place else [])]
-    table = _long(results, name)
-    if results.quantities[name].kind == "stock":
-        last = table.groupby(["replicate", *PERIOD_KEYS[period]])["period"].transform("max")
-        table = table[table["period"] == last]
-    out = table.groupby(keys, as_index=False)[name].sum()
+    quantity = results.quantities[name]
+    out = group_sums(results, [name], PERIOD_KEYS[period], {"place": quantity.places} if by_place else None,
+                     last_period_only=quantity.kind == "stock")
     out = Span.of(results.calendar).flag(out)
     return out.rename(columns={"place": results.quantities[name].place_kind})
