@@ -1,0 +1,53 @@
+"""scripts/checkpoint_whatif.py: the checkpoint what-if of docs/calibration.md ("Limits")."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "checkpoint_whatif.py"
+
+
+@pytest.fixture(scope="module")
+def script():
+    spec = importlib.util.spec_from_file_location("checkpoint_whatif", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_port_of_the_world_lies_in_a_sector_it_has(script, world):
+    ports = world.crossings[world.crossings["kind"] == "port"]
+    sectors = set(world.crossings.loc[world.crossings["kind"] == "between", "unit"])
+    assert set(ports["name"]) == set(script.PORT_SECTOR)
+    assert {f"{sector} Sector" for sector in script.PORT_SECTOR.values()} <= sectors
+
+
+def test_checkpoints_take_the_share_of_fy2023_and_spread_it_by_what_passed(script):
+    units = pd.DataFrame({"replicate": 0, "fy": 2023, "unit": ["San Diego Sector", "Tucson Sector", "X Field Office"],
+                          "component": ["between", "between", "port"], "lb": [60.0, 40.0, 500.0]})
+    passed = pd.DataFrame({"replicate": 0, "fy": 2023, "unit": ["San Diego Sector", "Tucson Sector"],
+                           "passed_lb": [3000.0, 1000.0]})
+    moved = script.with_checkpoints(units, passed, 0.5).set_index("unit")["lb"]
+    # Border Patrol keeps half of its 100 lb; the other 50 lb are the checkpoints', 3:1 as what passed.
+    assert moved["San Diego Sector"] == pytest.approx(30.0 + 37.5)
+    assert moved["Tucson Sector"] == pytest.approx(20.0 + 12.5)
+    assert moved["X Field Office"] == 500.0
+    assert moved.sum() == pytest.approx(units["lb"].sum())
+
+
+def test_the_score_is_the_fit_checks_male(script):
+    units = pd.DataFrame({"replicate": [0, 1, 0, 1], "fy": 2023, "unit": ["A Sector"] * 2 + ["B Field Office"] * 2,
+                          "lb": [10.0, 30.0, 0.0, 0.0]})
+    observed = pd.DataFrame({"fy": [2023, 2023], "unit": ["A Sector", "B Field Office"], "lb": [10.0, 5.0]})
+    assert script.male(units, observed) == pytest.approx(np.log(2.0))      # median 20 against 10; B has no lb
+
+
+def test_it_runs_end_to_end(script, capsys):
+    table = script.main(["--replicates", "2", "--seed", "1"])
+    assert list(table["checkpoint share"]) == [0.0, *script.SHARES]
+    assert np.isfinite(table[["MALE", "MALE sectors"]].to_numpy()).all()
+    assert "field-office and sector MALE" in capsys.readouterr().out
