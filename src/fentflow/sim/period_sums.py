@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from fentflow.sim.kernels import kernel
-from fentflow.sim.results import Results
+from fentflow.sim.results import FLOW, Results
 
 
 def period_rows(results: Results, flows: bool) -> pd.DataFrame:
@@ -44,26 +44,36 @@ def group_sums(results: Results, names: Sequence[str], period_keys: Sequence[str
 
     Flows are split over the months their week touches. Stocks keep their value; with
     `last_period_only`, only each period group's last period counts (a stock at the period's end)."""
-    flows = _kind(results, names) == "flow"
-    periods = period_rows(results, flows)
-    period_code = periods.groupby(list(period_keys), sort=True).ngroup().to_numpy(np.int64)
-    if last_period_only:
-        last = periods.groupby(period_code)["period"].transform("max")
-        keep = (periods["period"] == last).to_numpy()
-        periods, period_code = periods[keep].reset_index(drop=True), period_code[keep]
-    places = pd.DataFrame(dict(place_keys or {}), index=pd.RangeIndex(_n_places(results, names)))
-    place_code = (places.groupby(list(places.columns), sort=True).ngroup().to_numpy(np.int64) if len(places.columns)
-                  else np.zeros(len(places), np.int64))
+    periods, period_code = _period_codes(results, _kind(results, names) == FLOW, period_keys, last_period_only)
+    places = pd.DataFrame(dict(place_keys or {}), index=pd.RangeIndex(len(_places(results, names))))
+    place_code = _codes(places)
     n_period_codes, n_place_codes = int(period_code.max()) + 1, int(place_code.max()) + 1
     n_groups = results.n_reps * n_period_codes * n_place_codes
     sums, compensation = np.zeros((n_groups, len(names))), np.zeros((n_groups, len(names)))
     rows = np.zeros(n_groups, np.int64)
-    first = np.searchsorted(periods["period"].to_numpy(), np.arange(results.n_periods + 1))
-    _kahan_group_sums(np.stack([results[name] for name in names]), first.astype(np.int64),
-                      periods["share"].to_numpy(float), period_code, place_code, n_period_codes, n_place_codes,
-                      sums, compensation, rows)
+    first = np.searchsorted(periods["period"].to_numpy(), np.arange(results.n_periods + 1)).astype(np.int64)
+    _kahan_group_sums(np.stack([results[name] for name in names]), first, periods["share"].to_numpy(float),
+                      period_code, place_code, n_period_codes, n_place_codes, sums, compensation, rows)
     return _table(names, sums, rows, n_period_codes, n_place_codes, periods[list(period_keys)], period_code,
                   places, place_code)
+
+
+def _period_codes(results: Results, flows: bool, period_keys: Sequence[str],
+                  last_period_only: bool) -> tuple[pd.DataFrame, np.ndarray]:
+    """The period rows (`period_rows`) summed, and the code of each one's period group."""
+    periods = period_rows(results, flows)
+    code = _codes(periods[list(period_keys)])
+    if last_period_only:
+        keep = (periods["period"] == periods.groupby(code)["period"].transform("max")).to_numpy()
+        periods, code = periods[keep].reset_index(drop=True), code[keep]
+    return periods, code
+
+
+def _codes(keys: pd.DataFrame) -> np.ndarray:
+    """Each row's group, numbered 0, 1, ... in the sorted order of its keys (all 0 without keys)."""
+    if keys.columns.empty:
+        return np.zeros(len(keys), np.int64)
+    return keys.groupby(list(keys.columns), sort=True).ngroup().to_numpy(np.int64)
 
 
 def _kind(results: Results, names: Sequence[str]) -> str:
@@ -73,11 +83,11 @@ def _kind(results: Results, names: Sequence[str]) -> str:
     return kinds.pop()
 
 
-def _n_places(results: Results, names: Sequence[str]) -> int:
-    counts = {len(results.quantities[name].places) for name in names}
-    if len(counts) > 1:
+def _places(results: Results, names: Sequence[str]) -> tuple[str, ...]:
+    places = {results.quantities[name].places for name in names}
+    if len(places) > 1:
         raise ValueError(f"results of different places in one table: {list(names)}")
-    return counts.pop()
+    return places.pop()
 
 
 def _table(names, sums, rows, n_period_codes, n_place_codes, period_values: pd.DataFrame, period_code,
