@@ -8,6 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import fentflow as ff
+from fentflow.calibrate.fitcheck import fit_check
+from fentflow.sim.observables import cbp_sw_unit
+
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "checkpoint_whatif.py"
 
 
@@ -40,10 +44,13 @@ def test_checkpoints_take_the_share_of_fy2023_and_spread_it_by_what_passed(scrip
 
 
 def test_the_score_is_the_fit_checks_male(script):
-    units = pd.DataFrame({"replicate": [0, 1, 0, 1], "fy": 2023, "unit": ["A Sector"] * 2 + ["B Field Office"] * 2,
-                          "lb": [10.0, 30.0, 0.0, 0.0]})
-    observed = pd.DataFrame({"fy": [2023, 2023], "unit": ["A Sector", "B Field Office"], "lb": [10.0, 5.0]})
-    assert script.male(units, observed) == pytest.approx(np.log(2.0))      # median 20 against 10; B has no lb
+    sim = ff.Sim(replicates=3, start="2015-01-01", end="2023-12-31", seed=2)
+    sim.run()
+    errors = fit_check(sim).errors.set_index("series")
+    units = cbp_sw_unit(sim.results, sim.net)
+    assert script.male(units, sim.calendar) == errors.at["cbp_sw_unit_lb", "male"]
+    sectors = script.male(units, sim.calendar, sectors_only=True)
+    assert np.isfinite(sectors) and sectors != errors.at["cbp_sw_unit_lb", "male"]
 
 
 def test_it_runs_end_to_end(script, capsys):
