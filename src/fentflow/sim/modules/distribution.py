@@ -34,7 +34,8 @@ class DistributionState(NamedTuple):
     arrived: np.ndarray      # (rep, market, field) reaching markets this week ...
     seized: np.ndarray       # ... seized by domestic enforcement ...
     delivered: np.ndarray    # ... and delivered to the retail stock
-    shares: np.ndarray       # (rep, crossing, market) gravity shares
+    shares: np.ndarray       # (rep, crossing, market) gravity shares ...
+    shares_by_market: np.ndarray  # (rep, market, crossing) ... the same, a market's row contiguous
     enforcement: np.ndarray  # (week, market) the domestic-enforcement lever
     arrived_pure: np.ndarray  # (rep, market) scratch: pure kg arrived ...
     seized_pure: np.ndarray   # ... and seized this week
@@ -64,7 +65,9 @@ class Distribution(Module):
         shape = (self.n_reps, len(self.net.markets), len(FIELDS))
         self.shares = distribution_shares(self.net, self.pars)   # (rep, crossing, market)
         self.state = DistributionState(np.zeros(shape), np.zeros(shape), np.zeros(shape),
-                                       np.ascontiguousarray(self.shares), sim.levers["domestic_enforcement"],
+                                       np.ascontiguousarray(self.shares),
+                                       np.ascontiguousarray(self.shares.transpose(0, 2, 1)),
+                                       sim.levers["domestic_enforcement"],
                                        np.zeros(shape[:2]), np.zeros(shape[:2]), np.zeros(shape[1]),
                                        np.zeros((len(FIELDS), shape[1])), np.zeros(self.shares.shape[1]),
                                        self.kernel_pars(DistributionPars))
@@ -106,9 +109,11 @@ def _arrivals(st, at_crossing, relative_price):
 
     The crossings' pulled weights are summed side by side, market after market: each is the same sum
     in the same order, but 37 running sums at once keep the processor busy where one waits on its
-    own last addition (a fifth of a run's distribution)."""
-    shares, arrived, exponent, pull, by_field, pulled = st.shares, st.arrived, st.pars.distribution_price_pull, \
-        st.pull, st.by_field, st.pulled
+    own last addition (a fifth of a run's distribution). They read the shares laid out by market
+    (`shares_by_market`), so that a market's 37 shares lie next to each other and the sums advance
+    together in vector instructions (a tenth of distribution's time again, the same numbers)."""
+    shares, by_market, arrived, exponent, pull, by_field, pulled = st.shares, st.shares_by_market, st.arrived, \
+        st.pars.distribution_price_pull, st.pull, st.by_field, st.pulled
     n_reps, n_crossings, n_markets = shares.shape
     n_fields = len(FIELDS)
     for r in range(n_reps):
@@ -117,7 +122,7 @@ def _arrivals(st, at_crossing, relative_price):
         pulled[:] = 0.0
         for m in range(n_markets):
             for c in range(n_crossings):
-                pulled[c] += shares[r, c, m] * pull[m]
+                pulled[c] += by_market[r, m, c] * pull[m]
         by_field[:] = 0.0
         for c in range(n_crossings):
             nothing = True
