@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from fentflow.calibrate.budget import BUDGETS
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "src" / "fentflow" / "calibrate" / "data"
 IMAGES = ROOT / "docs" / "img" / "calibration"
@@ -67,13 +69,19 @@ def _not_shippable(source: Path) -> str | None:
     return f"missing outputs: {', '.join(missing)}" if missing else None
 
 
+def _cap_option(budget: dict) -> str:
+    """`--max-simulations N` where the calibration replaced its budget's cap, else nothing."""
+    cap = budget["max_simulations"]
+    return "" if cap == BUDGETS[budget["name"]].max_simulations else f" --max-simulations {cap}"
+
+
 def readme(source: Path) -> str:
     spec = json.loads((source / "calibration.json").read_text())["spec"]
     generations = pd.read_csv(source / "generations.csv")
     last = generations.iloc[-1]
     benchmark = _benchmark(source)
     command = (f"fentflow calibrate --budget {spec['budget']['name']} --seed {spec['seed']} --workers 2 "
-               f"--data-through {spec['targets']['data_end']} --out out/calibration")
+               f"--data-through {spec['targets']['data_end']}{_cap_option(spec['budget'])} --out out/calibration")
     lines = [
         "# The shipped calibration",
         "",

@@ -212,6 +212,23 @@ def test_a_finished_calibration_ships_as_package_data_with_its_provenance(cli_ru
     assert (images / "seizure_share.png").is_file() and (data / "predictive_errors.csv").is_file()
 
 
+def test_max_simulations_replaces_the_budgets_cap_and_the_shipped_command_says_so(cli_run, tmp_path):
+    out = tmp_path / "capped"
+    result = CliRunner().invoke(_app(), ["calibrate", "--budget", "tiny", "--workers", "0", "--out", str(out),
+                                         "--start", "2019-01-01", "--data-through", "2021", "--draws", "4",
+                                         "--seed", "2", "--max-simulations", "10", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "calibration.json").read_text())["spec"]["budget"]["max_simulations"] == 10
+    capped, full = (pd.read_csv(folder / "generations.csv") for folder in (out, cli_run[0]))
+    assert len(capped) < len(full)                   # stopped after the generation that reached 10 simulations
+    done = subprocess.run([*SHIP, str(out), "--data-dir", str(tmp_path / "d"), "--images-dir", str(tmp_path / "i")],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "--data-through 2021 --max-simulations 10 --out" in (tmp_path / "d" / "README.md").read_text()
+    refused = CliRunner().invoke(_app(), ["calibrate", "--budget", "tiny", "--max-simulations", "0", "--quiet"])
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+
+
 def test_an_unfinished_calibration_is_not_shipped(tmp_path):
     (tmp_path / "calibration.json").write_text(json.dumps({"spec": {}, "finished": False}))
     done = subprocess.run([*SHIP, str(tmp_path), "--data-dir", str(tmp_path / "d"), "--images-dir",

@@ -14,7 +14,7 @@ fixed per budget because a batch's random numbers depend on the whole batch.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fentflow.errors import InputError
 
@@ -46,8 +46,14 @@ BUDGETS: dict[str, Budget] = {
 }
 
 
-def get_budget(name: str) -> Budget:
+def get_budget(name: str, max_simulations: int | None = None) -> Budget:
+    """The named budget; `max_simulations` replaces its cap (a longer or shorter run of the same design)."""
     try:
-        return BUDGETS[name]
+        budget = BUDGETS[name]
     except KeyError:
         raise InputError(f"unknown budget {name!r}; choose one of {', '.join(BUDGETS)}", field="budget") from None
+    if max_simulations is None:
+        return budget
+    if max_simulations < 1:
+        raise InputError(f"must be at least 1, not {max_simulations}", field="max_simulations")
+    return replace(budget, max_simulations=max_simulations)

@@ -49,6 +49,9 @@ def calibrate_command(
     world: Path | None = typer.Option(None, "--world", help="World directory (default: the bundled world)."),
     draws: int | None = typer.Option(None, "--draws", min=1,
                                      help="Posterior-predictive simulations (default: set by the budget)."),
+    max_simulations: int | None = typer.Option(None, "--max-simulations", min=1,
+                                               help="Stop after the generation that reaches this many simulations "
+                                                    "(default: the budget's; 20,000 for default)."),
     start: str = typer.Option("2015-01-01", "--start", hidden=True, help="First simulated date (tests)."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress display."),
 ) -> None:
@@ -64,10 +67,11 @@ def calibrate_command(
         data_through = _data_through(data_through, data)
         if not quiet:
             compile_notice(console)
-        with CalibrationProgress(quiet, get_budget(budget)) as on_progress:
+        with CalibrationProgress(quiet, get_budget(budget, max_simulations)) as on_progress:
             report = calibrate_and_report(budget, out, workers=workers, scheduler=scheduler, seed=seed,
                                           resume=resume, data_through=data_through, start=start,
-                                          world=str(world) if world else None, draws=draws, progress=on_progress)
+                                          world=str(world) if world else None, draws=draws,
+                                          max_simulations=max_simulations, progress=on_progress)
     _print_report(report, out)
 
 

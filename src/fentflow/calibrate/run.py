@@ -42,10 +42,12 @@ class CalibrationReport:
 def calibrate_and_report(budget: str, out: str | Path, *, workers: int = 2, scheduler: str | None = None,
                          seed: int = 0, resume: bool = True, data_through: int = LAST_DATA_YEAR,
                          start: str = "2015-01-01", world: str | None = None, draws: int | None = None,
+                         max_simulations: int | None = None,
                          progress: Callable[[Progress], None] | None = None) -> CalibrationReport:
     """Calibrate on data through `data_through`, then predict every series through the last year of
-    the public series in use (2023 bundled; later with imported series, see `use_data_folder`)."""
-    chosen = get_budget(budget)
+    the public series in use (2023 bundled; later with imported series, see `use_data_folder`).
+    `max_simulations` replaces the budget's cap (`budget.get_budget`)."""
+    chosen = get_budget(budget, max_simulations)
     fit_targets = TargetSet(start=start, end=f"{data_through}-12-31", data_end=data_through)
     last = max(data_through, last_data_year())
     predict_targets = TargetSet(start=start, end=f"{last}-12-31", data_end=last)
