@@ -18,8 +18,8 @@ import typer
 from typer.testing import CliRunner
 
 from fentflow.calibrate import accepted
-from fentflow.calibrate.budget import get_budget
-from fentflow.calibrate.calibration import CalibrationSpec, calibrate
+from fentflow.calibrate.budget import Budget, get_budget
+from fentflow.calibrate.calibration import CalibrationSpec, _acceptance_fell, calibrate
 from fentflow.calibrate.cli import calibrate_command
 from fentflow.calibrate.distance import Distance
 from fentflow.calibrate.posterior import parameter_columns, posterior_from_history, read_posterior
@@ -84,7 +84,7 @@ def test_a_finished_calibration_is_not_rerun_and_a_different_one_is_refused(tiny
 KILLED_RUN = textwrap.dedent("""
     import sys
     from fentflow.calibrate.budget import Budget
-    from fentflow.calibrate.calibration import CalibrationSpec, calibrate
+    from fentflow.calibrate.calibration import CalibrationSpec, _acceptance_fell, calibrate
     from fentflow.calibrate.statistics import TargetSet
     budget = Budget("tiny", population=16, generations=4, max_simulations=10_000, min_acceptance=0.0, chunk=16,
                     predictive_draws=16)
@@ -122,6 +122,41 @@ def test_a_calibration_killed_midway_resumes_to_the_same_result(tmp_path):
     assert list(resumed.generations["generation"]) == [0, 1, 2, 3]
     whole = calibrate(spec, uninterrupted, workers=0)
     pd.testing.assert_frame_equal(resumed.posterior, whole.posterior)
+
+
+GROWING = Budget("tiny", population=16, generations=4, max_simulations=10_000, min_acceptance=0.0, chunk=16,
+                 predictive_draws=16)
+
+
+def test_a_calibration_given_a_higher_cap_goes_on_from_its_history_to_the_longer_runs_result(tmp_path):
+    capped = CalibrationSpec(replace(GROWING, max_simulations=20), seed=3, targets=SHORT)
+    longer = replace(capped, budget=GROWING)
+    short = calibrate(capped, tmp_path / "extended", workers=0)
+    extended = calibrate(longer, tmp_path / "extended", workers=0)
+    whole = calibrate(longer, tmp_path / "whole", workers=0)
+    assert 0 < extended.resumed_from == len(short.generations) < len(whole.generations)
+    pd.testing.assert_frame_equal(extended.posterior, whole.posterior)
+    pd.testing.assert_frame_equal(extended.generations, whole.generations)
+    assert json.loads((tmp_path / "extended" / "calibration.json").read_text())["finished"]
+    with pytest.raises(InputError, match="different calibration"):       # a lower cap is another calibration
+        calibrate(capped, tmp_path / "extended", workers=0)
+
+
+def test_a_run_that_stopped_for_low_acceptance_is_complete_whatever_its_cap(tmp_path):
+    strict = CalibrationSpec(replace(GROWING, min_acceptance=0.5), seed=1, targets=SHORT)
+    first = calibrate(strict, tmp_path, workers=0)
+    assert len(first.generations) == 1     # generation 1 could not accept half of its proposals: not stored
+    again = calibrate(replace(strict, budget=replace(strict.budget, max_simulations=20_000)), tmp_path, workers=0)
+    pd.testing.assert_frame_equal(again.generations, first.generations)
+    pd.testing.assert_frame_equal(again.posterior, first.posterior)
+
+
+def test_a_stored_generation_below_the_acceptance_floor_ends_the_run(tiny_run):
+    # pyABC stores a generation that filled its population on its very last allowed proposal, with an
+    # acceptance just under the floor, then stops: a resumed run must not sample another
+    history = pyabc.History(f"sqlite:///{tiny_run.out / 'history.db'}")
+    last = tiny_run.generations.iloc[-1]["acceptance"]
+    assert _acceptance_fell(history, last + 0.01) and not _acceptance_fell(history, last)
 
 
 def test_fresh_discards_a_stored_calibration(tiny_run, tmp_path):

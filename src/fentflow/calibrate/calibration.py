@@ -149,8 +149,10 @@ def _run(spec: CalibrationSpec, out: Path, executor: Executor, progress) -> tupl
     abc.eps.history = history
     t0 = history.max_t + 1
     remaining = spec.budget.generations - t0
-    if _finished(out) or remaining <= 0 or history.total_nr_simulations >= spec.budget.max_simulations:
+    if (_finished(out) or remaining <= 0 or history.total_nr_simulations >= spec.budget.max_simulations
+            or _acceptance_fell(history, spec.budget.min_acceptance)):
         log.info("calibration in %s is complete (%d generations)", out, t0)
+        _mark_finished(out)
         return history, t0
     log.info("calibrating on %s: generations %d-%d, population %d, chunks of %d", executor.describe(), t0,
              spec.budget.generations - 1, spec.budget.population, spec.budget.chunk)
@@ -159,6 +161,16 @@ def _run(spec: CalibrationSpec, out: Path, executor: Executor, progress) -> tupl
                           min_acceptance_rate=spec.budget.min_acceptance)
     _mark_finished(out)
     return history, t0
+
+
+def _acceptance_fell(history: pyabc.History, min_acceptance: float) -> bool:
+    """Whether the last stored generation accepted too few proposals to go on: pyABC stops a run there, and a
+    resumed one must stop there too, not sample a generation the uninterrupted run would not have."""
+    if history.max_t < 1:
+        return False
+    populations = history.get_all_populations()
+    last = populations[populations["t"] == history.max_t].iloc[0]
+    return last["particles"] / last["samples"] < min_acceptance
 
 
 def _abc(spec: CalibrationSpec, executor: Executor, progress, accepted_folder: Path) -> pyabc.ABCSMC:
@@ -204,14 +216,30 @@ def _prepare_directory(out: Path, spec: CalibrationSpec, resume: bool) -> None:
     if _has_history(out) and resume:
         _check_history(out / HISTORY)
         previous = read_json(spec_file) if spec_file.is_file() else {}
-        if previous.get("spec") != _jsonable(spec.record()):
+        recorded = _jsonable(spec.record())
+        if previous.get("spec") == recorded:
+            return
+        if not _extends(previous.get("spec"), recorded):
             raise InputError("holds a different calibration (budget, seed, targets or data); use another --out, "
                              "or --fresh to discard it", file=str(out))
+        log.info("extending the calibration in %s to %d simulations", out, spec.budget.max_simulations)
+        spec_file.write_text(json.dumps({"spec": recorded, "finished": False}, indent=1))
         return
     for name in (HISTORY, SPEC_FILE, POSTERIOR):
         (out / name).unlink(missing_ok=True)
     accepted.remove(out / accepted.FOLDER)
     spec_file.write_text(json.dumps({"spec": spec.record(), "finished": False}, indent=1))
+
+
+def _extends(stored: dict | None, wanted: dict) -> bool:
+    """Whether `wanted` is the `stored` calibration with a higher simulation cap: its generations so far
+    are the longer run's first ones (each generation's draws are seeded by its number), so it goes on
+    from the stored history instead of starting again."""
+    if not stored or "budget" not in stored:
+        return False
+    longer = stored["budget"].get("max_simulations", 0) < wanted["budget"]["max_simulations"]
+    uncapped = {**stored, "budget": {**stored["budget"], "max_simulations": wanted["budget"]["max_simulations"]}}
+    return longer and uncapped == wanted
 
 
 def _check_history(path: Path) -> None:

@@ -51,7 +51,8 @@ def calibrate_command(
                                      help="Posterior-predictive simulations (default: set by the budget)."),
     max_simulations: int | None = typer.Option(None, "--max-simulations", min=1,
                                                help="Stop after the generation that reaches this many simulations "
-                                                    "(default: the budget's; 20,000 for default)."),
+                                                    "(default: the budget's; 20,000 for default). A higher cap on a "
+                                                    "calibration stored in --out goes on from its last generation."),
     start: str = typer.Option("2015-01-01", "--start", hidden=True, help="First simulated date (tests)."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress display."),
 ) -> None:
