@@ -35,7 +35,7 @@ from fentflow.units import LETHAL_DOSE_MG   # DEA's threshold: pills with >= 2 m
 REFERENCE_LOAD_KG = 5.0
 MAX_DETECTION = 0.95
 LOG_REFERENCE_LOAD_KG, LOG_MAX_DETECTION = math.log(REFERENCE_LOAD_KG), math.log(MAX_DETECTION)
-SURE_MARGIN = 1e-9   # `surely_unseized`: far above the rounding of a mean below 1 and of exp, far below a uniform's spread
+SURE_MARGIN = 1e-9   # `surely_unseized`: above the rounding of a mean below 1 and of exp, below a uniform's spread
 
 COUNTS = {
     "attempts": ("loads", "loads reaching the crossing (attempted crossings; an expected number)"),
@@ -174,13 +174,13 @@ def surely_unseized(die, loads, mean_gross, detection, elasticity):
 
     Below a mean of 10, `dice.poisson` returns 0 exactly when its first uniform is at most
     exp(-mean), and exp(-x) >= 1 - x. The mean is loads x E[detection] with E[detection] at most
-    0.95, and for an elasticity e <= 1 at most detection x E[(S / 5 kg)^e] <= detection x
+    0.95, and for an elasticity 0 <= e <= 1 at most detection x E[(S / 5 kg)^e] <= detection x
     (E[S] / 5 kg)^e (Jensen's inequality: x^e is concave) <= detection x (1 + e (E[S] / 5 kg - 1))
     (the concave x^e lies below its tangent at 1). `SURE_MARGIN` covers the rounding of the two
     sides. The uniform drawn here is the Poisson draw's own first one, so when the answer is no the
     caller rolls the die again and the draw is the same (same numbers)."""
     bound = MAX_DETECTION
-    if elasticity <= 1.0:
+    if 0.0 <= elasticity <= 1.0:
         bound = min(bound, detection * (1.0 + elasticity * (mean_gross / REFERENCE_LOAD_KG - 1.0)))
     most = loads * bound
     return most < 1.0 and uniform(die) <= 1.0 - most - SURE_MARGIN
