@@ -35,7 +35,7 @@ from fentflow.units import LETHAL_DOSE_MG   # DEA's threshold: pills with >= 2 m
 REFERENCE_LOAD_KG = 5.0
 MAX_DETECTION = 0.95
 LOG_REFERENCE_LOAD_KG, LOG_MAX_DETECTION = math.log(REFERENCE_LOAD_KG), math.log(MAX_DETECTION)
-SURE_MARGIN = 1e-9   # `surely_unseized`: above the rounding of a mean below 1 and of exp, below a uniform's spread
+SURE_MARGIN = 1e-9   # `surely_unseized`: above the rounding of a mean below 1 and of exp; forgoes 1e-9 of sure cases
 
 COUNTS = {
     "attempts": ("loads", "loads reaching the crossing (attempted crossings; an expected number)"),
