@@ -132,9 +132,11 @@ def test_a_calibration_given_a_higher_cap_goes_on_from_its_history_to_the_longer
     capped = CalibrationSpec(replace(GROWING, max_simulations=20), seed=3, targets=SHORT)
     longer = replace(capped, budget=GROWING)
     short = calibrate(capped, tmp_path / "extended", workers=0)
-    extended = calibrate(longer, tmp_path / "extended", workers=0)
+    events = []
+    extended = calibrate(longer, tmp_path / "extended", workers=0, progress=events.append)
     whole = calibrate(longer, tmp_path / "whole", workers=0)
     assert 0 < extended.resumed_from == len(short.generations) < len(whole.generations)
+    assert events and all(event.earlier == short.simulations for event in events)   # the bar counts them
     pd.testing.assert_frame_equal(extended.posterior, whole.posterior)
     pd.testing.assert_frame_equal(extended.generations, whole.generations)
     assert json.loads((tmp_path / "extended" / "calibration.json").read_text())["finished"]

@@ -63,6 +63,20 @@ def test_calibration_progress_counts_every_generation_against_the_budget():
         display.__exit__(None, None, None)
 
 
+def test_a_calibration_run_longer_counts_the_simulations_it_goes_on_from():
+    from fentflow.calibrate.budget import get_budget
+    from fentflow.calibrate.cli import CalibrationProgress
+    from fentflow.calibrate.sampler import Progress as Event
+
+    display = CalibrationProgress(False, get_budget("default", 50_000))
+    update = display.__enter__()
+    try:
+        update(Event(t=9, accepted=100, needed=400, evaluated=2_000, epsilon=7.8, earlier=22_609))
+        assert display.bar.tasks[0].completed == 24_609 and display.bar.tasks[0].total == 50_000
+    finally:
+        display.__exit__(None, None, None)
+
+
 DASK_SCRIPT = """
 import logging
 from fentflow.calibrate.executor import open_executor

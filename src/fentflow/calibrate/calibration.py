@@ -146,6 +146,7 @@ def _run(spec: CalibrationSpec, out: Path, executor: Executor, progress) -> tupl
         observed = spec.observed if spec.observed is not None else spec.targets.observed
         history = abc.new(db, observed, meta_info={"fentflow": json.dumps(spec.record())})
     history.stores_sum_stats = False        # the sampler keeps them, much faster (`accepted.py`)
+    abc.sampler.earlier = int(history.total_nr_simulations)
     abc.eps.history = history
     t0 = history.max_t + 1
     remaining = spec.budget.generations - t0

@@ -122,7 +122,8 @@ class CalibrationProgress:
         self.evaluated[event.t] = event.evaluated
         self.bar.update(self.tasks[event.t], completed=event.accepted,
                         what=f"accepted of {event.evaluated} simulated")
-        self.bar.update(self.overall, completed=min(sum(self.evaluated.values()), self.budget.max_simulations))
+        done = event.earlier + sum(self.evaluated.values())
+        self.bar.update(self.overall, completed=min(done, self.budget.max_simulations))
 
 
 def _print_report(report, out: Path) -> None:

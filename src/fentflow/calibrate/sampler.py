@@ -62,6 +62,7 @@ class Progress:
     needed: int
     evaluated: int          # proposals judged so far in this generation
     epsilon: float
+    earlier: int = 0        # simulations of the generations stored before this run (a resumed or longer one)
 
 
 class BatchSampler(Sampler):
@@ -78,6 +79,7 @@ class BatchSampler(Sampler):
         self.world = world
         self.fixed = dict(fixed or {})
         self.progress = progress
+        self.earlier = 0        # simulations already in the history this run goes on from (`calibration._run`)
         self._last_rate = 1.0
 
     def sample_until_n_accepted(self, n, simulate_one, t, *, max_eval=np.inf, all_accepted=False, ana_vars=None):
@@ -96,7 +98,7 @@ class BatchSampler(Sampler):
                     if state.accepted >= n or state.evaluated >= max_eval:
                         break
                 if self.progress:
-                    self.progress(Progress(t, state.accepted, n, state.evaluated, epsilon))
+                    self.progress(Progress(t, state.accepted, n, state.evaluated, epsilon, self.earlier))
                 if state.accepted >= n or state.evaluated >= max_eval:
                     break
         finally:
