@@ -170,7 +170,7 @@ def _inspect(st, week):
 def surely_unseized(die, loads, mean_gross, detection, elasticity):
     """Whether the crossing's Poisson number of seizures, drawn from `die` as it stands, is surely 0: told
     from its first uniform and a bound on its mean, without the detection law (a log, an exp and two
-    erfc). Three crossing-weeks in four have so few loads that it is.
+    erfc). Most crossing-weeks have so few loads that it is (three in four of a calibration's prior draws).
 
     Below a mean of 10, `dice.poisson` returns 0 exactly when its first uniform is at most
     exp(-mean), and exp(-x) >= 1 - x. The mean is loads x E[detection] with E[detection] at most
