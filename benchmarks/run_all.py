@@ -25,6 +25,7 @@ class Plan:
     default_repeats: int
     single_sims: int
     batch_sizes: tuple[int, ...]
+    batch_repeats: int
     mesa_seeds: int
     load_steps: tuple[tuple[float, float], ...]
     load_years: int
@@ -34,10 +35,10 @@ class Plan:
     dask_rounds: int
 
 
-FULL = Plan(default_repeats=5, single_sims=10, batch_sizes=(10, 30, 100), mesa_seeds=5,
+FULL = Plan(default_repeats=5, single_sims=10, batch_sizes=(10, 30, 100), batch_repeats=3, mesa_seeds=5,
             load_steps=bench_scaling.LOAD_STEPS, load_years=5, week_years=(1, 10, 100), scaling_repeats=5,
             dask_runs=8, dask_rounds=3)
-QUICK = Plan(default_repeats=3, single_sims=3, batch_sizes=(10, 30), mesa_seeds=2,
+QUICK = Plan(default_repeats=3, single_sims=3, batch_sizes=(10, 30), batch_repeats=1, mesa_seeds=2,
              load_steps=bench_scaling.LOAD_STEPS[:3], load_years=1, week_years=(1, 10), scaling_repeats=1,
              dask_runs=4, dask_rounds=1)
 
@@ -47,7 +48,7 @@ def run(plan: Plan, say) -> tuple[list, dict[str, float]]:
     default_row, profile = bench_default.measure_time(plan.default_repeats)
     memory_row = bench_default.measure_memory()
     say("2/7 calibration throughput")
-    calibration_row = bench_calibration.measure(plan.batch_sizes, plan.single_sims)
+    calibration_row = bench_calibration.measure(plan.batch_sizes, plan.single_sims, plan.batch_repeats)
     say("3/7 fentflow vs Mesa reference")
     mesa_row = bench_mesa.measure(plan.mesa_seeds)
     say("4/7 scaling")
