@@ -84,7 +84,7 @@ def test_a_finished_calibration_is_not_rerun_and_a_different_one_is_refused(tiny
 KILLED_RUN = textwrap.dedent("""
     import sys
     from fentflow.calibrate.budget import Budget
-    from fentflow.calibrate.calibration import CalibrationSpec, _acceptance_fell, calibrate
+    from fentflow.calibrate.calibration import CalibrationSpec, calibrate
     from fentflow.calibrate.statistics import TargetSet
     budget = Budget("tiny", population=16, generations=4, max_simulations=10_000, min_acceptance=0.0, chunk=16,
                     predictive_draws=16)
