@@ -28,7 +28,7 @@ from llvmlite import ir
 from numba.core import types
 from numba.extending import intrinsic
 
-from fentflow.sim.kernels import kernel
+from fentflow.sim.kernels import inlined, kernel
 
 MULTIPLIER = 0x2360ED051FC65DA44385DF649FCCF645    # PCG's default 128-bit multiplier
 TO_DOUBLE = 1.0 / 9007199254740992.0               # 2 ** -53
@@ -285,6 +285,18 @@ def poisson(die, lam):
             count += 1
         else:
             return count
+
+
+SURE_MARGIN = 1e-9   # `poisson_surely_zero`: above the rounding of a mean below 1 and of exp; forgoes 1e-9 of the sure
+
+
+@inlined
+def poisson_surely_zero(die, most):
+    """Whether `poisson(die, lam)` returns 0 for every lam <= `most`, told without lam from the uniform it
+    draws first (drawn here: roll the die again before drawing the count, and it is the same draw). Below a
+    mean of 10 it returns 0 exactly when that uniform is at most exp(-lam) >= exp(-most) >= 1 - most;
+    `SURE_MARGIN` covers the rounding of the two sides."""
+    return most < 1.0 and uniform(die) <= 1.0 - most - SURE_MARGIN
 
 
 @kernel

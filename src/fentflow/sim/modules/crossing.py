@@ -23,8 +23,8 @@ from fentflow.sim import road as road_kernels
 from fentflow.sim.cargo import (N_CARGO, PILL_GROSS, PILL_LOADS, PILL_PURE, PILLS, PILLS_GE2MG, POWDER_GROSS,
                                 POWDER_LOADS, POWDER_PURE)
 from fentflow.sim.curves import log_path
-from fentflow.sim.dice import beta, event_unit, new_die, normal_above, normal_below, place_unit, poisson, roll, \
-    standard_normal, uniform
+from fentflow.sim.dice import beta, event_unit, new_die, normal_above, normal_below, place_unit, poisson, \
+    poisson_surely_zero, roll, standard_normal, uniform
 from fentflow.sim.kernels import add_flow, inlined, kernel
 from fentflow.sim.modules.base import Module
 from fentflow.sim.modules.production import MAX_PURITY, MIN_PURITY, PURITY_CONCENTRATION
@@ -35,7 +35,6 @@ from fentflow.units import LETHAL_DOSE_MG   # DEA's threshold: pills with >= 2 m
 REFERENCE_LOAD_KG = 5.0
 MAX_DETECTION = 0.95
 LOG_REFERENCE_LOAD_KG, LOG_MAX_DETECTION = math.log(REFERENCE_LOAD_KG), math.log(MAX_DETECTION)
-SURE_MARGIN = 1e-9   # `surely_unseized`: above the rounding of a mean below 1 and of exp; forgoes 1e-9 of sure cases
 
 COUNTS = {
     "attempts": ("loads", "loads reaching the crossing (attempted crossings; an expected number)"),
@@ -172,18 +171,15 @@ def surely_unseized(die, loads, mean_gross, detection, elasticity):
     from its first uniform and a bound on its mean, without the detection law (a log, an exp and two
     erfc). Most crossing-weeks have so few loads that it is (three in four of a calibration's prior draws).
 
-    Below a mean of 10, `dice.poisson` returns 0 exactly when its first uniform is at most
-    exp(-mean), and exp(-x) >= 1 - x. The mean is loads x E[detection] with E[detection] at most
-    0.95, and for an elasticity 0 <= e <= 1 at most detection x E[(S / 5 kg)^e] <= detection x
-    (E[S] / 5 kg)^e (Jensen's inequality: x^e is concave) <= detection x (1 + e (E[S] / 5 kg - 1))
-    (the concave x^e lies below its tangent at 1). `SURE_MARGIN` covers the rounding of the two
-    sides. The uniform drawn here is the Poisson draw's own first one, so when the answer is no the
-    caller rolls the die again and the draw is the same (same numbers)."""
+    The mean is loads x E[detection] with E[detection] at most 0.95, and for an elasticity
+    0 <= e <= 1 at most detection x E[(S / 5 kg)^e] <= detection x (E[S] / 5 kg)^e (Jensen's
+    inequality: x^e is concave) <= detection x (1 + e (E[S] / 5 kg - 1)) (the concave x^e lies
+    below its tangent at 1); `dice.poisson_surely_zero` reads the answer off the draw's own first
+    uniform, so when it is no the caller rolls the die again and the draw is the same (same numbers)."""
     bound = MAX_DETECTION
     if 0.0 <= elasticity <= 1.0:
         bound = min(bound, detection * (1.0 + elasticity * (mean_gross / REFERENCE_LOAD_KG - 1.0)))
-    most = loads * bound
-    return most < 1.0 and uniform(die) <= 1.0 - most - SURE_MARGIN
+    return poisson_surely_zero(die, loads * bound)
 
 
 @inlined
