@@ -11,7 +11,7 @@ from fentflow.calibrate.executor import Executor
 from fentflow.calibrate.priors import FITTED, fitted_parameters, natural_columns, pyabc_prior, sample_prior
 from fentflow.calibrate.seeds import derive_seed
 from fentflow.calibrate.statistics import GROUP_BY_NAME, TargetSet, group_of
-from fentflow.calibrate.transition import IndependentTransition
+from fentflow.calibrate.transition import BUCKETS, IndependentTransition, chosen
 from fentflow.errors import InputError
 from fentflow.sim.pars import PAR_BY_NAME, Pars
 
@@ -170,6 +170,56 @@ def test_the_independent_kernel_draws_what_pyabcs_kernels_draw_bit_for_bit():
     ours = transition.rvs(size=300)
     pd.testing.assert_frame_equal(ours, pyabcs, check_exact=True)
     assert np.random.random() == next_after_pyabcs          # the generator is left where pyABC leaves it
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_kernel_draws_stay_pyabcs_with_zero_weights_and_any_batch_size(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 600))
+    population = pd.DataFrame({"a": rng.normal(0, 1, n), "b": rng.lognormal(0, 2, n)})
+    weights = rng.dirichlet(np.ones(n)) * (rng.random(n) < 0.7)       # some particles carry no weight
+    weights[0] += 1e-3
+    transition = IndependentTransition(["a", "b"])
+    transition.fit(population, weights / weights.sum())
+    for size in (1, 7, 100, 1_000):
+        np.random.seed(seed + size)
+        pyabcs = np.column_stack([kernel.rvs(size=size).to_numpy()[:, 0] for kernel in transition.mapping.values()])
+        np.random.seed(seed + size)
+        ours = transition.draw(size)
+        assert ours.tobytes() == pyabcs.tobytes()
+
+
+def test_the_bucket_lookup_counts_what_searchsorted_counts():
+    rng = np.random.default_rng(4)
+    weights = rng.random(300) * (rng.random(300) < 0.5)                   # runs of equal cumulative sums
+    weights[-1] = 0.0
+    weights[5] = 1.0
+    cumulative = np.cumsum(weights)
+    cumulative /= cumulative[-1]
+    bucket_start = cumulative.searchsorted(np.arange(BUCKETS) / BUCKETS, side="right")
+    edges = np.concatenate([[0.0, np.nextafter(1.0, 0.0)], cumulative[:-1], np.nextafter(cumulative[:-1], 0.0),
+                            np.arange(BUCKETS) / BUCKETS, rng.random(10_000)])
+    edges = edges[edges < 1.0]                  # uniforms: numpy's random_sample lies in [0, 1)
+    found = [chosen(cumulative, bucket_start, u) for u in edges]
+    assert found == cumulative.searchsorted(edges, side="right").tolist()
+
+
+def test_the_box_prior_gives_pyabcs_densities_bit_for_bit():
+    import pyabc
+
+    fitted = fitted_parameters()
+    prior = pyabc_prior(fitted)
+    reference = pyabc.Distribution(**{p.fit_name: pyabc.RV("uniform", p.low, p.high - p.low) for p in fitted})
+    rng = np.random.default_rng(7)
+    lows, highs = np.array([p.low for p in fitted]), np.array([p.high for p in fitted])
+    points = [rng.uniform(lows, highs) for _ in range(200)]
+    points += [lows, highs, np.nextafter(highs, np.inf), np.nextafter(lows, -np.inf)]
+    points += [np.where(rng.random(len(fitted)) < 0.5, lows, highs) for _ in range(20)]
+    for point in points:
+        theta = pyabc.Parameter({p.fit_name: float(v) for p, v in zip(fitted, point)})
+        assert float(prior.pdf(theta)).hex() == float(reference.pdf(theta)).hex()
+    assert math.isnan(prior.pdf(pyabc.Parameter({p.fit_name: math.nan for p in fitted})))
+    assert prior.copy().pdf(theta) == prior.pdf(theta)
 
 
 def test_the_executor_keeps_order_and_stops_when_asked():

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -85,7 +86,13 @@ class DeathsScale:
         """One particle's statistics with its deaths at the best-fitting hazard (what the distance judges)."""
         misses = np.array([[statistics[name] - observed[name] for name in self.statistics]])
         shift = float(self.shifts(misses, self.natural(hazard))[0])
-        return {name: value + shift if name in self.statistics else value for name, value in statistics.items()}
+        deaths = self.statistic_set
+        return {name: value + shift if name in deaths else value for name, value in statistics.items()}
+
+    @cached_property
+    def statistic_set(self) -> frozenset[str]:
+        """`statistics` as a set: a particle's 325 statistics are looked up in it."""
+        return frozenset(self.statistics)
 
     def rescaled(self, theta: pd.DataFrame, statistics: pd.DataFrame,
                  observed: Mapping[str, float]) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -82,9 +82,9 @@ def _fitted(name: str) -> FittedParameter:
 
 def pyabc_prior(fitted: Sequence[FittedParameter]):
     """Independent uniform priors on the fitting scale (scipy's uniform takes loc and width)."""
-    import pyabc   # deferred: reading a posterior needs no pyABC
+    from fentflow.calibrate.box_prior import BoxPrior   # deferred: reading a posterior needs no pyABC
 
-    return pyabc.Distribution(**{p.fit_name: pyabc.RV("uniform", p.low, p.high - p.low) for p in fitted})
+    return BoxPrior({p.fit_name: (p.low, p.high - p.low) for p in fitted})
 
 
 def to_natural(fitted: Sequence[FittedParameter], theta: Mapping[str, float]) -> dict[str, float]:
