@@ -95,6 +95,24 @@ def test_aligned_rows_match_each_observed_point_once_per_replicate():
     assert len(per_replicate) == 3 * len(TARGETS) and np.allclose(per_replicate["male"], 0)
 
 
+def test_each_point_holds_its_replicates_sum_nan_where_the_model_has_no_row(caplog):
+    observables = data_as_observables(replicates=2)
+    deaths = observables["cdc_deaths"]
+    observables["cdc_deaths"] = pd.concat([
+        deaths[~((deaths["replicate"] == 1) & (deaths["year"] == 2020))],    # replicate 1 has no 2020
+        deaths[(deaths["replicate"] == 0) & (deaths["year"] == 2021)],       # replicate 0's 2021 twice: summed
+    ], ignore_index=True).sample(frac=1.0, random_state=0)                  # in no particular order
+    rows = align(observables).query("series == 'cdc_synthetic_deaths'")
+    years = rows["period"].astype(int).to_numpy()
+    assert (rows["replicate"].to_numpy() == np.tile([0, 1], len(rows) // 2)).all()    # point by point, replicates in order
+    assert (years[::2] == years[1::2]).all()
+    model = rows.set_index([rows["period"].astype(int), "replicate"])["model"]
+    observed = rows.set_index([rows["period"].astype(int), "replicate"])["observed"]
+    assert math.isnan(model[(2020, 1)]) and model[(2020, 0)] == observed[(2020, 0)]
+    assert model[(2021, 0)] == 2 * observed[(2021, 0)] and model[(2021, 1)] == observed[(2021, 1)]
+    assert "cdc_synthetic_deaths: 1 observed points have no simulated counterpart" in caplog.text
+
+
 def _replicates_scaled(scales: list[float]) -> pd.DataFrame:
     """The observed series as replicates, replicate k at scales[k] times the data."""
     aligned = [align(data_as_observables(scale=scale)).assign(replicate=k) for k, scale in enumerate(scales)]

@@ -127,23 +127,35 @@ def covered_months(calendar: Calendar) -> frozenset[tuple[int, int]]:
 
 def _align_target(target: Target, observables: Mapping[str, pd.DataFrame],
                   months: frozenset[tuple[int, int]] | None) -> pd.DataFrame:
+    """The target's observed points, each repeated for every replicate (in replicate order), beside
+    the model's value there: its rows summed by replicate and keys, NaN where it has none."""
     keys = [*PERIOD_KEYS[target.period], *([target.place] if target.place else [])]
-    observed = _observed(target, keys)
-    if months is not None:
-        observed = observed[_is_covered(observed, target.period, months)]
-    if observed.empty:
+    points = _points(target, keys, months)
+    if points.empty:
         return _no_rows()
-    model = observables[target.source][["replicate", *keys, target.value]].rename(columns={target.value: "model"})
-    model = model.groupby(["replicate", *keys], as_index=False)["model"].sum(min_count=1)
-    replicates = pd.DataFrame({"replicate": np.sort(model["replicate"].unique())})
-    rows = observed.merge(replicates, how="cross").merge(model, on=["replicate", *keys], how="left",
-                                                          indicator=True)
-    _warn_unmatched(target, rows)
-    rows["series"] = target.name
-    rows["period"] = _period_label(rows, target.period)
-    rows["time"] = _period_time(rows, target.period)
-    rows["place"] = rows[target.place].astype(str) if target.place else NATIONAL
+    model = observables[target.source][["replicate", *keys, target.value]]
+    model = model.groupby(["replicate", *keys])[target.value].sum(min_count=1)
+    replicates = np.sort(model.index.get_level_values("replicate").unique().to_numpy())
+    rows = points.loc[points.index.repeat(len(replicates))].reset_index(drop=True)
+    rows["replicate"] = np.tile(replicates, len(points))
+    found = model.index.get_indexer(pd.MultiIndex.from_arrays([rows["replicate"], *(rows[key] for key in keys)]))
+    _warn_unmatched(target, found)
+    rows["model"] = np.where(found >= 0, model.to_numpy()[found], np.nan)
     return rows[[*POINT_COLUMNS, "replicate", "model"]]
+
+
+def _points(target: Target, keys: list[str], months: frozenset[tuple[int, int]] | None) -> pd.DataFrame:
+    """The target's observed points in the covered months, labelled (series, period, time, place)."""
+    points = _observed(target, keys)
+    if months is not None:
+        points = points[_is_covered(points, target.period, months)].reset_index(drop=True)
+    if points.empty:
+        return points
+    points["series"] = target.name
+    points["period"] = _period_label(points, target.period)
+    points["time"] = _period_time(points, target.period)
+    points["place"] = points[target.place].astype(str) if target.place else NATIONAL
+    return points
 
 
 def _no_rows() -> pd.DataFrame:
@@ -168,11 +180,11 @@ def _is_covered(observed: pd.DataFrame, period: str, months: frozenset[tuple[int
                      dtype=bool)
 
 
-def _warn_unmatched(target: Target, rows: pd.DataFrame) -> None:
+def _warn_unmatched(target: Target, found: np.ndarray) -> None:
     """A place or period the model does not have at all (e.g. a unit renamed in the world) is a bug."""
-    missing = rows["_merge"] == "left_only"
-    if missing.any():
-        log.warning("fit check %s: %d observed points have no simulated counterpart", target.name, missing.sum())
+    missing = int((found < 0).sum())
+    if missing:
+        log.warning("fit check %s: %d observed points have no simulated counterpart", target.name, missing)
 
 
 def _period_label(rows: pd.DataFrame, period: str) -> pd.Series:
