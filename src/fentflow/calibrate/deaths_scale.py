@@ -41,7 +41,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -86,13 +85,10 @@ class DeathsScale:
         """One particle's statistics with its deaths at the best-fitting hazard (what the distance judges)."""
         misses = np.array([[statistics[name] - observed[name] for name in self.statistics]])
         shift = float(self.shifts(misses, self.natural(hazard))[0])
-        deaths = self.statistic_set
-        return {name: value + shift if name in deaths else value for name, value in statistics.items()}
-
-    @cached_property
-    def statistic_set(self) -> frozenset[str]:
-        """`statistics` as a set: a particle's 325 statistics are looked up in it."""
-        return frozenset(self.statistics)
+        rescaled = dict(statistics)
+        for name in self.statistics:
+            rescaled[name] += shift
+        return rescaled
 
     def rescaled(self, theta: pd.DataFrame, statistics: pd.DataFrame,
                  observed: Mapping[str, float]) -> tuple[pd.DataFrame, pd.DataFrame]:

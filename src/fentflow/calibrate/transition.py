@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 import pyabc
 
-from fentflow.sim.kernels import kernel
+from fentflow.sim.kernels import inlined, kernel
 
 
 KERNEL_VARIANCE_SHARE = 1.0      # kernel variance / weighted population variance, per parameter
@@ -109,7 +109,7 @@ def kernel_draws(cumulative, bucket_start, particles, factor, uniforms, normals,
         out[k] = particles[chosen(cumulative, bucket_start, uniforms[k])] + (normals[k] * factor + 0.0)
 
 
-@kernel
+@inlined
 def chosen(cumulative, bucket_start, u):
     """`cumulative.searchsorted(u, side="right")`: how many elements of the non-decreasing `cumulative`
     (ending at 1.0) are <= u, for u in [0, 1).
