@@ -11,7 +11,7 @@ from fentflow.calibrate.executor import Executor
 from fentflow.calibrate.priors import FITTED, fitted_parameters, natural_columns, pyabc_prior, sample_prior
 from fentflow.calibrate.seeds import derive_seed
 from fentflow.calibrate.statistics import GROUP_BY_NAME, TargetSet, group_of
-from fentflow.calibrate.transition import BUCKETS, IndependentTransition, chosen
+from fentflow.calibrate.transition import BUCKETS, IndependentTransition, bucket_starts, chosen
 from fentflow.errors import InputError
 from fentflow.sim.pars import PAR_BY_NAME, Pars
 
@@ -196,7 +196,7 @@ def test_the_bucket_lookup_counts_what_searchsorted_counts():
     weights[5] = 1.0
     cumulative = np.cumsum(weights)
     cumulative /= cumulative[-1]
-    bucket_start = cumulative.searchsorted(np.arange(BUCKETS) / BUCKETS, side="right")
+    bucket_start = bucket_starts(cumulative)
     edges = np.concatenate([[0.0, np.nextafter(1.0, 0.0)], cumulative[:-1], np.nextafter(cumulative[:-1], 0.0),
                             np.arange(BUCKETS) / BUCKETS, rng.random(10_000)])
     edges = edges[edges < 1.0]                  # uniforms: numpy's random_sample lies in [0, 1)

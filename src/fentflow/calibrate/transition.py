@@ -89,7 +89,7 @@ class _Sampler:
         self.particles = transition.X.iloc[:, 0].to_numpy(float)
         self.cumulative = np.cumsum(transition.w)
         self.cumulative /= self.cumulative[-1]          # its last element is 1.0 exactly
-        self.bucket_start = self.cumulative.searchsorted(np.arange(BUCKETS) / BUCKETS, side="right")
+        self.bucket_start = bucket_starts(self.cumulative)
         _, singular, vh = np.linalg.svd(transition.cov)
         self.factor = (np.sqrt(singular)[:, None] * vh)[0, 0]
 
@@ -98,6 +98,12 @@ class _Sampler:
         uniforms = np.random.random_sample(out.size)
         kernel_draws(self.cumulative, self.bucket_start, self.particles, self.factor, uniforms,
                      np.random.standard_normal(out.size), out)
+
+
+def bucket_starts(cumulative: np.ndarray) -> np.ndarray:
+    """For each of the BUCKETS buckets b of [0, 1), how many elements of `cumulative` are <= b / BUCKETS:
+    where `chosen` starts its search for a uniform in that bucket."""
+    return cumulative.searchsorted(np.arange(BUCKETS) / BUCKETS, side="right")
 
 
 @kernel
