@@ -96,6 +96,10 @@ ARGUMENTS = [
     case("oos-fit-through-old", "validate out-of-sample --fit-through 2010 --out {tmp}/oos", "no year to predict"),
     case("oos-budget-junk", "validate out-of-sample --budget huge --out {tmp}/oos", "unknown budget"),
     case("oos-scheduler-junk", "validate out-of-sample --scheduler x:y --out {tmp}/oos", "not a scheduler address"),
+    case("scale-factor-zero", "validate scale --factor 0 --out {tmp}/scale", "--factor"),
+    case("scale-factor-negative", "validate scale --factor 1 --factor -2 --out {tmp}/scale", "positive"),
+    case("scale-posterior-missing", "validate scale --posterior {missing} --out {tmp}/scale", "posterior file not found"),
+    case("scale-draws-zero", "validate scale --draws 0", "--draws"),
     # map
     case("map-year-future", "map --year 2050 --out {tmp}/map", "2050"),
     case("map-year-past", "map --year 2010 --out {tmp}/map", "2010"),

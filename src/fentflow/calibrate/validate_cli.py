@@ -1,6 +1,6 @@
 """Validation commands: `recovery` (synthetic-data recovery and rank checks), `out-of-sample` (fit
-through 2021), `seeds` (the same calibration under several seeds) and `learning` (how far a
-posterior narrowed its priors).
+through 2021), `seeds` (the same calibration under several seeds), `learning` (how far a
+posterior narrowed its priors) and `scale` (whether the data can tell the size of the flow).
 
 Run them as `python -m fentflow.calibrate recovery ...` or mount `validate_app` in the main CLI.
 """
@@ -26,7 +26,8 @@ from fentflow.observed.series import last_data_year
 
 console = Console(highlight=False)
 validate_app = typer.Typer(
-    help="Validate the calibration: synthetic-data recovery, out-of-sample prediction, seed to seed, learning.",
+    help="Validate the calibration: synthetic-data recovery, out-of-sample prediction, seed to seed, learning, "
+         "the flow's scale.",
     no_args_is_help=True)
 
 
@@ -178,4 +179,57 @@ def _learning_table(table: pd.DataFrame, path: Path) -> Table:
         out.add_column(column, justify=justify)
     for row in table.sort_values("ratio").itertuples():
         out.add_row(row.parameter, row.scale, f"{row.ratio:.2f}", "yes" if row.sets_seizure_share else "")
+    return out
+
+
+@validate_app.command("scale")
+def scale_command(
+    posterior: Path | None = typer.Option(None, "--posterior",
+                                          help="Posterior file (default: the calibration shipped with fentflow)."),
+    factors: list[float] | None = typer.Option(
+        None, "--factor",
+        help="A factor to scale the supply by (its partners by it or its inverse); repeat for each "
+             "(default: five factors, from halving to doubling)."),
+    draws: int = typer.Option(100, "--draws", min=1, help="Posterior draws, the same for every factor."),
+    workers: int = workers_option(),
+    scheduler: str | None = scheduler_option(),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed of the draws and of their runs."),
+    out: Path = typer.Option(Path("out/validation/scale"), "--out", help="Output directory (scale.csv)."),
+) -> None:
+    """Scale the posterior's supply with what it trades with (detection and DEA's rate down, the need per
+    person up); do the data tell it apart? Fit and seizure share at each factor."""
+    from fentflow.calibrate.posterior import default_posterior_path, read_posterior
+    from fentflow.calibrate.scale_check import FACTORS, scale_check, scaled
+
+    logging.getLogger("ABC").setLevel(logging.WARNING)
+    factors = factors or list(FACTORS)
+    with user_errors():
+        draws_table = read_posterior(posterior or default_posterior_path())
+        for factor in factors:
+            scaled(draws_table.head(1), factor)        # a bad factor or posterior fails before any worker starts
+        check_scheduler(scheduler)
+        with open_executor(workers, scheduler) as executor, \
+                Progress(*eta_columns("scale factors"), MofNCompleteColumn(), console=console) as bar:
+            task = bar.add_task("factors", total=len(factors))
+            table = scale_check(draws_table, factors, draws=draws, seed=seed, executor=executor,
+                                progress=lambda done, total: bar.update(task, completed=done))
+    out.mkdir(parents=True, exist_ok=True)
+    table.to_csv(out / "scale.csv", index=False)
+    console.print(_scale_table(table))
+    console.print(f"Every column in [bold]{out}/scale.csv[/] (each partner's share outside its prior too)")
+
+
+def _scale_table(table: pd.DataFrame) -> Table:
+    shown = {"distance_median": "dist", "coverage_90": "in 90%", "male_cdc_synthetic_deaths": "deaths",
+             "male_cbp_sw_component_lb": "CBP lb", "male_cbp_sw_component_events": "events",
+             "male_dea_pills": "DEA", "share_2022_median": "share%", "outside_priors": "out"}
+    out = Table(title="The supply scaled with its partners. dist: the calibration's distance (median); in 90%: "
+                      "points inside their bands; MALE of deaths, CBP lb, events, DEA pills; the 2022 seizure "
+                      "share; out: draws outside the priors")
+    out.add_column("factor", justify="right")
+    for label in shown.values():
+        out.add_column(label, justify="right")
+    for row in table.itertuples():
+        cells = [f"{getattr(row, column):.2f}" if column in table.columns else "-" for column in shown]
+        out.add_row(f"{row.factor:g}", *cells)
     return out
