@@ -10,7 +10,9 @@
 
 `chunk` is how many proposals are simulated together as the replicates of one `Sim` (the
 engine is built for batches: a replicate costs far less in a batch than alone). Chunks are
-fixed per budget because a batch's random numbers depend on the whole batch.
+fixed per budget because the sampler seeds each chunk's proposals and runs by the chunk's number
+(`sampler.py`): a particle's draws depend on which chunk it falls in and where, though not on the
+other particles in it.
 """
 from __future__ import annotations
 
