@@ -90,5 +90,6 @@ def _overall(shares: pd.DataFrame, measure: str) -> pd.Series | None:
 def _reason(row: pd.Series, ok: bool, measure: str) -> str:
     where = "inside" if ok else ("below" if CLAIMED_SHARE < row["p05"] else "above")
     return (f"10% lies {where} the calibrated 90% interval by {measure} weight. The interval is wide because the "
-            "public series pin down what is seized, not what crosses: the flow's size is fixed only through deaths, "
-            "DEA seizures and the priors (docs/calibration.md).")
+            "public series pin down what is seized, not what crosses: with detection and DEA's seizure rate halved "
+            "and the need per person doubled, twice the supply fits them as well, so the priors on those rates set "
+            "the share (`fentflow validate scale`; docs/validation.md, check 5).")
