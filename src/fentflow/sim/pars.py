@@ -39,7 +39,9 @@ PARAMETERS: tuple[Par, ...] = (
     # 1. Precursor inflow (fentanyl-equivalent kg; no chemistry)
     _p("supply_kg_week_2023", 235, "fent-eq kg/week", 10, 2000, ("loguniform", 60, 600),
        "assumption: sized so 2023 U.S. consumption stays within RAND's single-digit pure "
-       "tonnes (Kilmer, Pardo, Caulkins, Reuter 2022, doi:10.1080/00952990.2022.2092491)",
+       "tonnes (Kilmer, Pardo, Caulkins, Reuter 2022, doi:10.1080/00952990.2022.2092491); the public series "
+       "fix it only together with detection, DEA's seizure rate and the need per person, so its bounds and "
+       "theirs set the seizure share (`fentflow validate scale`)",
        "precursor inflow reaching Mexican entry points in 2023", "https://www.rand.org/pubs/external_publications/EP68975.html"),
     _p("supply_growth_to_2019", 0.32, "1/year", -1, 3, ("uniform", 0, 1.2),
        "assumption: CDC T40.4 deaths x3.8 from 2015 to 2019 (series cdc_deaths)",
@@ -146,17 +148,21 @@ PARAMETERS: tuple[Par, ...] = (
        "assumption", "multiplier on the routes' base interception risk in Mexico"),
     # 4. Crossing
     _p("poe_detection_2019", 0.02, "prob/load", 1e-4, 1, ("uniform", 0.01, 0.2),
-       "assumption (calibrated to CBP OFO seizures, series cbp_sw_component)",
+       "assumption (calibrated to CBP OFO seizures, series cbp_sw_component, which fix detection x supply, not "
+       "detection: its prior's bounds set the seizure share, `fentflow validate scale`)",
        "detection probability of a 5 kg load at a port of entry, 2019", "https://www.cbp.gov/newsroom/stats/drug-seizure-statistics"),
     _p("poe_detection_2023", 0.08, "prob/load", 1e-4, 1, ("uniform", 0.03, 0.35),
-       "assumption (calibrated to CBP OFO seizures, series cbp_sw_component)",
+       "assumption (calibrated to CBP OFO seizures, series cbp_sw_component, which fix detection x supply, not "
+       "detection: its prior's bounds set the seizure share, `fentflow validate scale`)",
        "detection probability of a 5 kg load at a port of entry, 2023", "https://www.cbp.gov/newsroom/stats/drug-seizure-statistics"),
     _p("between_detection", 0.04, "prob/load", 1e-4, 1, ("uniform", 0.02, 0.4),
-       "assumption (calibrated to CBP USBP seizures, series cbp_sw_component)",
+       "assumption (calibrated to CBP USBP seizures, series cbp_sw_component, which fix detection x supply, not "
+       "detection: its prior's bounds set the seizure share, `fentflow validate scale`)",
        "detection probability of a 5 kg load between ports, 2019 (the name predates the 2023 anchor)",
        "https://www.cbp.gov/newsroom/stats/drug-seizure-statistics"),
     _p("between_detection_2023", 0.14, "prob/load", 1e-4, 1, ("uniform", 0.02, 0.4),
-       "assumption (calibrated to CBP USBP seizures, series cbp_sw_component)",
+       "assumption (calibrated to CBP USBP seizures, series cbp_sw_component, which fix detection x supply, not "
+       "detection: its prior's bounds set the seizure share, `fentflow validate scale`)",
        "detection probability of a 5 kg load between ports, 2023", "https://www.cbp.gov/newsroom/stats/drug-seizure-statistics"),
     _p("detection_size_elasticity", 0.3, "-", 0, 2, ("fixed",), "assumption", "larger loads are easier to detect"),
     # 5. U.S. distribution
@@ -168,7 +174,8 @@ PARAMETERS: tuple[Par, ...] = (
        "price draws four times its gravity share), so fentanyl fills every market's demand before it piles up",
        "exponent of the retail price in the distribution weights"),
     _p("domestic_seizure_rate", 0.10, "share", 0, 1, ("uniform", 0.03, 0.3),
-       "assumption (calibrated to DEA seizures, series dea_seizures)",
+       "assumption (calibrated to DEA seizures, series dea_seizures, which fix this rate x supply, not the rate: "
+       "its prior's bounds set the seizure share, `fentflow validate scale`)",
        "share of arrivals in a market seized by domestic enforcement", "https://www.dea.gov/press-releases"),
     # 6. Retail market
     _p("market_turnover", 0.5, "share/week", 0.01, 1, ("fixed",), "assumption", "share of retail stock reachable per week"),
@@ -179,7 +186,9 @@ PARAMETERS: tuple[Par, ...] = (
     _p("demand_price_elasticity", 0.2, "-", 0, 2, ("fixed",), "assumption: opioid demand is inelastic", "use response to price"),
     # 7. Demand and mortality
     _p("need_mg_per_user_week", 30, "pure mg/week", 1, 1000, ("uniform", 10, 80),
-       "assumption: ~6 M people with OUD (SAMHSA, 2022 NSDUH: 6.1 M aged 12+) and RAND's single-digit tonnes",
+       "assumption: ~6 M people with OUD (SAMHSA, 2022 NSDUH: 6.1 M aged 12+) and RAND's single-digit tonnes; "
+       "CDC's deaths fix use against this need, not its size, so its prior's bounds set the seizure share "
+       "(`fentflow validate scale`)",
        "fentanyl used by an active user at full supply",
        "https://www.samhsa.gov/data/report/2022-nsduh-annual-national-report"),
     _p("overdose_hazard", 2.15e-4, "deaths/user-week", 1e-6, 1e-2, ("loguniform", 1e-4, 1e-3),
