@@ -108,8 +108,10 @@ def _meaning(results: CalibrationResults) -> str:
                 f"In {fmt_year(last['year'])} the calibrated model puts the share of pure fentanyl seized at the "
                 f"border at {fmt_share(last['median'])} (90% interval {fmt_share(last['p05'])} to "
                 f"{fmt_share(last['p95'])}); the article's 'maybe 10 percent' lies {where} that interval. "
-                f"The share is a hidden quantity: no public series measures it, so it follows from what the "
-                "calibration learned about supply, detection and consumption together.")
+                f"The share is a hidden quantity: no public series measures it. The series fix supply, detection "
+                "and consumption only together: twice the supply, with detection and DEA's seizure rate halved and "
+                "the need per person doubled, fits them as well (<code>fentflow validate scale</code>), so the "
+                "share's level rests on the priors of those parameters.")
     errors = results.table("predictive_errors")
     if errors is not None and errors["coverage_90"].notna().any():
         covered = errors["coverage_90"].dropna()
