@@ -100,6 +100,8 @@ ARGUMENTS = [
     case("scale-factor-negative", "validate scale --factor 1 --factor -2 --out {tmp}/scale", "positive"),
     case("scale-posterior-missing", "validate scale --posterior {missing} --out {tmp}/scale", "posterior file not found"),
     case("scale-draws-zero", "validate scale --draws 0", "--draws"),
+    case("scale-out-proc", "validate scale --out /proc/fentflow-scale", "cannot write here"),
+    case("scale-scheduler-junk", "validate scale --scheduler x:y --out {tmp}/scale", "not a scheduler address"),
     # map
     case("map-year-future", "map --year 2050 --out {tmp}/map", "2050"),
     case("map-year-past", "map --year 2010 --out {tmp}/map", "2010"),

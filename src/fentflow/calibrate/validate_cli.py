@@ -23,6 +23,7 @@ from fentflow.clikit import data_option, eta_columns, use_data, user_errors
 from fentflow.ensemble.execute import check_scheduler
 from fentflow.errors import InputError
 from fentflow.observed.series import last_data_year
+from fentflow.staging import staged_output
 
 console = Console(highlight=False)
 validate_app = typer.Typer(
@@ -195,6 +196,7 @@ def scale_command(
     scheduler: str | None = scheduler_option(),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed of the draws and of their runs."),
     out: Path = typer.Option(Path("out/validation/scale"), "--out", help="Output directory (scale.csv)."),
+    data: Path | None = data_option(),
 ) -> None:
     """Scale the posterior's supply with what it trades with (detection and DEA's rate down, the need per
     person up); do the data tell it apart? Fit and seizure share at each factor."""
@@ -208,13 +210,13 @@ def scale_command(
         for factor in factors:
             scaled(draws_table.head(1), factor)        # a bad factor or posterior fails before any worker starts
         check_scheduler(scheduler)
-        with open_executor(workers, scheduler) as executor, \
+        use_data(data)              # the workers then read the same data folder
+        with staged_output(out) as stage, open_executor(workers, scheduler) as executor, \
                 Progress(*eta_columns("scale factors"), MofNCompleteColumn(), console=console) as bar:
             task = bar.add_task("factors", total=len(factors))
             table = scale_check(draws_table, factors, draws=draws, seed=seed, executor=executor,
                                 progress=lambda done, total: bar.update(task, completed=done))
-    out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out / "scale.csv", index=False)
+            table.to_csv(stage / "scale.csv", index=False)
     console.print(_scale_table(table))
     console.print(f"Every column in [bold]{out}/scale.csv[/] (each partner's share outside its prior too)")
 
