@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from fentflow.calibrate.executor import open_executor
 from fentflow.calibrate.posterior import load_default_posterior
 from fentflow.calibrate.priors import fitted_parameters
-from fentflow.calibrate.scale_check import PARTNERS, outside_priors, scale_check, scaled
+from fentflow.calibrate.scale_check import PARTNERS, outside_priors, scale_between, scale_check, scaled
 from fentflow.cli import app
 from fentflow.errors import InputError
 
@@ -39,6 +39,14 @@ def test_a_factor_must_be_a_positive_number(posterior, factor):
 def test_a_posterior_without_a_partner_is_refused(posterior):
     with pytest.raises(InputError, match="domestic_seizure_rate"):
         scaled(posterior.drop(columns="domestic_seizure_rate"), 2.0)
+
+
+def test_a_posterior_scaled_by_k_sits_at_k_on_the_line(posterior):
+    assert scale_between(scaled(posterior, 2.0), posterior) == pytest.approx(2.0, rel=1e-12)
+    assert scale_between(posterior, posterior) == 1.0
+    # one partner moved alone moves the scale by its power's share of the seven
+    moved = posterior.assign(poe_detection_2023=posterior["poe_detection_2023"] * np.exp(7 * 0.1))
+    assert scale_between(moved, posterior) == pytest.approx(np.exp(-0.1))
 
 
 def test_outside_priors_counts_draws_beyond_either_bound():

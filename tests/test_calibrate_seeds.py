@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fentflow.calibrate.fitcheck import FitCheck
-from fentflow.calibrate.seed_stability import SPREAD, fit_figures, share_figures, with_spread
+from fentflow.calibrate.seed_stability import SCALE, SPREAD, fit_figures, share_figures, with_spread
 from fentflow.cli import app
 
 runner = CliRunner()
@@ -68,7 +68,8 @@ def test_two_seeds_are_calibrated_and_read_side_by_side(tmp_path):
     table = pd.read_csv(tmp_path / "seeds.csv", index_col="seed")
     assert list(table.index.astype(str)) == ["0", "1", SPREAD]
     assert {"deaths_error_2019", "deaths_band_2023", "male_cbp_sw_unit_lb", "learning_median",
-            "share_2022_median"} <= set(table.columns)
+            "share_2022_median", SCALE} <= set(table.columns)
+    assert table.loc["0", SCALE] == 1.0 and table.loc["1", SCALE] > 0      # each seed against the first
     assert (tmp_path / "seed-0" / "posterior.parquet").exists() and (tmp_path / "seed-1" / "seizure_share.csv").exists()
     assert table.loc["0", "last_epsilon"] != table.loc["1", "last_epsilon"]     # the seeds differ
     again = runner.invoke(app, arguments)                                      # stored: not calibrated again

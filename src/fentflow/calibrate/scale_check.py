@@ -37,7 +37,7 @@ from fentflow.calibrate.distance import distance_of
 from fentflow.calibrate.estimates import seizure_share_table
 from fentflow.calibrate.executor import Executor
 from fentflow.calibrate.fitcheck import error_table
-from fentflow.calibrate.posterior import parameter_columns
+from fentflow.calibrate.posterior import parameter_columns, weighted_quantiles
 from fentflow.calibrate.predictive import choose_draws
 from fentflow.calibrate.priors import FITTED, FittedParameter, fitted_parameters
 from fentflow.calibrate.seed_stability import share_figures
@@ -69,6 +69,20 @@ def scaled(draws: pd.DataFrame, factor: float) -> pd.DataFrame:
         raise InputError(f"the posterior has no column {', '.join(missing)}: it does not fit the supply's partners",
                          field="posterior")
     return draws.assign(**{name: draws[name] * factor ** power for name, power in PARTNERS.items()})
+
+
+def scale_between(posterior: pd.DataFrame, reference: pd.DataFrame) -> float:
+    """Where `posterior` sits on that line, as a factor of `reference`'s scale: exp of the mean over the
+    partners of power x ln(weighted median / the reference's weighted median). A posterior scaled by k
+    (`scaled`) sits at k."""
+    logs = [power * np.log(_weighted_median(posterior, name) / _weighted_median(reference, name))
+            for name, power in PARTNERS.items()]
+    return float(np.exp(np.mean(logs)))
+
+
+def _weighted_median(posterior: pd.DataFrame, name: str) -> float:
+    weights = posterior["weight"].to_numpy(float) if "weight" in posterior else np.ones(len(posterior))
+    return float(weighted_quantiles(posterior[name].to_numpy(float), weights, [0.5])[0])
 
 
 def outside_priors(draws: pd.DataFrame, fitted: Sequence[FittedParameter]) -> dict[str, float]:

@@ -6,8 +6,9 @@ model, data and budget calibrated with another seed can fit differently (docs/ca
 folder (`seed-<k>/`, resumable like any calibration), reads each posterior as the
 documentation reads the shipped one — the fit check with `replicates` draws of it (`fentflow
 fit-check --replicates 40 --parameters`), how far it narrowed the priors (`fentflow validate
-learning --posterior`) and its 2022 seizure share — and puts the figures side by side with
-their spread across seeds. A model change judged on one calibration of each is judged inside
+learning --posterior`), its 2022 seizure share and where it sits, against the first seed, on the
+line of scale that the data cannot see (`scale_check.scale_between`) — and puts the figures side
+by side with their spread across seeds. A model change judged on one calibration of each is judged inside
 that spread.
 """
 from __future__ import annotations
@@ -26,6 +27,7 @@ BAND_YEARS = (2021, 2022, 2023)             # ... and for their 90% bands
 MALE_SERIES = ("cdc_synthetic_deaths", "cbp_sw_component_lb", "cbp_sw_component_events", "cbp_sw_unit_lb",
                "sesnsp_homicides")
 SHARE_YEAR = 2022
+SCALE = "scale_vs_first_seed"
 SPREAD = "spread"
 
 
@@ -41,7 +43,8 @@ def seed_stability(budget: str, seeds: Sequence[int], out: str | Path, *, worker
         folder = out / f"seed-{seed}"
         report = calibrate_and_report(budget, folder, workers=workers, scheduler=scheduler, seed=seed,
                                       data_through=last_data_year())   # as `fentflow calibrate` fits
-        rows.append(seed_figures(folder, report.result.generations, replicates) | {"seed": str(seed)})
+        rows.append(seed_figures(folder, report.result.generations, replicates) | {"seed": str(seed)}
+                    | scale_figures(folder, out / f"seed-{seeds[0]}"))
         if progress:
             progress(done, len(seeds))
     table = with_spread(pd.DataFrame(rows).set_index("seed"))
@@ -93,6 +96,16 @@ def learning_figures(posterior: Path) -> dict[str, float]:
     summary = learning_summary(posterior_learning(read_posterior(posterior)))
     return {"learning_median": summary["median_ratio"],
             "learning_share_setters_max": summary["share_setters_max_ratio"]}
+
+
+def scale_figures(folder: Path, first: Path) -> dict[str, float]:
+    """Where this seed's posterior sits, against the first seed's, on the line the data cannot see
+    (`scale_check.scale_between`): its 2022 share moves about as 1 / this."""
+    from fentflow.calibrate.posterior import read_posterior
+    from fentflow.calibrate.scale_check import scale_between
+
+    return {SCALE: scale_between(read_posterior(folder / "posterior.parquet"),
+                                 read_posterior(first / "posterior.parquet"))}
 
 
 def share_figures(seizure_share: pd.DataFrame) -> dict[str, float]:
