@@ -72,9 +72,9 @@ def scaled(draws: pd.DataFrame, factor: float) -> pd.DataFrame:
 
 
 def scale_between(posterior: pd.DataFrame, reference: pd.DataFrame) -> float:
-    """Where `posterior` sits on that line, as a factor of `reference`'s scale: exp of the mean over the
-    partners of power x ln(weighted median / the reference's weighted median). A posterior scaled by k
-    (`scaled`) sits at k."""
+    """Where `posterior` sits, as a factor of `reference`'s scale, on the line of `PARTNERS` that the data
+    cannot see: exp of the mean over the partners of power x ln(weighted median / the reference's
+    weighted median). A posterior scaled by k (`scaled`) sits at k."""
     logs = [power * np.log(_weighted_median(posterior, name) / _weighted_median(reference, name))
             for name, power in PARTNERS.items()]
     return float(np.exp(np.mean(logs)))
