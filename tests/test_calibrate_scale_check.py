@@ -78,4 +78,5 @@ def test_the_command_writes_its_table(tmp_path):
     assert result.exit_code == 0, result.output
     table = pd.read_csv(tmp_path / "scale.csv")
     assert list(table["factor"]) == [1.0, 0.5]
-    assert {"distance_median", "share_2022_median", "outside_need_mg_per_user_week"} <= set(table.columns)
+    assert {"distance_median", "share_2022_median", "outside_need_mg_per_user_week", "consumed_2021_t_median",
+            "rand_2021_below_bound"} <= set(table.columns)

@@ -19,6 +19,8 @@ numbers for every factor. Each factor's row reports:
 - the fit check's MALE for each series;
 - the pooled coverage of the 90% bands;
 - the 2022 seizure share;
+- U.S. consumption in 2021 and the share of draws under RAND's bound, the one public figure on the
+  flow's size (an upper bound);
 - the share of draws that the scaling puts outside the priors, in all and partner by partner.
 
     from fentflow.calibrate.scale_check import scale_check
@@ -34,7 +36,7 @@ import pandas as pd
 from fentflow.calibrate.batch import chunk_predictive, chunk_statistics, chunks_of
 from fentflow.calibrate.deaths_scale import refit
 from fentflow.calibrate.distance import distance_of
-from fentflow.calibrate.estimates import seizure_share_table
+from fentflow.calibrate.estimates import rand_comparison, seizure_share_table
 from fentflow.calibrate.executor import Executor
 from fentflow.calibrate.fitcheck import error_table
 from fentflow.calibrate.posterior import parameter_columns, weighted_quantiles
@@ -142,11 +144,21 @@ def _fit(draws: pd.DataFrame, fitted: Sequence[FittedParameter], targets: Target
     aligned = pd.concat([part["aligned"] for part in parts], ignore_index=True)
     statistics = pd.concat([part["statistics"] for part in parts], ignore_index=True)
     shares = pd.concat([part["seizure_share"] for part in parts], ignore_index=True)
+    national = pd.concat([part["national_annual"] for part in parts], ignore_index=True)
     errors = error_table(aligned)
     return ({"distance_median": _median_distance(draws, statistics, fitted, targets),
              "coverage_90": pooled_coverage(errors)}
             | {f"male_{row.series}": float(row.male) for row in errors.itertuples()}
-            | share_figures(seizure_share_table(shares)))
+            | share_figures(seizure_share_table(shares)) | _rand_figures(national))
+
+
+def _rand_figures(national: pd.DataFrame) -> dict[str, float]:
+    """U.S. consumption in RAND's year (pure tonnes, median) and the share of draws under RAND's bound: the one
+    public figure on the flow's size, an upper bound, so it limits the line from above only."""
+    rand = rand_comparison(national)
+    if not rand.get("draws"):
+        return {}
+    return {f"consumed_{rand['year']}_t_median": rand["median"], f"rand_{rand['year']}_below_bound": rand["share_below_bound"]}
 
 
 def _predictive_with_statistics(chunk) -> dict[str, pd.DataFrame]:
