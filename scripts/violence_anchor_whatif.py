@@ -53,7 +53,8 @@ def simulate(params: dict[str, np.ndarray], offset: int, seed: int, end: str, an
     size = len(next(iter(params.values())))
     sim = Sim(load_world(None), Pars(params, n_reps=size), start="2015-01-01", end=end, seed=seed,
               resolution=RESOLUTION, replicate_ids=range(offset, offset + size))
-    first_after = None if anchor_year is None else int(np.argmax(np.asarray(sim.calendar.year) > anchor_year))
+    after = np.flatnonzero(np.asarray(sim.calendar.year) > anchor_year) if anchor_year is not None else []
+    first_after = int(after[0]) if len(after) else None         # a span that ends with the anchor year: none
     for week in range(sim.calendar.n_weeks):
         if week == first_after:
             _anchor(sim, anchor_year)
