@@ -11,6 +11,19 @@ compile_cache.refresh(TESTS, TESTS / "__pycache__" / "kernels.fingerprint", depe
 
 
 @pytest.fixture(scope="session")
+def repo_script():
+    """Load a file of the repository's scripts/ as a module: `repo_script("build_routes")`."""
+    import importlib.util
+
+    def load(name: str):
+        spec = importlib.util.spec_from_file_location(name, TESTS.parent / "scripts" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    return load
+
+
+@pytest.fixture(scope="session")
 def world():
     from fentflow.world import World
     return World.load()

@@ -1,9 +1,6 @@
 """scripts/checkpoint_whatif.py: the checkpoint what-if of docs/calibration.md ("Limits")."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,15 +9,10 @@ import fentflow as ff
 from fentflow.calibrate.fitcheck import fit_check
 from fentflow.sim.observables import cbp_sw_unit
 
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "checkpoint_whatif.py"
-
 
 @pytest.fixture(scope="module")
-def script():
-    spec = importlib.util.spec_from_file_location("checkpoint_whatif", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def script(repo_script):
+    return repo_script("checkpoint_whatif")
 
 
 def test_every_port_of_the_world_lies_in_a_sector_it_has(script, world):

@@ -1,24 +1,16 @@
 """scripts/violence_anchor_whatif.py: the anchored projection of homicides of docs/validation.md (check 2)."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from fentflow.calibrate.posterior import load_default_posterior, parameter_columns
 
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "violence_anchor_whatif.py"
-
 
 @pytest.fixture(scope="module")
-def script():
-    spec = importlib.util.spec_from_file_location("violence_anchor_whatif", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def script(repo_script):
+    return repo_script("violence_anchor_whatif")
 
 
 def test_the_shift_matches_the_count_and_leaves_states_without_one(script):
