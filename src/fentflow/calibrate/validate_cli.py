@@ -42,6 +42,11 @@ def scheduler_option() -> str | None:
     return typer.Option(None, "--scheduler", help="Existing Dask scheduler address.")
 
 
+def posterior_option() -> Path | None:
+    """`--posterior`, as every validation command that reads a posterior declares it."""
+    return typer.Option(None, "--posterior", help="Posterior file (default: the calibration shipped with fentflow).")
+
+
 def _checked(budget: str, scheduler: str | None, data: Path | None) -> Budget:
     """The budget, the scheduler's address and the data folder, checked before any Dask worker starts
     (the workers then read the same data folder)."""
@@ -159,8 +164,7 @@ def _seeds_table(table: pd.DataFrame) -> Table:
 
 @validate_app.command("learning")
 def learning_command(
-    posterior: Path | None = typer.Option(None, "--posterior",
-                                          help="Posterior file (default: the calibration shipped with fentflow)."),
+    posterior: Path | None = posterior_option(),
 ) -> None:
     """How far the calibration narrowed each prior: posterior / prior 90% interval width, fitting scale."""
     from fentflow.calibrate.cli import print_learning
@@ -185,8 +189,7 @@ def _learning_table(table: pd.DataFrame, path: Path) -> Table:
 
 @validate_app.command("scale")
 def scale_command(
-    posterior: Path | None = typer.Option(None, "--posterior",
-                                          help="Posterior file (default: the calibration shipped with fentflow)."),
+    posterior: Path | None = posterior_option(),
     factors: list[float] | None = typer.Option(
         None, "--factor",
         help="A factor to scale the supply by (its partners by it or its inverse); repeat for each "
