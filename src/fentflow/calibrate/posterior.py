@@ -113,6 +113,11 @@ def load_default_posterior() -> pd.DataFrame:
     return read_posterior(default_posterior_path())
 
 
+def posterior_weights(posterior: pd.DataFrame) -> np.ndarray:
+    """The draws' weights, or equal ones for a table of draws without a `weight` column."""
+    return posterior["weight"].to_numpy(float) if "weight" in posterior else np.ones(len(posterior))
+
+
 def weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs: list[float]) -> np.ndarray:
     """Quantiles of a weighted sample (inverse of the weighted empirical distribution, midpoint rule)."""
     order = np.argsort(values)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from fentflow.calibrate.batch import chunk_predictive, chunks_of
 from fentflow.calibrate.executor import Executor
-from fentflow.calibrate.posterior import parameter_columns
+from fentflow.calibrate.posterior import parameter_columns, posterior_weights
 from fentflow.calibrate.seeds import derive_seed
 from fentflow.calibrate.statistics import TargetSet
 
@@ -36,7 +36,7 @@ class Predictive:
 def choose_draws(posterior: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     """`n` rows of the posterior drawn in proportion to their weights; `replicate` numbers them."""
     rng = np.random.default_rng(derive_seed(seed, "predictive draws"))
-    weights = posterior["weight"].to_numpy(float) if "weight" in posterior else np.ones(len(posterior))
+    weights = posterior_weights(posterior)
     rows = rng.choice(len(posterior), size=n, replace=True, p=weights / weights.sum())
     chosen = posterior.iloc[rows].reset_index(drop=True)
     return chosen.assign(replicate=np.arange(n))

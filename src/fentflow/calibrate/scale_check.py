@@ -39,7 +39,7 @@ from fentflow.calibrate.distance import distance_of
 from fentflow.calibrate.estimates import rand_comparison, seizure_share_table
 from fentflow.calibrate.executor import Executor
 from fentflow.calibrate.fitcheck import error_table
-from fentflow.calibrate.posterior import parameter_columns, weighted_quantiles
+from fentflow.calibrate.posterior import parameter_columns, posterior_weights, weighted_quantiles
 from fentflow.calibrate.predictive import choose_draws
 from fentflow.calibrate.priors import FITTED, FittedParameter, fitted_parameters
 from fentflow.calibrate.seed_stability import share_figures
@@ -83,7 +83,7 @@ def scale_between(posterior: pd.DataFrame, reference: pd.DataFrame) -> float:
 
 
 def _weighted_median(posterior: pd.DataFrame, name: str) -> float:
-    weights = posterior["weight"].to_numpy(float) if "weight" in posterior else np.ones(len(posterior))
+    weights = posterior_weights(posterior)
     return float(weighted_quantiles(posterior[name].to_numpy(float), weights, [0.5])[0])
 
 
