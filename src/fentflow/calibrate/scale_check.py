@@ -141,15 +141,12 @@ def _fit(draws: pd.DataFrame, fitted: Sequence[FittedParameter], targets: Target
     params = {name: draws[name].to_numpy(float) for name in draws.columns}
     chunks = chunks_of(params, CHUNK, derive_seed(seed, "scale check"), targets)
     parts = list(executor.ordered(_predictive_with_statistics, chunks))
-    aligned = pd.concat([part["aligned"] for part in parts], ignore_index=True)
-    statistics = pd.concat([part["statistics"] for part in parts], ignore_index=True)
-    shares = pd.concat([part["seizure_share"] for part in parts], ignore_index=True)
-    national = pd.concat([part["national_annual"] for part in parts], ignore_index=True)
-    errors = error_table(aligned)
-    return ({"distance_median": _median_distance(draws, statistics, fitted, targets),
+    tables = {name: pd.concat([part[name] for part in parts], ignore_index=True) for name in parts[0]}
+    errors = error_table(tables["aligned"])
+    return ({"distance_median": _median_distance(draws, tables["statistics"], fitted, targets),
              "coverage_90": pooled_coverage(errors)}
             | {f"male_{row.series}": float(row.male) for row in errors.itertuples()}
-            | share_figures(seizure_share_table(shares)) | _rand_figures(national))
+            | share_figures(seizure_share_table(tables["seizure_share"])) | _rand_figures(tables["national_annual"]))
 
 
 def _rand_figures(national: pd.DataFrame) -> dict[str, float]:
