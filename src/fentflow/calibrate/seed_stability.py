@@ -40,16 +40,21 @@ def seed_stability(budget: str, seeds: Sequence[int], out: str | Path, *, worker
     out = Path(out)
     rows = []
     for done, seed in enumerate(seeds, start=1):
-        folder = out / f"seed-{seed}"
+        folder = seed_folder(out, seed)
         report = calibrate_and_report(budget, folder, workers=workers, scheduler=scheduler, seed=seed,
                                       data_through=last_data_year())   # as `fentflow calibrate` fits
         rows.append(seed_figures(folder, report.result.generations, replicates) | {"seed": str(seed)}
-                    | scale_figures(folder, out / f"seed-{seeds[0]}"))
+                    | scale_figures(folder, seed_folder(out, seeds[0])))
         if progress:
             progress(done, len(seeds))
     table = with_spread(pd.DataFrame(rows).set_index("seed"))
     table.to_csv(out / "seeds.csv")
     return table
+
+
+def seed_folder(out: Path, seed: int) -> Path:
+    """Where one seed's calibration lives under the command's `--out`."""
+    return out / f"seed-{seed}"
 
 
 def seed_figures(folder: Path, generations: pd.DataFrame, replicates: int) -> dict[str, float]:
