@@ -43,16 +43,12 @@ def observed_counts(states, year: int) -> np.ndarray:
     return counts.reindex(list(states)).to_numpy()
 
 
-def simulate(params: dict[str, np.ndarray], offset: int, seed: int, end: str, anchor_year: int | None):
-    """A chunk of draws run week by week to `end`, anchored after `anchor_year` when it is given; returns the Sim."""
-    from fentflow.calibrate.batch import RESOLUTION
-    from fentflow.sim.engine import Sim
-    from fentflow.sim.pars import Pars
-    from fentflow.world.cache import load_world
+def simulate(chunk, anchor_year: int | None):
+    """A chunk (`calibrate.batch.Chunk`) run week by week, anchored after `anchor_year` when it is given; returns
+    the Sim."""
+    from fentflow.calibrate.batch import chunk_sim
 
-    size = len(next(iter(params.values())))
-    sim = Sim(load_world(None), Pars(params, n_reps=size), start="2015-01-01", end=end, seed=seed,
-              resolution=RESOLUTION, replicate_ids=range(offset, offset + size))
+    sim = chunk_sim(chunk)
     after = np.flatnonzero(np.asarray(sim.calendar.year) > anchor_year) if anchor_year is not None else []
     first_after = int(after[0]) if len(after) else None         # a span that ends with the anchor year: none
     for week in range(sim.calendar.n_weeks):
@@ -71,21 +67,23 @@ def _anchor(sim, year: int) -> None:
 def held_out(posterior: pd.DataFrame, draws: int, seed: int, fit_through: int, predict_through: int,
              anchored: bool) -> dict[str, pd.DataFrame]:
     """`validation.held_out_scores` of `draws` posterior draws (chosen and seeded as the out-of-sample check does)."""
+    from fentflow.calibrate.batch import chunks_of
     from fentflow.calibrate.fitcheck import align
     from fentflow.calibrate.posterior import parameter_columns
     from fentflow.calibrate.predictive import Predictive, choose_draws
     from fentflow.calibrate.seeds import derive_seed
+    from fentflow.calibrate.statistics import TargetSet
     from fentflow.calibrate.validation import held_out_scores
     from fentflow.sim.observables import all_observables
 
     chosen = choose_draws(posterior, draws, seed)
+    params = {c: chosen[c].to_numpy(float) for c in parameter_columns(posterior)}
+    targets = TargetSet(end=f"{predict_through}-12-31", data_end=predict_through)     # the check's span
     parts = []
-    for offset in range(0, draws, CHUNK):
-        params = {c: chosen[c].to_numpy(float)[offset:offset + CHUNK] for c in parameter_columns(posterior)}
-        sim = simulate(params, offset, derive_seed(seed, "predictive"), f"{predict_through}-12-31",
-                       fit_through if anchored else None)
+    for chunk in chunks_of(params, CHUNK, derive_seed(seed, "predictive"), targets):
+        sim = simulate(chunk, fit_through if anchored else None)
         aligned = align(all_observables(sim.results, sim.net), sim.calendar)
-        parts.append(aligned.assign(replicate=aligned["replicate"].astype(int) + offset))
+        parts.append(aligned.assign(replicate=aligned["replicate"].astype(int) + chunk.offset))
     predictive = Predictive(chosen, pd.concat(parts, ignore_index=True), pd.DataFrame(), pd.DataFrame())
     return held_out_scores(predictive, fit_through)
 

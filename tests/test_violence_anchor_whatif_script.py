@@ -5,7 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from fentflow.calibrate.batch import chunks_of
 from fentflow.calibrate.posterior import load_default_posterior, parameter_columns
+from fentflow.calibrate.statistics import TargetSet
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +31,10 @@ def test_anchored_runs_start_the_next_year_from_the_counts(script):
     posterior = load_default_posterior()
     params = {name: posterior[name].to_numpy(float)[:3] for name in parameter_columns(posterior)}
 
+    [chunk] = chunks_of(params, 3, 7, TargetSet(end="2022-12-31", data_end=2022))
+
     def miss_2022(anchor_year):
-        sim = script.simulate(params, 0, 7, "2022-12-31", anchor_year)
+        sim = script.simulate(chunk, anchor_year)
         periods = np.flatnonzero(pd.DatetimeIndex(sim.results.period_start).year == 2022)
         simulated = sim.results["homicides"][periods].sum(axis=0)
         observed = script.observed_counts(sim.net.states, 2021)

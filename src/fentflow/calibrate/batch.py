@@ -45,15 +45,20 @@ def chunks_of(params: dict[str, np.ndarray], size: int, seed: int, targets: Targ
             for start in range(0, n, size)]
 
 
-def run_chunk(chunk: Chunk):
-    """The finished `Sim` of a chunk."""
+def chunk_sim(chunk: Chunk):
+    """The `Sim` of a chunk, ready to run: its replicates over the targets' span."""
     from fentflow.sim.engine import Sim
     from fentflow.sim.pars import Pars
 
     values = {**{name: np.full(chunk.size, value) for name, value in chunk.fixed.items()}, **chunk.params}
-    sim = Sim(load_world(chunk.world), Pars(values, n_reps=chunk.size), start=chunk.targets.start,
-              end=chunk.targets.end, seed=chunk.seed, resolution=RESOLUTION,
-              replicate_ids=range(chunk.offset, chunk.offset + chunk.size))
+    return Sim(load_world(chunk.world), Pars(values, n_reps=chunk.size), start=chunk.targets.start,
+               end=chunk.targets.end, seed=chunk.seed, resolution=RESOLUTION,
+               replicate_ids=range(chunk.offset, chunk.offset + chunk.size))
+
+
+def run_chunk(chunk: Chunk):
+    """The finished `Sim` of a chunk."""
+    sim = chunk_sim(chunk)
     sim.run()
     return sim
 
