@@ -57,6 +57,11 @@ def test_out_of_sample_scores_only_held_out_years(tmp_path):
     coverage = pooled_coverage(tables["errors"])
     assert 0 <= coverage <= 1
     assert (tmp_path / "out_of_sample_errors.csv").is_file()
+    # the prediction starts each state's violence from 2020's counts; the same draws unanchored miss by more
+    homicides = {name: tables[name].set_index("series").at["sesnsp_homicides", "male"]
+                 for name in ("errors", "errors_unanchored")}
+    assert homicides["errors"] < 0.5 * homicides["errors_unanchored"]
+    assert (tmp_path / "out_of_sample_errors_unanchored.csv").is_file()
 
 
 @pytest.mark.slow          # run only with FENTFLOW_SLOW=1 (conftest.py)

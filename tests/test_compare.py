@@ -55,6 +55,7 @@ def test_compare_prints_the_paired_table_and_writes_tables_charts_and_store(refe
     assert "Paired differences vs baseline, 2025:" in output and "deaths averted" in output
     assert "Displacement" in output and "San Diego Field Office" in output
     assert "computed 12, reused 0" in output
+    assert "Violence: not anchored" in output and "Violence: every" not in output   # 2024 is not whole here
     assert len(list((out / "store").glob("arm=*/run=*.parquet"))) == 12
     assert {p.name for p in (out / "charts").glob("*.png")} == {
         "differences.png", "displacement.png", "states.png", "violence.png", "deaths_by_year.png"}

@@ -160,6 +160,7 @@ def _print_summary(summary: dict, out: Path, wall: float) -> None:
         console.print("* partial year: the run covers only part of it (flagged `partial` in every table).")
     console.print(f"Parameters: {summary['parameter_source']}; medians over {summary['replicates']} "
                   f"replicate{'s' if summary['replicates'] != 1 else ''}.")
+    console.print(f"Violence: {summary['violence_anchor']}.")
     console.print(f"Simulated in {wall:.2f} s. Results written to [bold]{out}/[/] "
                   "(annual.csv, Parquet tables, observables/, summary.json).")
 

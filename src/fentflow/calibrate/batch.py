@@ -29,6 +29,7 @@ class Chunk:
     world: str | None = None          # a world directory, None for the bundled world
     offset: int = 0                   # global index of the first replicate (its random numbers follow it)
     fixed: dict[str, float] = field(default_factory=dict)   # other parameters set for every replicate
+    anchor_year: int | None = None    # the counted year the violence past it starts from (`sim/anchor.py`); None: none
 
     @property
     def size(self) -> int:
@@ -36,12 +37,12 @@ class Chunk:
 
 
 def chunks_of(params: dict[str, np.ndarray], size: int, seed: int, targets: TargetSet, world: str | None = None,
-              fixed: dict[str, float] | None = None) -> list[Chunk]:
+              fixed: dict[str, float] | None = None, anchor_year: int | None = None) -> list[Chunk]:
     """Replicates (one per row of `params`) as chunks of `size`, under one seed: each replicate is
     numbered by its row, so its numbers do not depend on the chunking."""
     n = len(next(iter(params.values())))
     return [Chunk(params={name: values[start:start + size] for name, values in params.items()}, seed=seed,
-                  targets=targets, world=world, offset=start, fixed=dict(fixed or {}))
+                  targets=targets, world=world, offset=start, fixed=dict(fixed or {}), anchor_year=anchor_year)
             for start in range(0, n, size)]
 
 
@@ -53,7 +54,7 @@ def chunk_sim(chunk: Chunk):
     values = {**{name: np.full(chunk.size, value) for name, value in chunk.fixed.items()}, **chunk.params}
     return Sim(load_world(chunk.world), Pars(values, n_reps=chunk.size), start=chunk.targets.start,
                end=chunk.targets.end, seed=chunk.seed, resolution=RESOLUTION,
-               replicate_ids=range(chunk.offset, chunk.offset + chunk.size))
+               replicate_ids=range(chunk.offset, chunk.offset + chunk.size), anchor_year=chunk.anchor_year)
 
 
 def run_chunk(chunk: Chunk):

@@ -43,11 +43,12 @@ def choose_draws(posterior: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
 
 
 def posterior_predictive(posterior: pd.DataFrame, n: int, seed: int, targets: TargetSet, executor: Executor,
-                         chunk: int, world: str | None = None) -> Predictive:
-    """Simulate `n` posterior draws over `targets`' span (e.g. 2015-2023)."""
+                         chunk: int, world: str | None = None, anchor_year: int | None = None) -> Predictive:
+    """Simulate `n` posterior draws over `targets`' span (e.g. 2015-2023); the violence of the years after
+    `anchor_year`, if given, starts from SESNSP's counts of that year (`sim/anchor.py`)."""
     draws = choose_draws(posterior, n, seed)
     params = {column: draws[column].to_numpy(float) for column in parameter_columns(posterior)}
-    chunks = chunks_of(params, chunk, derive_seed(seed, "predictive"), targets, world)
+    chunks = chunks_of(params, chunk, derive_seed(seed, "predictive"), targets, world, anchor_year=anchor_year)
     log.info("posterior predictive: %d draws in %d chunks on %s", n, len(chunks), executor.describe())
     parts = list(executor.ordered(chunk_predictive, chunks))
     tables = {name: pd.concat([part[name] for part in parts], ignore_index=True) for name in parts[0]}

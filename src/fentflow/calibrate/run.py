@@ -23,6 +23,7 @@ from fentflow.calibrate.priors import fitted_parameters
 from fentflow.calibrate.sampler import Progress
 from fentflow.calibrate.statistics import LAST_DATA_YEAR, TargetSet
 from fentflow.observed.series import last_data_year
+from fentflow.sim.anchor import last_counted_through
 from fentflow.staging import staged_output
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,8 @@ def calibrate_and_report(budget: str, out: str | Path, *, workers: int = 2, sche
     with open_executor(workers, scheduler) as executor:
         result = calibrate(spec, out, resume=resume, progress=progress, executor=executor)
         predictive = posterior_predictive(result.posterior, draws or chosen.predictive_draws, seed, predict_targets,
-                                          executor, chosen.chunk, world)
+                                          executor, chosen.chunk, world,
+                                          anchor_year=last_counted_through(data_through))
     with staged_output(out) as stage:   # the tables and charts land together, beside the resumable history
         staged = write_outputs(stage, result.posterior, fitted_parameters(spec.free), predictive)
     paths = {kind: Path(out) / path.relative_to(stage) for kind, path in staged.items()}

@@ -115,10 +115,12 @@ def out_of_sample_command(
     errors = tables["errors"]
     console.print(errors[["series", "n", "coverage_90", "male", "male_chance", "mean_ratio"]].to_string(index=False))
     summary = {"held_out_coverage_90": pooled_coverage(errors),
-               "in_sample_coverage_90": pooled_coverage(tables["errors_in_sample"])}
+               "in_sample_coverage_90": pooled_coverage(tables["errors_in_sample"]),
+               "held_out_coverage_90_unanchored": pooled_coverage(tables["errors_unanchored"])}
     (out / "out_of_sample_summary.json").write_text(json.dumps(summary, indent=1))
-    console.print(f"pooled 90% coverage, held out: {summary['held_out_coverage_90']:.2f}; "
-                  f"fitted years: {summary['in_sample_coverage_90']:.2f}; tables in [bold]{out}/[/]")
+    console.print(f"pooled 90% coverage, held out: {summary['held_out_coverage_90']:.2f} (violence not anchored: "
+                  f"{summary['held_out_coverage_90_unanchored']:.2f}); fitted years: "
+                  f"{summary['in_sample_coverage_90']:.2f}; tables in [bold]{out}/[/]")
 
 
 @validate_app.command("seeds")

@@ -165,6 +165,12 @@ def _print_comparison(comparison, out: Path, written: dict) -> None:
                   f"{comparison.computed}, reused {comparison.reused} from the store"
                   + (f" ({comparison.repaired} corrupt or stale, recomputed)" if comparison.repaired else "") + ".")
     console.print(f"Parameters: {comparison.description['parameters']}.")
+    if "violence_anchored_on" in comparison.description:
+        anchored = comparison.description["violence_anchored_on"]
+        console.print(f"Violence: every arm's anchored on SESNSP's {anchored} homicides (docs/model.md, step 9)."
+                      if anchored is not None else
+                      "Violence: not anchored on SESNSP's counts (the span does not go on past the last "
+                      "counted year, or a lever acts before it ends).")
     _print_differences(comparison, window)
     _print_displacement(comparison)
     console.print(f"Tables in [bold]{out / 'tables'}/[/], {len(written['charts'])} charts in "

@@ -38,6 +38,7 @@ class BlockTask:
     start: str
     end: str
     world_dir: str | None
+    anchor_year: int | None = None                 # every arm's, or none (`ComparisonSpec.anchor_year`)
 
     @property
     def key(self) -> str:
@@ -50,7 +51,7 @@ def make_task(spec: ComparisonSpec, arm: Scenario, block: int, runs: tuple[int, 
         arm=arm.name, interventions=arm.interventions, block=block, seed=spec.seed, runs=tuple(runs),
         draws=tuple(spec.parameters.draw_of(run, spec.seed) for run in runs),
         pars=tuple((name, tuple(column)) for name, column in sorted(values.items())),
-        start=spec.start, end=spec.end, world_dir=spec.world_dir)
+        start=spec.start, end=spec.end, world_dir=spec.world_dir, anchor_year=spec.anchor_year)
 
 
 def run_block(task: BlockTask) -> pd.DataFrame:
@@ -60,7 +61,7 @@ def run_block(task: BlockTask) -> pd.DataFrame:
 
     sim = Sim(load_world(task.world_dir), Pars(dict(task.pars), n_reps=len(task.runs)), start=task.start,
               end=task.end, seed=task.seed, interventions=task.interventions, resolution=RESOLUTION,
-              replicate_ids=task.runs)
+              replicate_ids=task.runs, anchor_year=task.anchor_year)
     log.debug("simulating %s (runs %s, seed %d)", task.key, list(task.runs), task.seed)
     sim.run()
     table = summarize(sim.results, sim.net)

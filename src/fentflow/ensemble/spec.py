@@ -24,7 +24,8 @@ import pandas as pd
 import fentflow
 from fentflow.errors import InputError
 from fentflow.policy.scenarios import Scenario
-from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
+from fentflow.sim.anchor import common_year, counted
+from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START, Calendar
 from fentflow.sim.sources import DEFAULT_REPLICATES, ParameterSource, parameter_source
 
 DEFAULT_RUNS = DEFAULT_REPLICATES     # runs per arm: the count behind every interval
@@ -74,6 +75,12 @@ class ComparisonSpec:
         first = block * self.block_size
         return range(first, min(first + self.block_size, self.runs))
 
+    @functools.cached_property
+    def anchor_year(self) -> int | None:
+        """The counted year every arm's violence is anchored on (`sim/anchor.py`); None when a lever of any
+        arm acts before the anchor week, so that no arm is anchored and the pairs stay in step."""
+        return common_year(self.arms, Calendar.between(self.start, self.end))
+
     @property
     def window(self) -> tuple[int, int]:
         """The calendar years the comparison reports on."""
@@ -87,7 +94,7 @@ class ComparisonSpec:
     # Identity -----------------------------------------------------------------------------
     def fingerprint(self, arm: Scenario) -> str:
         inputs = {"levers": arm.fingerprint(), "start": self.start, "end": self.end, "seed": self.seed,
-                  "parameters": self.parameters.fingerprint(),
+                  "parameters": self.parameters.fingerprint(), "anchor": [self.anchor_year, counted(self.anchor_year)],
                   "world": world_fingerprint(self.world_dir), "model": model_fingerprint()}
         return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:20]
 
@@ -103,6 +110,7 @@ class ComparisonSpec:
             "runs": self.runs, "seed": self.seed, "start": self.start, "end": self.end,
             "block_size": self.block_size, "parameters": self.parameters.describe(),
             "world": self.world_dir or "bundled default", "window": list(self.window),
+            "violence_anchored_on": self.anchor_year,
         }
 
     def _check_span(self) -> None:

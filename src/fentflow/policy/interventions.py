@@ -107,18 +107,20 @@ class Levers:
         return self._values[kind]
 
     def _apply(self, iv: Intervention) -> None:
-        window = self._window(iv)
+        window = lever_weeks(self._calendar, iv)
         if iv.kind in TARGET:
             self._values[iv.kind][np.ix_(window, self.places.resolve(iv.kind, iv.places))] += iv.strength
         else:
             self._values[iv.kind][window] += iv.strength
 
-    def _window(self, iv: Intervention) -> np.ndarray:
-        starts = self._calendar.week_start
-        begin, end = _date(iv.start, "start"), _date(iv.end, "end")
-        if end < begin:
-            raise InputError(f"window ends ({iv.end}) before it starts ({iv.start})", field="end")
-        return np.flatnonzero((starts >= begin) & (starts <= end))
+
+def lever_weeks(calendar: Calendar, iv: Intervention) -> np.ndarray:
+    """The weeks of `calendar` a lever acts in: those that begin inside its window."""
+    starts = calendar.week_start
+    begin, end = _date(iv.start, "start"), _date(iv.end, "end")
+    if end < begin:
+        raise InputError(f"window ends ({iv.end}) before it starts ({iv.start})", field="end")
+    return np.flatnonzero((starts >= begin) & (starts <= end))
 
 
 def _date(text: str, field_name: str) -> pd.Timestamp:

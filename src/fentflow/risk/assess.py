@@ -24,7 +24,7 @@ from fentflow.risk.index import RiskIndex
 from fentflow.risk.inputs import ActivityFrames, annual_activity, raw_indicators
 from fentflow.risk.method import METHOD, IndexMethod
 from fentflow.risk.sensitivity import LevelSensitivity
-from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
+from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START, Calendar
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +100,7 @@ def assess(world=None, year: int | None = None, scenario: str | Scenario | None 
     defaults to `DEFAULT_REPLICATES`. `progress(stage, fraction)` hears of each stage
     ("simulating ...", then "scoring the states") as it advances.
     """
+    from fentflow.sim.anchor import common_year
     from fentflow.sim.engine import Sim
     from fentflow.world import World
 
@@ -109,9 +110,11 @@ def assess(world=None, year: int | None = None, scenario: str | Scenario | None 
     end = f"{year}-12-31"
     report = progress or (lambda stage, fraction: None)
 
+    anchor_year = common_year([chosen] if chosen else [], Calendar.between(DEFAULT_START, end))   # both arms alike
+
     def run(arm: Scenario | None) -> tuple[ActivityFrames, Sim]:
         sim = Sim(world, parameters=parameters, replicates=replicates, start=DEFAULT_START, end=end, seed=seed,
-                  interventions=arm.interventions if arm else ())
+                  interventions=arm.interventions if arm else (), anchor_year=anchor_year)
         if arm:
             check_scenario(arm, sim.net, DEFAULT_START, end)
         stage = f"simulating {arm.name if arm else 'the baseline'}"
@@ -122,7 +125,7 @@ def assess(world=None, year: int | None = None, scenario: str | Scenario | None 
     scenario_frames = run(chosen)[0] if chosen else None   # first: a bad scenario fails before any long run
     frames, sim = run(None)
     info = {"seed": seed, "replicates": sim.n_reps, "start": DEFAULT_START, "end": end,
-            "world": world.name, "parameters": sim.parameter_source}
+            "world": world.name, "parameters": sim.parameter_source, "violence": sim.anchor_note}
     report(SCORING, 0.0)
     assessment = assess_frames(frames, world, year, scenario_frames, chosen, method=method, run=info)
     report(SCORING, 1.0)

@@ -25,6 +25,7 @@ from fentflow.errors import InputError
 from fentflow.interrupts import deferred_interrupts
 from fentflow.policy.interventions import Intervention, Levers
 from fentflow.sim import fused, warmup
+from fentflow.sim.anchor import LAST_COUNTED, plan as anchor_plan
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START, Calendar
 from fentflow.sim.dispatch import Resolved
 from fentflow.sim.ledger import Ledger
@@ -34,6 +35,7 @@ from fentflow.sim.pars import Pars
 from fentflow.sim.results import Results
 from fentflow.sim.rng import Streams
 from fentflow.sim.sources import CALIBRATED, DEFAULT_REPLICATES, choice_of, parameter_source
+from fentflow.sim.yearly import period_years
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,10 @@ class Sim:
     Interventions (`ff.Intervention`) change levers over time windows; `steps=` inserts
     plain-Python modules into the step order (`Sim.describe_steps()`).
 
+    `anchor_year`: a run that holds the whole year and goes on past it starts its projected
+    violence from SESNSP's counts of that year (`sim/anchor.py`): `"last"` (the default, the last
+    year counted), a counted year, or None for no anchor. `sim.anchor_note` says where, or why not.
+
     `replicate_ids`: the global index of each replicate (its run number in an ensemble; default
     0..n-1). A replicate's random numbers and its posterior draw follow its index, never its
     position in this batch, so replicate k gives the same results alone or beside any others.
@@ -78,7 +84,7 @@ class Sim:
                  replicates: int | None = None, start: str = DEFAULT_START, end: str = DEFAULT_END,
                  seed: int = 0, interventions: Sequence[Intervention] = (), resolution: str = "week",
                  steps: Sequence[type[Module]] | None = None, replicate_ids: Sequence[int] | None = None,
-                 week: fused.Week = fused.STANDARD):
+                 week: fused.Week = fused.STANDARD, anchor_year: int | str | None = LAST_COUNTED):
         if world is None:
             from fentflow.world import World  # the world package imports nothing from sim
             world = World.load()
@@ -106,6 +112,8 @@ class Sim:
             module = cls(self)
             self.modules[module.name] = module
         self._plan = _plan(list(self.modules.values()), week)
+        self.anchor, self.anchor_note = (anchor_plan(anchor_year, self.calendar, self.net.states, self.interventions)
+                                         if "violence" in self.modules else (None, "no violence step to anchor"))
         for module in self.modules.values():
             module.declare_results()
         self._python_seconds = {name: 0.0 for name in self.modules}   # plain-Python modules' time
@@ -113,6 +121,7 @@ class Sim:
         self._compiled_clock = [0.0, 0]                                  # seconds and cycles of the compiled calls
         self._progress = np.full(len(fused.PROGRESS), -1, np.int64)      # the week's own record (`fused.PROGRESS`)
         self.week = 0
+        self._anchored = False
 
     @property
     def week(self) -> int:
@@ -156,9 +165,10 @@ class Sim:
     def _run_compiled(self, progress: Callable[[int], None] | None) -> None:
         """The whole week in one compiled call per chunk of `CHUNK_WEEKS` weeks (Ctrl-C is taken between chunks)."""
         n_weeks = self.calendar.n_weeks
+        bounds = sorted({*range(0, n_weeks, CHUNK_WEEKS), n_weeks, *([self.anchor.week] if self.anchor else [])})
         with deferred_interrupts() as interrupts:    # Ctrl-C between chunks is held to the end of the next
-            for first in range(0, n_weeks, CHUNK_WEEKS):
-                stop = min(first + CHUNK_WEEKS, n_weeks)
+            for first, stop in zip(bounds, bounds[1:]):
+                self._anchor_if_due(first)
                 self._run_segment(self._week, first, stop, 0, self.week_wiring.n_steps)
                 interrupts.check()
                 if progress:
@@ -171,6 +181,7 @@ class Sim:
         stepped. A week that is one compiled call needs no such guard: Python takes the signal as the
         call returns, and the week has already recorded itself (`sim.week` and a broken balance, which
         the next step reports)."""
+        self._anchor_if_due(week)
         if self.compiled:                  # the week is one call of the compiled week
             self._run_segment(self._week, week, week + 1, *self._plan[0])
             return
@@ -183,6 +194,15 @@ class Sim:
                     self._python_seconds[item.name] += time.perf_counter() - began
                 else:
                     self._run_segment(self._week, week, week + 1, *item)
+
+    def _anchor_if_due(self, week: int) -> None:
+        """Before the anchor week, move each replicate's state factors to SESNSP's counts of the anchor year."""
+        if self.anchor is None or week != self.anchor.week or self._anchored:
+            return
+        year_of_period = period_years(self.results)
+        simulated = self.results["homicides"][year_of_period == self.anchor.year].sum(axis=0)   # (rep, state)
+        self.modules["violence"].state.state_shift[...] += self.anchor.shift(simulated)
+        self._anchored = True
 
     @property
     def timings(self) -> dict[str, float]:

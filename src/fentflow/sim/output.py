@@ -89,6 +89,7 @@ def build_summary(sim, observables: dict[str, pd.DataFrame]) -> dict:
         "parameter_choice": sim.parameter_choice,
         "parameter_source": sim.parameter_source,
         "draws": list(sim.parameter_draws),
+        "violence_anchor": sim.anchor_note,
         "partial_years": Span.of(sim.calendar).partial("year", observables["national_annual"]["year"]),
         "interventions": [vars(i) | {"places": list(i.places)} for i in sim.interventions],
         "parameters": {k: _number(np.median(v)) for k, v in sim.pars.items()},

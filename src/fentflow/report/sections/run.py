@@ -26,6 +26,7 @@ def build(context) -> Section:
              "simulated": f"{s.get('start')} to {s.get('end')} ({s.get('weeks')} weeks)",
              "replicates": s.get("replicates"), "seed": s.get("seed"),
              "parameters": parameter_text(s),
+             "violence": s.get("violence_anchor") or "not recorded (a run before violence was anchored)",
              "interventions": "; ".join(_intervention(i) for i in s.get("interventions", [])) or "none (baseline)",
              "results": str(context.out)}
     body = [paragraph("As <code>fentflow run</code> recorded it in "
