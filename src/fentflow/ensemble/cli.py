@@ -169,8 +169,8 @@ def _print_comparison(comparison, out: Path, written: dict) -> None:
         anchored = comparison.description["violence_anchored_on"]
         console.print(f"Violence: every arm's anchored on SESNSP's {anchored} homicides (docs/model.md, step 9)."
                       if anchored is not None else
-                      "Violence: not anchored on SESNSP's counts (the span does not go on past the last "
-                      "counted year, or a lever acts before it ends).")
+                      "Violence: not anchored on SESNSP's counts (the span does not hold the last counted "
+                      "year and go on past it, or a lever acts before the year after it).")
     _print_differences(comparison, window)
     _print_displacement(comparison)
     console.print(f"Tables in [bold]{out / 'tables'}/[/], {len(written['charts'])} charts in "
