@@ -101,6 +101,7 @@ def test_what_was_run(page):
     run = _section(page, "run")
     assert "seed" in run and "supply_kg_week_2023" in run and "none (baseline)" in run
     assert "overdose deaths, synthetic opioids (deaths)" in run and "seized at the border (gross lb)" in run
+    assert "violence" in run and "not anchored on SESNSP" in run and "does not hold all of" in run   # ends in 2023
 
 
 def test_baseline_against_public_series(page):
