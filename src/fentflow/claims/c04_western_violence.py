@@ -23,7 +23,7 @@ CLAIM = ("Sinaloa and CJNG (and factions inside Sinaloa) fight over production a
 # "Western Mexico" (inference: no official region of that name): the Pacific states from Baja
 # California to Guerrero, where the Sinaloa Cartel and CJNG have their bases and the states C1 names.
 WEST = ("BC", "BCS", "SON", "SIN", "NAY", "JAL", "COL", "MICH", "GRO")
-YEARS = (2022, 2023)           # the years SESNSP's series holds
+YEARS = (2022, 2023)           # the last two years of the claims' baseline run, both counted by SESNSP
 PER_100K = 100_000
 
 

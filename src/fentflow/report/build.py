@@ -23,6 +23,7 @@ from fentflow.report.context import ReportContext, read_summary, whole_years
 from fentflow.report.html import Section
 from fentflow.report.sections import ORDER
 from fentflow.report.style import STYLE
+from fentflow.risk.assess import BASELINE_YEAR
 from fentflow.risk.offline_html import plotly_head
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
 from fentflow.staging import staged_output
@@ -31,7 +32,6 @@ log = logging.getLogger(__name__)
 
 REPORT_FILE = "report.html"
 MAP_DIR = "map"
-RISK_YEAR = 2023     # the last year with observed homicides
 TITLE = "fentflow report: the illicit fentanyl supply chain feeding the U.S. market"
 
 
@@ -119,7 +119,7 @@ STAGES = (("running the baseline", 6.0),
 
 def _risk_year(summary: dict, wanted: int | None) -> int:
     first, last = whole_years(summary)
-    year = wanted if wanted is not None else min(RISK_YEAR, last)
+    year = wanted if wanted is not None else min(BASELINE_YEAR, last)
     if not first <= year <= last:
         raise InputError(f"the run covers whole years {first}-{last}; no risk map for {year}", field="year")
     return year

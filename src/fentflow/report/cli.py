@@ -22,7 +22,7 @@ def report_command(
     world: Path | None = typer.Option(None, "--world", help="World directory the run used (default: bundled)."),
     seed: int = typer.Option(0, "--seed", min=0, help="Seed for the baseline, if it has to be run."),
     year: int | None = typer.Option(None, "--year", help="Year of the risk map and the mass balance (default 2023, "
-                                                         "the last year with observed homicides)."),
+                                                         "the last year the calibration fits)."),
     claims: bool = typer.Option(True, "--claims/--no-claims", help="Include the claims check (runs 2015-2023)."),
     calibration: Path | None = typer.Option(None, "--calibration", help="Calibration results folder "
                                                                         "(default: OUT/calibration, else the "

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from fentflow.errors import InputError
+from fentflow.observed.series import LAST_DATA_YEAR
 from fentflow.policy.scenarios import Scenario, check_scenario, load_scenario
 from fentflow.risk.geometry import adjacency, state_shapes
 from fentflow.risk.hotspots import GiStarHotspots, LocalMoranClusters
@@ -29,7 +30,7 @@ from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START, Calendar
 log = logging.getLogger(__name__)
 
 FIRST_YEAR, LAST_YEAR = pd.Timestamp(DEFAULT_START).year, pd.Timestamp(DEFAULT_END).year
-BASELINE_YEAR = 2023     # the last year with observed homicides (SESNSP): the default map year
+BASELINE_YEAR = LAST_DATA_YEAR   # the default map year: the last the calibration fits (SESNSP also counts 2024)
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ StageProgress = Callable[[str, float], None]    # (stage, fraction of that stage
 
 
 def default_year(scenario: Scenario | None) -> int:
-    """2023; under a scenario, the year after its first intervention starts (effects have had a year)."""
+    """`BASELINE_YEAR`; under a scenario, the year after its first intervention starts (effects have had a year)."""
     first = scenario.first_start() if scenario else None
     return BASELINE_YEAR if first is None else min(max(BASELINE_YEAR, first.year + 1), LAST_YEAR)
 

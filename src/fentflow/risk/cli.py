@@ -27,7 +27,7 @@ SIMULATION_SHARE, SCORING_SHARE = 1.0, 4.0   # relative times, measured: ~6 s pe
 
 def map_command(
     year: int | None = typer.Option(None, "--year", help="Year to map (2015-2030). Default 2023, the last year "
-                                                         "with observed homicides; with --scenario, the year "
+                                                         "the calibration fits; with --scenario, the year "
                                                          "after the scenario starts."),
     scenario: str | None = typer.Option(None, "--scenario", help="A bundled scenario (fentflow scenarios) or a "
                                                                  "scenario .toml file: map it and the change "
