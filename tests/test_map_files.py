@@ -37,6 +37,14 @@ def test_map_command_succeeds_and_prints_levels(map_run):
     assert result.exit_code == 0, result.output
     assert "Risk by state, 2023" in result.output and "Map written" in result.output
     assert all((out / name).exists() for name in FILES.values())
+    assert "Violence:" not in result.output           # 2023's homicides are SESNSP's, not the model's
+
+
+def test_a_simulated_year_says_where_its_violence_starts(tmp_path):
+    result = runner.invoke(app, ["map", "--year", "2025", "--replicates", "1", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "Violence: each state's anchored on SESNSP's 2024 homicides" in " ".join(result.output.split())
+    assert "anchored" in json.loads((tmp_path / FILES["summary"]).read_text())["run"]["violence"]
 
 
 def test_geojson_has_32_features_with_scores(map_run):

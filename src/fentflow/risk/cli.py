@@ -16,6 +16,7 @@ from rich.table import Table
 from fentflow.clikit import compile_notice, staged_progress, user_errors, warn_intervals
 from fentflow.errors import InputError
 from fentflow.risk.hotspots import COLD, HOT
+from fentflow.risk.inputs import MODEL
 from fentflow.risk.levels import score_text
 from fentflow.sim.sources import CALIBRATED, CHOICE_HELP, DEFAULT_REPLICATES
 from fentflow.staging import staged_output
@@ -62,6 +63,8 @@ def map_command(
     _print_levels(console, assessment)
     console.print(f"Parameters: {assessment.run.get('parameters')}; indicators are medians over "
                   f"{assessment.run.get('replicates')} replicates.")
+    if assessment.run.get("homicide_rate_from", "").startswith(MODEL):   # simulated homicides: from where
+        console.print(f"Violence: {assessment.run.get('violence')}.")
     console.print(f"Map written: [bold]{paths['html']}[/] (interactive, works offline), {paths['png'].name}, "
                   f"{paths['geojson'].name}, {paths['csv'].name}, {paths['sensitivity'].name}, "
                   f"{paths['summary'].name} in {out}/")
