@@ -217,7 +217,7 @@ class TargetSet:
     """The targets of one calibration: the simulated span and the last year of data fitted."""
 
     start: str = "2015-01-01"
-    end: str = "2023-12-31"
+    end: str = f"{LAST_DATA_YEAR}-12-31"
     data_end: int = LAST_DATA_YEAR
 
     @cached_property

@@ -36,7 +36,7 @@ from fentflow.calibrate.predictive import Predictive, posterior_predictive
 from fentflow.calibrate.priors import FITTED, fitted_parameters, sample_prior
 from fentflow.calibrate.sbc import posterior_rank, rank_uniformity
 from fentflow.calibrate.seeds import derive_seed
-from fentflow.calibrate.statistics import TargetSet
+from fentflow.calibrate.statistics import LAST_DATA_YEAR, TargetSet
 from fentflow.sim.anchor import last_counted_through
 
 log = logging.getLogger(__name__)
@@ -164,7 +164,7 @@ def recovery_summary(rows: pd.DataFrame) -> pd.DataFrame:
 # 2. Out of sample --------------------------------------------------------------------------------
 
 def out_of_sample(budget: Budget, seed: int, out: Path, executor: Executor, fit_through: int = 2021,
-                  predict_through: int = 2023, start: str = "2015-01-01", progress=None) -> dict[str, pd.DataFrame]:
+                  predict_through: int = LAST_DATA_YEAR, start: str = "2015-01-01", progress=None) -> dict[str, pd.DataFrame]:
     """Calibrate on data through `fit_through`, predict to `predict_through`, score the held-out points.
 
     The prediction starts each state's violence from SESNSP's count of `fit_through`, as every

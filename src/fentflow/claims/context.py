@@ -11,11 +11,11 @@ from fentflow.claims.rules import Band
 from fentflow.errors import InputError
 from fentflow.observed.conversions import DEFAULT_SEED as CONVERSION_SEED
 from fentflow.observed.conversions import Conversion, convert
-from fentflow.observed.series import load_series
+from fentflow.observed.series import LAST_DATA_YEAR, load_series
 
 log = logging.getLogger(__name__)
 
-BASELINE_START, BASELINE_END = "2015-01-01", "2023-12-31"   # history: the data run through 2023
+BASELINE_START, BASELINE_END = "2015-01-01", f"{LAST_DATA_YEAR}-12-31"   # history: the bundled data's years
 
 
 class ClaimContext:
