@@ -232,6 +232,18 @@ def test_the_command_writes_posterior_predictive_bands_and_seizure_shares(cli_ru
     assert summary["draws"] == 8 and summary["rand_2021"]["bound_t"] == 10.0
 
 
+def test_predictions_past_the_fitted_years_start_violence_from_the_last_fitted_count(tmp_path, monkeypatch):
+    import fentflow.calibrate.run as calibrate_run
+
+    asked = []
+    real = calibrate_run.posterior_predictive
+    monkeypatch.setattr(calibrate_run, "posterior_predictive",
+                        lambda *args, **kwargs: asked.append(kwargs["anchor_year"]) or real(*args, **kwargs))
+    calibrate_run.calibrate_and_report("tiny", tmp_path, workers=0, seed=2, data_through=2021, start="2019-01-01",
+                                       draws=4)
+    assert asked == [2021]
+
+
 SHIP = [sys.executable, str(Path(__file__).resolve().parents[1] / "scripts" / "ship_calibration.py")]
 
 
