@@ -24,7 +24,6 @@ import functools
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from fentflow.errors import InputError
 from fentflow.policy.interventions import lever_weeks
@@ -55,9 +54,7 @@ class Anchor:
 
 def counted_years() -> list[int]:
     """The years SESNSP's homicides by state are counted in the data in use."""
-    from fentflow.observed.series import load_series
-
-    return sorted(int(year) for year in load_series(SERIES)["year"].unique())
+    return sorted(_counts_in_use())
 
 
 def resolve_year(anchor_year: int | str | None) -> int | None:
@@ -81,9 +78,9 @@ def last_counted_through(year: int) -> int | None:
 
 def anchor_week(calendar, year: int) -> int | None:
     """The first week of the run that begins after `year`, if the run holds all of `year` before it."""
-    holds_year = calendar.thursday[0] <= pd.Timestamp(year, 1, 7)      # its first week is the year's first, or earlier
-    after = np.flatnonzero(calendar.week_start >= pd.Timestamp(year + 1, 1, 1))
-    return int(after[0]) if holds_year and len(after) else None
+    holds_year = calendar.thursday.values[0] <= np.datetime64(f"{year}-01-07")   # the year's first week, or earlier
+    after = int(np.searchsorted(calendar.week_start.values, np.datetime64(f"{year + 1}-01-01")))
+    return after if holds_year and after < calendar.n_weeks else None
 
 
 def blocking_levers(interventions, calendar, year: int | None) -> list:
@@ -122,22 +119,26 @@ def common_year(arms, calendar) -> int | None:
 
 def counted(year: int | None) -> dict[str, float]:
     """SESNSP's counts of `year` by state abbreviation (empty for None): what an anchored run reads."""
-    if year is None:
-        return {}
+    return dict(_counts_in_use().get(year, ())) if year is not None else {}
+
+
+def _counts_in_use() -> dict[int, tuple[tuple[str, float], ...]]:
+    """SESNSP's counts by year, then state, of the data in use (a bundled or an imported file)."""
     from fentflow.observed.series import imported_file
 
-    path = imported_file(SERIES)          # the data folder in use, if it holds SESNSP's rows
-    return dict(_counted(year, str(path) if path else None, path.stat().st_mtime_ns if path else 0))
+    path = imported_file(SERIES)
+    return _counts_of(str(path) if path else None, path.stat().st_mtime_ns if path else 0)
 
 
-@functools.lru_cache(maxsize=16)
-def _counted(year: int, imported: str | None, modified: int) -> tuple[tuple[str, float], ...]:
-    """`counted`, read once per year and file in use (a run is built in a millisecond or two)."""
+@functools.lru_cache(maxsize=4)
+def _counts_of(imported: str | None, modified: int) -> dict[int, tuple[tuple[str, float], ...]]:
+    """`_counts_in_use`, read once per file in use (a run is built in about a millisecond)."""
     from fentflow.observed.series import load_series
 
     table = load_series(SERIES)
-    rows = table.loc[table["year"] == year, ["abbr", "victims"]].itertuples(index=False)
-    return tuple((str(abbr), float(victims)) for abbr, victims in rows)
+    return {int(year): tuple((str(abbr), float(victims)) for abbr, victims in
+                             rows[["abbr", "victims"]].itertuples(index=False))
+            for year, rows in table.groupby("year")}
 
 
 def _counts(year: int, states) -> np.ndarray:
