@@ -185,6 +185,7 @@ def test_without_a_comparison_of_its_own_the_report_shows_the_bundled_one(page):
                         f"{deaths['pct_p95']:.1f}%]").replace("-", "−")
     assert "deaths averted over 2025–2030" in scenarios
     assert scenarios.count("<img") == 5 and "Year by year" in scenarios
+    assert f"every arm&#x27;s anchored on SESNSP&#x27;s {bundled.manifest['violence_anchored_on']}" in scenarios
 
 
 def test_risk_map_section(page):

@@ -64,7 +64,17 @@ def _facts(manifest: dict) -> dict:
             "seed": manifest.get("seed"), "simulated": f"{manifest.get('start')} to {manifest.get('end')}",
             "years compared": "–".join(map(str, manifest.get("window", []))),
             "parameters": SHIPPED_POSTERIOR.sub("the shipped calibration", manifest.get("parameters", "–")),
+            "violence": _anchor_text(manifest),
             "world": manifest.get("world") or "bundled"}
+
+
+def _anchor_text(manifest: dict) -> str:
+    """Where every arm's projected violence starts (`comparison.json`'s `violence_anchored_on`)."""
+    if "violence_anchored_on" not in manifest:
+        return "not recorded (a comparison made before violence was anchored)"
+    year = manifest["violence_anchored_on"]
+    return (f"every arm's anchored on SESNSP's {year} homicides" if year is not None
+            else "not anchored on SESNSP's counts (no arm is, as a lever acts before the anchor week)")
 
 
 def _window(comparison: ComparisonTables) -> str:
