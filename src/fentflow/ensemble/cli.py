@@ -21,6 +21,7 @@ from fentflow.clikit import compile_notice, output_folder, user_errors, warn_int
 from fentflow.ensemble.execute import check_scheduler
 from fentflow.ensemble.lock import store_lock
 from fentflow.ensemble.spec import DEFAULT_BLOCK_SIZE, DEFAULT_RUNS
+from fentflow.sim.anchor import describe_common
 from fentflow.sim.calendar import check_span
 from fentflow.sim.calendar import DEFAULT_END, DEFAULT_START
 from fentflow.sim.sources import CALIBRATED, CHOICE_HELP, parameter_source
@@ -166,11 +167,7 @@ def _print_comparison(comparison, out: Path, written: dict) -> None:
                   + (f" ({comparison.repaired} corrupt or stale, recomputed)" if comparison.repaired else "") + ".")
     console.print(f"Parameters: {comparison.description['parameters']}.")
     if "violence_anchored_on" in comparison.description:
-        anchored = comparison.description["violence_anchored_on"]
-        console.print(f"Violence: every arm's anchored on SESNSP's {anchored} homicides (docs/model.md, step 9)."
-                      if anchored is not None else
-                      "Violence: not anchored on SESNSP's counts (the span does not hold the last counted "
-                      "year and go on past it, or a lever acts before the year after it).")
+        console.print(f"Violence: {describe_common(comparison.description['violence_anchored_on'])}.")
     _print_differences(comparison, window)
     _print_displacement(comparison)
     console.print(f"Tables in [bold]{out / 'tables'}/[/], {len(written['charts'])} charts in "

@@ -83,11 +83,8 @@ def anchor_week(calendar, year: int) -> int | None:
     return after if holds_year and after < calendar.n_weeks else None
 
 
-def blocking_levers(interventions, calendar, year: int | None) -> list:
-    """The levers that act in a week before the anchor week of `year` in `calendar` (none without an anchor)."""
-    week = anchor_week(calendar, year) if year is not None else None
-    if week is None:
-        return []
+def blocking_levers(interventions, calendar, week: int) -> list:
+    """The levers that act in a week of `calendar` before the anchor week `week`."""
     return [lever for lever in interventions if (weeks := lever_weeks(calendar, lever)).size and weeks[0] < week]
 
 
@@ -99,7 +96,7 @@ def plan(anchor_year: int | str | None, calendar, states, interventions) -> tupl
     week = anchor_week(calendar, year)
     if week is None:
         return None, f"not anchored on SESNSP's {year} homicides: the run does not hold all of {year} and go on past it"
-    if blocking_levers(interventions, calendar, year):
+    if blocking_levers(interventions, calendar, week):
         return None, (f"not anchored on SESNSP's {year} homicides: a lever acts before the week of "
                       f"{calendar.week_start[week].date()}, and anchoring would erase its effect")
     anchor = Anchor(year, week, _counts(year, states))
@@ -111,10 +108,17 @@ def common_year(arms, calendar) -> int | None:
     if the span has no anchor week or a lever of any arm acts before it (an arm anchored alone would
     fall out of step with the others)."""
     year = resolve_year(LAST_COUNTED)
+    week = anchor_week(calendar, year)
     levers = [lever for arm in arms for lever in arm.interventions]
-    if anchor_week(calendar, year) is None or blocking_levers(levers, calendar, year):
-        return None
-    return year
+    return None if week is None or blocking_levers(levers, calendar, week) else year
+
+
+def describe_common(year: int | None) -> str:
+    """What `common_year` decided, in words (for `compare`'s output and the report)."""
+    if year is None:
+        return ("not anchored on SESNSP's counts (the span does not hold the last counted year and go on past "
+                "it, or a lever acts before the year after it)")
+    return f"every arm's anchored on SESNSP's {year} homicides (docs/model.md, step 9)"
 
 
 def counted(year: int | None) -> dict[str, float]:

@@ -14,6 +14,7 @@ import pandas as pd
 from fentflow.report.comparison_tables import ComparisonTables, bundled_folder, has_comparison, read_comparison
 from fentflow.report.html import (Section, details, esc, figure, fmt_count, fmt_share, key_values,
                                   note, paragraph, table)
+from fentflow.sim.anchor import describe_common
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +73,7 @@ def _anchor_text(manifest: dict) -> str:
     """Where every arm's projected violence starts (`comparison.json`'s `violence_anchored_on`)."""
     if "violence_anchored_on" not in manifest:
         return "not recorded (a comparison made before violence was anchored)"
-    year = manifest["violence_anchored_on"]
-    return (f"every arm's anchored on SESNSP's {year} homicides" if year is not None
-            else "not anchored on SESNSP's counts (no arm is, as a lever acts before the anchor week)")
+    return describe_common(manifest["violence_anchored_on"])
 
 
 def _window(comparison: ComparisonTables) -> str:
