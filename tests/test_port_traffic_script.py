@@ -10,14 +10,22 @@ from fentflow.observed.imports.reading import read_source
 
 # BTS's export header and rows as the publisher writes them (data.bts.gov, keg4-3bc2).
 HEADER = "Port Name,State,Port Code,Border,Date,Measure,Value,Latitude,Longitude,Point\n"
+PORTS = {"Nogales": "Arizona,2604,US-Mexico Border", "San Ysidro": "California,2504,US-Mexico Border",
+          "Jackman": "Maine,0104,US-Canada Border"}
+
+
+def bts_row(port: str, month: str, measure: str, value: int) -> str:
+    return f"{port},{PORTS[port]},{month},{measure},{value},31.340,-110.938,POINT (-110.938 31.340)"
+
+
 ROWS = [
-    "Nogales,Arizona,2604,US-Mexico Border,Sep 2019,Personal Vehicles,100,31.340,-110.938,POINT (-110.938 31.340)",
-    "Nogales,Arizona,2604,US-Mexico Border,Oct 2019,Personal Vehicles,200,31.340,-110.938,POINT (-110.938 31.340)",
-    "Nogales,Arizona,2604,US-Mexico Border,Oct 2019,Trucks,50,31.340,-110.938,POINT (-110.938 31.340)",
-    "Nogales,Arizona,2604,US-Mexico Border,Oct 2019,Pedestrians,9999,31.340,-110.938,POINT (-110.938 31.340)",
-    "San Ysidro,California,2504,US-Mexico Border,Jan 2019,Personal Vehicles,300,32.543,-117.029,POINT (-117.029 32.543)",
-    "San Ysidro,California,2504,US-Mexico Border,Nov 2019,Personal Vehicles,750,32.543,-117.029,POINT (-117.029 32.543)",
-    "Jackman,Maine,0104,US-Canada Border,Jan 2019,Trucks,8888,45.806,-70.397,POINT (-70.397 45.806)",
+    bts_row("Nogales", "Sep 2019", "Personal Vehicles", 100),
+    bts_row("Nogales", "Oct 2019", "Personal Vehicles", 200),
+    bts_row("Nogales", "Oct 2019", "Trucks", 50),
+    bts_row("Nogales", "Oct 2019", "Pedestrians", 9999),
+    bts_row("San Ysidro", "Jan 2019", "Personal Vehicles", 300),
+    bts_row("San Ysidro", "Nov 2019", "Personal Vehicles", 750),
+    bts_row("Jackman", "Jan 2019", "Trucks", 8888),
 ]
 
 
