@@ -23,6 +23,7 @@ import pandas as pd
 
 from fentflow.errors import InputError
 from fentflow.observed.imports.reading import SourceFile, read_source
+from fentflow.sim.calendar import fiscal_year
 
 MEASURES = ("Personal Vehicles", "Trucks")   # the bundled `vehicles` column sums the same two
 BORDER = "US-Mexico Border"
@@ -39,7 +40,8 @@ def port_traffic(source: SourceFile) -> pd.DataFrame:
         if row.cells["Border"] != BORDER or row.cells["Measure"] not in MEASURES:
             continue
         month = _month(source, row)
-        rows.append((row.cells["Port Code"].strip(), month.year + (month.month >= 10), source.number(row, "Value")))
+        rows.append((row.cells["Port Code"].strip(), fiscal_year(month.year, month.month),
+                     source.number(row, "Value")))
     if not rows:
         raise source.error(f"no {' or '.join(MEASURES)} rows on the {BORDER}", column="Measure")
     frame = pd.DataFrame(rows, columns=["port_code", "fy", "vehicles"])

@@ -15,6 +15,13 @@ from fentflow.errors import InputError
 DEFAULT_START = "2015-01-01"
 DEFAULT_END = "2030-12-31"
 SPAN = (2015, 2030)   # the years the bundled world's figures and the projections cover
+FIRST_FISCAL_MONTH = 10   # CBP's fiscal year runs October-September
+
+
+def fiscal_year(year, month):
+    """The CBP fiscal year of a calendar (year, month), scalars or arrays: October-December count toward
+    the next year."""
+    return year + (month >= FIRST_FISCAL_MONTH)
 
 
 class Calendar:
@@ -61,8 +68,8 @@ class Calendar:
 
     @cached_property
     def fiscal_year(self) -> np.ndarray:
-        """CBP fiscal year: October-December count toward the next year."""
-        return _read_only(self.year + (self.month >= 10))
+        """CBP fiscal year of each week (`fiscal_year`)."""
+        return _read_only(fiscal_year(self.year, self.month))
 
     @cached_property
     def decimal_year(self) -> np.ndarray:

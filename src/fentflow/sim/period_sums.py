@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from fentflow.sim.calendar import fiscal_year
 from fentflow.sim.kernels import kernel
 from fentflow.sim.results import FLOW, Results
 
@@ -33,7 +34,7 @@ def period_rows(results: Results, flows: bool) -> pd.DataFrame:
         year, month = results.period_year_month()
         periods = pd.DataFrame({"period": np.arange(results.n_periods), "year": year, "month": month,
                                 "share": 1.0})
-    return periods.assign(fy=periods["year"] + (periods["month"] >= 10))
+    return periods.assign(fy=fiscal_year(periods["year"], periods["month"]))
 
 
 def group_sums(results: Results, names: Sequence[str], period_keys: Sequence[str],
